@@ -1,0 +1,133 @@
+import { Readable } from 'node:stream';
+
+import {
+	NodeOperationError,
+	type IBinaryData,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import type { CozeConnection } from '../../transport/connection';
+import { requestCozeJson } from '../../transport/client';
+import { CozeError } from '../../transport/coze-error';
+import type { CozeEnvelope } from '../../transport/envelope';
+import { fileUploadForm, type StreamedUpload } from '../../transport/multipart';
+import type { OperationResult } from '../types';
+
+/** Coze refuses files over 512 MB; saying so before sending saves the user the upload. */
+export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		placeholder: 'data',
+		hint: 'The name of the input binary field holding the file to upload',
+		description: 'Up to 512 MB. Coze keeps the file for 3 months; pass the output\'s "file_ref" to a workflow\'s file input.',
+		displayOptions: { show: { resource: ['file'], operation: ['upload'] } },
+	},
+];
+
+/** The `data` of Coze's answer: the cloud's shape, with Coze Studio's variants. */
+interface UploadedFile {
+	id?: string | number;
+	bytes?: number;
+	file_name?: string;
+	created_at?: number;
+	/** Coze Studio spells it this way. */
+	CreatedAt?: number;
+	uri?: string;
+	url?: string;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: CozeConnection,
+): Promise<OperationResult> {
+	const propertyName = (this.getNodeParameter('binaryPropertyName', itemIndex) as string).trim();
+	const binary = findBinary.call(this, itemIndex, propertyName);
+	const upload = await openUpload.call(this, itemIndex, propertyName, binary);
+
+	let answer: CozeEnvelope & { data?: UploadedFile };
+	try {
+		answer = await requestCozeJson<CozeEnvelope & { data?: UploadedFile }>(connection, {
+			method: 'POST',
+			path: '/v1/files/upload',
+			form: fileUploadForm(upload),
+			signal: this.getExecutionCancelSignal(),
+		});
+	} finally {
+		// A failed request may not have read the file to its end: release the file handle.
+		upload.source.destroy();
+	}
+	if (answer.data?.id === undefined || answer.data.id === '') {
+		throw new CozeError('Coze accepted the upload but did not say the file\'s id', {
+			kind: 'protocol',
+			description: 'Check the credential\'s Base URL points at the Coze API.',
+		});
+	}
+	return { main: [{ json: fileItemJson(answer.data), pairedItem: { item: itemIndex } }] };
+}
+
+function findBinary(this: IExecuteFunctions, itemIndex: number, propertyName: string): IBinaryData {
+	const item = this.getInputData()[itemIndex];
+	const binary = item.binary?.[propertyName];
+	if (binary) return binary;
+	const present = Object.keys(item.binary ?? {});
+	throw new NodeOperationError(this.getNode(), `Input item ${itemIndex} has no binary field "${propertyName}"`, {
+		itemIndex,
+		description: present.length
+			? `Its binary fields are: ${present.map((name) => `"${name}"`).join(', ')}. Set "Input Binary Field" to the one holding the file.`
+			: 'It has no binary data at all. Put a node that reads or downloads a file (Read/Write Files from Disk, HTTP Request, a form upload) before this one.',
+	});
+}
+
+/** Opens the file as a stream without reading it whole; only in-memory (base64) data is already whole. */
+async function openUpload(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+	binary: IBinaryData,
+): Promise<StreamedUpload> {
+	const mimeType = binary.mimeType || 'application/octet-stream';
+	if (binary.id) {
+		const metadata = await this.helpers.getBinaryMetadata(binary.id);
+		const fileName = binary.fileName ?? metadata.fileName ?? propertyName;
+		assertUploadable.call(this, itemIndex, fileName, metadata.fileSize);
+		const source = await this.helpers.getBinaryStream(binary.id);
+		return { source, bytes: metadata.fileSize, fileName, mimeType: binary.mimeType || metadata.mimeType || mimeType };
+	}
+	const buffer = await this.helpers.getBinaryDataBuffer(itemIndex, propertyName);
+	const fileName = binary.fileName ?? propertyName;
+	assertUploadable.call(this, itemIndex, fileName, buffer.byteLength);
+	return { source: Readable.from([buffer]), bytes: buffer.byteLength, fileName, mimeType };
+}
+
+function assertUploadable(this: IExecuteFunctions, itemIndex: number, fileName: string, bytes: number): void {
+	if (bytes <= MAX_UPLOAD_BYTES) return;
+	const megabytes = (bytes / 1024 / 1024).toFixed(1);
+	throw new NodeOperationError(this.getNode(), `The file "${fileName}" is ${megabytes} MB; Coze accepts at most 512 MB`, {
+		itemIndex,
+		description: 'Nothing was sent. Split or compress the file, or pass Coze a URL to it instead of an upload.',
+	});
+}
+
+function fileItemJson(data: UploadedFile): IDataObject {
+	const id = String(data.id);
+	const json: IDataObject = {
+		id,
+		bytes: data.bytes,
+		file_name: data.file_name,
+		created_at: data.created_at ?? data.CreatedAt,
+	};
+	if (data.uri !== undefined) json.uri = data.uri;
+	if (data.url !== undefined) json.url = data.url;
+	// The exact string a Coze workflow's file input takes.
+	json.file_ref = JSON.stringify({ file_id: id });
+	return json;
+}

@@ -1,0 +1,164 @@
+import { request, type Dispatcher, type FormData } from 'undici';
+
+import type { CozeConnection } from './connection';
+import { CozeError, redactSecret } from './coze-error';
+import { cozeDispatcher } from './dispatcher';
+import { apiErrorFromEnvelope, type CozeEnvelope } from './envelope';
+import { parseJsonKeepingLongIntegers } from './lossless-json';
+
+export interface CozeRequest {
+	method: 'GET' | 'POST';
+	/** Path under the base URL, starting with "/", e.g. "/v1/files/upload". */
+	path: string;
+	query?: Record<string, string>;
+	/** A JSON body; mutually exclusive with `form`. */
+	json?: unknown;
+	/** A multipart body, streamed by undici. */
+	form?: FormData;
+	/** Fires when the n8n execution is stopped. */
+	signal?: AbortSignal;
+	accept?: string;
+}
+
+export interface CozeResponse {
+	statusCode: number;
+	headers: Dispatcher.ResponseData['headers'];
+	body: Dispatcher.ResponseData['body'];
+	/** `x-tt-logid` (cloud) or `X-Log-ID` (Coze Studio). */
+	logId?: string;
+}
+
+const USER_AGENT = 'n8n-nodes-coze-workflow';
+
+/**
+ * Sends one request and hands back the response with its body unread, so that a caller can
+ * stream it. Throws a CozeError for what never became a usable response: no connection, a
+ * stopped execution, or a redirect (not followed: it would carry the token to another host).
+ */
+export async function sendCozeRequest(connection: CozeConnection, req: CozeRequest): Promise<CozeResponse> {
+	const url = new URL(connection.baseUrl + req.path);
+	for (const [key, value] of Object.entries(req.query ?? {})) url.searchParams.set(key, value);
+
+	const headers: Record<string, string> = {
+		authorization: `Bearer ${connection.accessToken}`,
+		accept: req.accept ?? 'application/json',
+		'user-agent': USER_AGENT,
+	};
+	let body: string | FormData | undefined;
+	if (req.json !== undefined) {
+		headers['content-type'] = 'application/json';
+		body = JSON.stringify(req.json);
+	} else if (req.form) {
+		body = req.form;
+	}
+
+	let response: Dispatcher.ResponseData;
+	try {
+		response = await request(url, {
+			method: req.method,
+			headers,
+			body,
+			signal: req.signal,
+			dispatcher: cozeDispatcher(),
+		});
+	} catch (error) {
+		throw requestFailure(error, connection, req.signal);
+	}
+
+	const logId = headerText(response.headers['x-tt-logid']) ?? headerText(response.headers['x-log-id']);
+	if (response.statusCode >= 300 && response.statusCode < 400) {
+		await response.body.dump();
+		const location = headerText(response.headers.location) ?? 'another address';
+		throw new CozeError(`Coze answered with a redirect (HTTP ${response.statusCode}), which is not followed`, {
+			kind: 'protocol',
+			httpStatus: response.statusCode,
+			logId,
+			description: `The server points to ${location}. Following it would send your access token there, so set the credential's Base URL to the final address instead.`,
+		});
+	}
+	return { statusCode: response.statusCode, headers: response.headers, body: response.body, logId };
+}
+
+/** Sends a request whose answer is Coze's JSON envelope and returns it once `code` is 0. */
+export async function requestCozeJson<T extends CozeEnvelope>(
+	connection: CozeConnection,
+	req: CozeRequest,
+): Promise<T> {
+	const response = await sendCozeRequest(connection, req);
+	return await readCozeJson<T>(connection, response, req.signal);
+}
+
+/**
+ * Reads a JSON answer whole (envelopes are small) and checks it: an HTTP error status or a
+ * non-zero `code` (Coze also sends those with HTTP 200) becomes a CozeError.
+ */
+export async function readCozeJson<T extends CozeEnvelope>(
+	connection: CozeConnection,
+	response: CozeResponse,
+	signal?: AbortSignal,
+): Promise<T> {
+	let text: string;
+	try {
+		text = await response.body.text();
+	} catch (error) {
+		throw requestFailure(error, connection, signal);
+	}
+	let parsed: unknown;
+	try {
+		parsed = parseJsonKeepingLongIntegers(text);
+	} catch {
+		throw notJson(connection, response, text);
+	}
+	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		throw notJson(connection, response, text);
+	}
+	const envelope = parsed as T;
+	const failed = response.statusCode >= 400 || (envelope.code !== undefined && envelope.code !== 0);
+	if (failed) throw apiErrorFromEnvelope(envelope, response.statusCode, response.logId, connection.accessToken);
+	return envelope;
+}
+
+function notJson(connection: CozeConnection, response: CozeResponse, text: string): CozeError {
+	const snippet = redactSecret(text.replace(/\s+/g, ' ').trim().slice(0, 200), connection.accessToken);
+	const status = response.statusCode;
+	return new CozeError(
+		status >= 400 ? `Coze answered HTTP ${status} without a Coze error body` : 'Coze answered with something that is not JSON',
+		{
+			kind: status >= 400 ? 'api' : 'protocol',
+			httpStatus: status,
+			logId: response.logId,
+			description: `${snippet ? `It said: "${snippet}". ` : ''}Check the credential's Base URL points at the Coze API (${connection.baseUrl}), not a web page or a proxy's error page.`,
+		},
+	);
+}
+
+/** Turns undici's failure into a CozeError that says where we tried to go and what to check. */
+export function requestFailure(error: unknown, connection: CozeConnection, signal?: AbortSignal): CozeError {
+	if (error instanceof CozeError) return error;
+	if (signal?.aborted) {
+		return new CozeError('The execution was stopped while talking to Coze', { kind: 'cancelled', cause: error });
+	}
+	const { code, message } = describeCause(error);
+	const detail = redactSecret(code ? `${code}: ${message}` : message, connection.accessToken);
+	return new CozeError(`Could not talk to Coze at ${connection.baseUrl}`, {
+		kind: 'network',
+		description: `${detail}. Check the credential's Region or Base URL, your network, and HTTPS_PROXY / NO_PROXY if n8n reaches the internet through a proxy.`,
+	});
+}
+
+function describeCause(error: unknown): { code?: string; message: string } {
+	// undici wraps socket errors: the useful code is often on the cause.
+	let current: unknown = error;
+	for (let depth = 0; depth < 3 && current instanceof Error; depth++) {
+		const code = (current as NodeJS.ErrnoException).code;
+		if (code && !code.startsWith('UND_ERR') && current.message) return { code, message: current.message };
+		if (!(current.cause instanceof Error)) break;
+		current = current.cause;
+	}
+	if (error instanceof Error) return { code: (error as NodeJS.ErrnoException).code, message: error.message };
+	return { message: String(error) };
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+	return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,65 @@
+import { CozeError } from './coze-error';
+
+/** Where to send requests and with which token: all the transport needs of a credential. */
+export interface CozeConnection {
+	/** Origin and optional path prefix, without a trailing slash. */
+	baseUrl: string;
+	accessToken: string;
+}
+
+export type CozeRegion = 'cn' | 'com' | 'custom';
+
+export const REGION_BASE_URLS: Record<Exclude<CozeRegion, 'custom'>, string> = {
+	cn: 'https://api.coze.cn',
+	com: 'https://api.coze.com',
+};
+
+/** Turns the stored `cozeApi` credential into a connection, or says which field is wrong. */
+export function connectionFromCredentials(credentials: Record<string, unknown>): CozeConnection {
+	const accessToken = typeof credentials.accessToken === 'string' ? credentials.accessToken.trim() : '';
+	if (!accessToken) {
+		throw new CozeError('The Coze API credential has no Access Token', {
+			kind: 'config',
+			description:
+				'Open the credential and paste a personal access token (it starts with "pat_"), created under Coze → API → Personal access tokens.',
+		});
+	}
+	const region = (credentials.region ?? 'cn') as CozeRegion;
+	if (region === 'custom') {
+		return { baseUrl: normaliseCustomBaseUrl(credentials.baseUrl), accessToken };
+	}
+	const baseUrl = REGION_BASE_URLS[region];
+	if (!baseUrl) {
+		throw new CozeError(`The Coze API credential has an unknown Region "${String(region)}"`, {
+			kind: 'config',
+			description: 'Choose coze.cn, coze.com or Custom in the credential.',
+		});
+	}
+	return { baseUrl, accessToken };
+}
+
+function normaliseCustomBaseUrl(raw: unknown): string {
+	const text = typeof raw === 'string' ? raw.trim() : '';
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw new CozeError(`The Coze API credential's Base URL "${text}" is not a URL`, {
+			kind: 'config',
+			description: 'Give the address of your Coze Studio, for example http://localhost:8888',
+		});
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw new CozeError(`The Coze API credential's Base URL must start with http:// or https://`, {
+			kind: 'config',
+			description: `"${text}" uses ${url.protocol}; for example http://localhost:8888`,
+		});
+	}
+	if (url.username || url.password || url.search || url.hash) {
+		throw new CozeError(`The Coze API credential's Base URL must be a plain address`, {
+			kind: 'config',
+			description: 'Remove any user name, password, "?query" or "#fragment" from it.',
+		});
+	}
+	return url.href.replace(/\/+$/, '');
+}

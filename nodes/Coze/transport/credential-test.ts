@@ -1,0 +1,54 @@
+import type { CozeConnection } from './connection';
+import { requestCozeJson } from './client';
+import { CozeError } from './coze-error';
+import { STUDIO_INVALID_TOKEN_CODE, type CozeEnvelope } from './envelope';
+
+export interface CredentialCheck {
+	ok: boolean;
+	message: string;
+}
+
+interface UserEnvelope extends CozeEnvelope {
+	code?: number;
+	data?: { user_name?: string; nick_name?: string };
+}
+
+/**
+ * Proves a token works. The cloud has `GET /v1/users/me`. Coze Studio has not: it answers any
+ * path it does not know with HTTP 401 "missing session_key in cookie", whatever the token. So
+ * on that answer we ask a path Studio does serve; there a wrong token is code 700012006 and any
+ * other answer (even "workflow not found") means the token was accepted.
+ */
+export async function checkCozeCredential(connection: CozeConnection): Promise<CredentialCheck> {
+	try {
+		const me = await requestCozeJson<UserEnvelope>(connection, { method: 'GET', path: '/v1/users/me' });
+		const who = me.data?.nick_name || me.data?.user_name;
+		return { ok: true, message: who ? `Connected to Coze as ${who}` : 'Connected to Coze' };
+	} catch (error) {
+		if (!isStudioUnknownPath(error)) return failure(error);
+	}
+	try {
+		await requestCozeJson(connection, {
+			method: 'GET',
+			path: '/v1/workflow/get_run_history',
+			query: { workflow_id: '0', execute_id: '0' },
+		});
+	} catch (error) {
+		if (error instanceof CozeError && error.kind === 'api' && error.cozeCode !== STUDIO_INVALID_TOKEN_CODE && error.httpStatus !== 401) {
+			return { ok: true, message: 'Connected to Coze Studio: the token was accepted' };
+		}
+		return failure(error);
+	}
+	return { ok: true, message: 'Connected to Coze Studio: the token was accepted' };
+}
+
+function isStudioUnknownPath(error: unknown): boolean {
+	return error instanceof CozeError && error.httpStatus === 401 && /session_key/i.test(error.message);
+}
+
+function failure(error: unknown): CredentialCheck {
+	if (error instanceof CozeError) {
+		return { ok: false, message: error.description ? `${error.message}. ${error.description}` : error.message };
+	}
+	return { ok: false, message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+function describe(name: string, extra: Partial<INodeTypeDescription>): INodeTypeDescription {
+	return {
+		displayName: name,
+		name,
+		group: ['transform'],
+		version: 1,
+		description: `test fixture: ${name}`,
+		defaults: { name },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+		...extra,
+	};
+}
+
+/** Stands in for the Manual Trigger: one empty item. */
+export class StartNode implements INodeType {
+	description = describe('start', { group: ['trigger'], inputs: [] });
+	async execute(): Promise<INodeExecutionData[][]> {
+		return [[{ json: {} }]];
+	}
+}
+
+/**
+ * Deterministic pseudo-random bytes, produced as a stream in 64 KiB blocks, so that tests can
+ * make files of any size without holding them and know their SHA-256 without re-reading them.
+ */
+export function generatedBytes(bytes: number, seed: string): Readable {
+	const block = createHash('sha512').update(seed).digest();
+	const chunk = Buffer.alloc(64 * 1024);
+	for (let i = 0; i < chunk.length; i += block.length) block.copy(chunk, i);
+	let left = bytes;
+	return new Readable({
+		read() {
+			if (left <= 0) return void this.push(null);
+			const size = Math.min(left, chunk.length);
+			left -= size;
+			this.push(size === chunk.length ? Buffer.from(chunk) : chunk.subarray(0, size));
+		},
+	});
+}
+
+export async function sha256Of(stream: Readable): Promise<string> {
+	const hash = createHash('sha256');
+	for await (const chunk of stream) hash.update(chunk as Buffer);
+	return hash.digest('hex');
+}
+
+export interface GeneratedFile {
+	bytes: number;
+	fileName: string;
+	mimeType?: string;
+}
+
+/** The SHA-256 of the file MakeBinaryNode makes for `file`. */
+export async function generatedFileHash(file: GeneratedFile): Promise<string> {
+	return await sha256Of(generatedBytes(file.bytes, file.fileName));
+}
+
+/** Emits one item per entry of its `files` parameter, each with a generated file in `data`. */
+export class MakeBinaryNode implements INodeType {
+	description = describe('makeBinary', {
+		properties: [{ displayName: 'Files', name: 'files', type: 'json', default: '[]' }],
+	});
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const files = JSON.parse(this.getNodeParameter('files', 0) as string) as GeneratedFile[];
+		const out: INodeExecutionData[] = [];
+		for (const file of files) {
+			const mimeType = file.mimeType ?? 'application/octet-stream';
+			const binary = await this.helpers.prepareBinaryData(generatedBytes(file.bytes, file.fileName), file.fileName, mimeType);
+			out.push({ json: { fileName: file.fileName }, binary: { data: binary }, pairedItem: { item: 0 } });
+		}
+		return [out];
+	}
+}
+
+/** Passes its input through, so a test can see what reached it over a connection. */
+export class CollectNode implements INodeType {
+	description = describe('collect', {});
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}

@@ -1,0 +1,171 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+import { sendBadToken, sendJson, sendUnknownPath, type Flavour } from './flavours';
+import { receiveUpload, type ReceivedUpload } from './upload';
+
+export const SIMULATOR_TOKEN = 'pat_simulator_token_0123456789abcdefghijklmnop';
+
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	authorization?: string;
+	contentType?: string;
+	contentLength?: string;
+	body?: string;
+}
+
+/** Handles one request instead of the simulator's normal behaviour (a fault, an odd answer). */
+export type Override = (req: IncomingMessage, res: ServerResponse, body: () => Promise<string>) => void | Promise<void>;
+
+export interface SimulatorOptions {
+	flavour?: Flavour;
+	token?: string;
+}
+
+/**
+ * A Coze API on 127.0.0.1 (ephemeral port) that behaves like the cloud or like Coze Studio:
+ * it checks the bearer token, reads uploads as they stream in, and records what it was sent.
+ * Tests steer it with `override(path, handler)` for one-off answers.
+ */
+export class CozeSimulator {
+	readonly flavour: Flavour;
+	readonly token: string;
+	readonly requests: RecordedRequest[] = [];
+	readonly uploads: ReceivedUpload[] = [];
+	private readonly overrides = new Map<string, Override[]>();
+	private readonly uploadWaiters: Array<(upload: ReceivedUpload) => void> = [];
+	private readonly firstBytesWaiters: Array<(req: IncomingMessage) => void> = [];
+	private readonly sockets = new Set<Socket>();
+	private fileCounter = 0;
+
+	private constructor(
+		private readonly server: Server,
+		options: SimulatorOptions,
+	) {
+		this.flavour = options.flavour ?? 'cloud';
+		this.token = options.token ?? SIMULATOR_TOKEN;
+	}
+
+	static async start(options: SimulatorOptions = {}): Promise<CozeSimulator> {
+		let simulator: CozeSimulator | undefined;
+		const server = createServer({ requestTimeout: 0 }, (req, res) => {
+			void simulator!.handle(req, res);
+		});
+		simulator = new CozeSimulator(server, options);
+		server.on('connection', (socket) => {
+			simulator!.sockets.add(socket);
+			socket.on('close', () => simulator!.sockets.delete(socket));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		return simulator;
+	}
+
+	get port(): number {
+		return (this.server.address() as AddressInfo).port;
+	}
+
+	get baseUrl(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	/** The next request to `path` is answered by `handler` (queued: one handler per request). */
+	override(path: string, handler: Override): void {
+		const queue = this.overrides.get(path) ?? [];
+		queue.push(handler);
+		this.overrides.set(path, queue);
+	}
+
+	/** Resolves with the next upload once its body has ended or been cut. */
+	nextUpload(): Promise<ReceivedUpload> {
+		return new Promise((resolve) => this.uploadWaiters.push(resolve));
+	}
+
+	/** Resolves when the next upload's first file bytes arrive; reading then pauses until `resume`. */
+	pauseAtFirstUploadBytes(): Promise<{ resume: () => void }> {
+		return new Promise((resolve) =>
+			this.firstBytesWaiters.push((req) => {
+				req.pause();
+				resolve({ resume: () => req.resume() });
+			}),
+		);
+	}
+
+	async close(): Promise<void> {
+		for (const socket of this.sockets) socket.destroy();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://simulator');
+		const recorded: RecordedRequest = {
+			method: req.method ?? 'GET',
+			path: url.pathname,
+			authorization: req.headers.authorization,
+			contentType: req.headers['content-type'],
+			contentLength: req.headers['content-length'],
+		};
+		this.requests.push(recorded);
+		const readBody = async () => {
+			const chunks: Buffer[] = [];
+			for await (const chunk of req) chunks.push(chunk as Buffer);
+			recorded.body = Buffer.concat(chunks).toString('utf8');
+			return recorded.body;
+		};
+
+		const override = this.overrides.get(url.pathname)?.shift();
+		if (override) {
+			await override(req, res, readBody);
+			return;
+		}
+		if (req.headers.authorization !== `Bearer ${this.token}`) {
+			await readBody().catch(() => undefined);
+			if (this.flavour === 'studio' && !this.servesPath(url.pathname)) sendUnknownPath(res, this.flavour);
+			else sendBadToken(res, this.flavour);
+			return;
+		}
+		await this.route(req, res, url, readBody);
+	}
+
+	/** Paths Coze Studio serves to a personal access token; any other gets its session 401. */
+	private servesPath(path: string): boolean {
+		return ['/v1/files/upload', '/v1/workflow/get_run_history', '/v1/workflow/run', '/v1/workflow/stream_run', '/v1/workflow/stream_resume'].includes(path);
+	}
+
+	private async route(req: IncomingMessage, res: ServerResponse, url: URL, readBody: () => Promise<string>): Promise<void> {
+		const route = `${req.method} ${url.pathname}`;
+		if (route === 'GET /v1/users/me' && this.flavour === 'cloud') {
+			sendJson(res, this.flavour, 200, {
+				code: 0,
+				msg: '',
+				data: { user_id: '7404830425073352713', user_name: 'simulated_user', nick_name: 'Simulated User', avatar_url: '' },
+			});
+		} else if (route === 'GET /v1/workflow/get_run_history' && this.flavour === 'studio') {
+			sendJson(res, this.flavour, 200, { code: 720702011, msg: 'workflow not found' });
+		} else if (route === 'POST /v1/files/upload') {
+			await this.upload(req, res);
+		} else {
+			await readBody().catch(() => undefined);
+			sendUnknownPath(res, this.flavour);
+		}
+	}
+
+	private async upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const upload = await receiveUpload(req, () => this.firstBytesWaiters.shift()?.(req));
+		this.uploads.push(upload);
+		this.uploadWaiters.shift()?.(upload);
+		if (!upload.complete) return;
+		if (upload.fieldNames.length !== 1 || upload.fieldNames[0] !== 'file') {
+			sendJson(res, this.flavour, 400, { code: 4000, msg: `expected one part named "file", got ${JSON.stringify(upload.fieldNames)}` });
+			return;
+		}
+		this.fileCounter += 1;
+		const id = `74${String(Date.now()).slice(-10)}${String(this.fileCounter).padStart(7, '0')}`;
+		const createdAt = Math.floor(Date.now() / 1000);
+		const data =
+			this.flavour === 'cloud'
+				? { id, bytes: upload.bytes, created_at: createdAt, file_name: upload.fileName }
+				: { id, uri: `tos-cn-i/${id}`, bytes: upload.bytes, CreatedAt: createdAt, file_name: upload.fileName, url: `http://127.0.0.1:${this.port}/files/${id}` };
+		sendJson(res, this.flavour, 200, { code: 0, msg: '', data });
+	}
+}

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+import busboy from 'busboy';
+
+/** What arrived in one upload, measured as it streamed in (the file is never kept). */
+export interface ReceivedUpload {
+	fieldNames: string[];
+	fileName?: string;
+	mimeType?: string;
+	bytes: number;
+	sha256?: string;
+	/** False when the client went away before the body ended. */
+	complete: boolean;
+}
+
+/**
+ * Reads a multipart body part by part, hashing the file as it arrives. `onFirstBytes` lets a
+ * test act (stop the execution) while the upload is still under way.
+ */
+export function receiveUpload(
+	req: IncomingMessage,
+	onFirstBytes: (upload: ReceivedUpload) => void,
+): Promise<ReceivedUpload> {
+	const upload: ReceivedUpload = { fieldNames: [], bytes: 0, complete: false };
+	return new Promise((resolve) => {
+		let settled = false;
+		const finish = (complete: boolean) => {
+			if (settled) return;
+			settled = true;
+			upload.complete = complete;
+			resolve(upload);
+		};
+		let parser: busboy.Busboy;
+		try {
+			// Go's multipart reader (Coze's servers) takes file names as UTF-8; busboy's default is latin1.
+			parser = busboy({ headers: req.headers, defParamCharset: 'utf8' });
+		} catch {
+			finish(false);
+			return;
+		}
+		parser.on('file', (name, file, info) => {
+			upload.fieldNames.push(name);
+			upload.fileName = info.filename;
+			upload.mimeType = info.mimeType;
+			const hash = createHash('sha256');
+			file.on('data', (chunk: Buffer) => {
+				if (upload.bytes === 0) onFirstBytes(upload);
+				upload.bytes += chunk.length;
+				hash.update(chunk);
+			});
+			file.on('end', () => {
+				upload.sha256 = hash.digest('hex');
+			});
+		});
+		parser.on('field', (name) => upload.fieldNames.push(name));
+		parser.on('close', () => finish(true));
+		parser.on('error', () => finish(false));
+		req.on('close', () => {
+			// A body that ended is still being parsed; only a cut one ends the upload here.
+			if (!req.complete) finish(false);
+		});
+		req.pipe(parser);
+	});
+}

@@ -1,0 +1,42 @@
+import { connectionFromCredentials } from '../../nodes/Coze/transport/connection';
+import { parseJsonKeepingLongIntegers } from '../../nodes/Coze/transport/lossless-json';
+
+describe('connectionFromCredentials', () => {
+	it('maps the regions to the cloud API hosts', () => {
+		expect(connectionFromCredentials({ region: 'cn', accessToken: 'pat_x' }).baseUrl).toBe('https://api.coze.cn');
+		expect(connectionFromCredentials({ region: 'com', accessToken: 'pat_x' }).baseUrl).toBe('https://api.coze.com');
+	});
+
+	it('takes a custom base URL without its trailing slash', () => {
+		expect(connectionFromCredentials({ region: 'custom', baseUrl: ' http://localhost:8888/ ', accessToken: 'pat_x' }).baseUrl).toBe(
+			'http://localhost:8888',
+		);
+		expect(connectionFromCredentials({ region: 'custom', baseUrl: 'https://coze.example.com/api/', accessToken: 'pat_x' }).baseUrl).toBe(
+			'https://coze.example.com/api',
+		);
+	});
+
+	it.each([
+		[{ region: 'cn', accessToken: '  ' }, /no Access Token/],
+		[{ region: 'custom', baseUrl: 'localhost:8888', accessToken: 'pat_x' }, /must start with http/],
+		[{ region: 'custom', baseUrl: 'not a url', accessToken: 'pat_x' }, /Base URL "not a url" is not a URL/],
+		[{ region: 'custom', baseUrl: 'http://u:p@host', accessToken: 'pat_x' }, /plain address/],
+		[{ region: 'mars', accessToken: 'pat_x' }, /unknown Region "mars"/],
+	])('names the wrong field of %j', (credentials, message) => {
+		expect(() => connectionFromCredentials(credentials)).toThrow(message);
+	});
+});
+
+describe('parseJsonKeepingLongIntegers', () => {
+	it('keeps 19-digit integers exact, as strings, and leaves the rest alone', () => {
+		const text = '{"execute_id":7404830425073352713,"n":-1234567890123456789,"small":42,"f":1.5,"e":12345678901234567e2,"s":"7404830425073352713 \\" 1234567890123456789"}';
+		expect(parseJsonKeepingLongIntegers(text)).toEqual({
+			execute_id: '7404830425073352713',
+			n: '-1234567890123456789',
+			small: 42,
+			f: 1.5,
+			e: 12345678901234567e2,
+			s: '7404830425073352713 " 1234567890123456789',
+		});
+	});
+});
