@@ -1,11 +1,11 @@
-// n8n loads node and credential icons from next to the compiled files,
-// so the SVGs have to travel from the sources into dist/ beside them.
+// n8n reads a node's icons and its codex file (Coze.node.json) from beside the compiled
+// .js, so they travel from the sources into dist/ next to it.
 const { src, dest } = require('gulp');
 
-function copyIcons() {
-	return src(['nodes/**/*.svg', 'credentials/**/*.svg'], { base: '.', encoding: false }).pipe(
+function copyAssets() {
+	return src(['nodes/**/*.svg', 'nodes/**/*.node.json', 'credentials/**/*.svg'], { base: '.', encoding: false }).pipe(
 		dest('dist'),
 	);
 }
 
-exports['build:icons'] = copyIcons;
+exports['build:assets'] = copyAssets;

@@ -11,7 +11,7 @@ export class CozeApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Coze/coze.svg', dark: 'file:../nodes/Coze/coze.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-coze-workflow/n8n-nodes-coze-workflow#credentials';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-coze-workflow#credentials';
 
 	properties: INodeProperties[] = [
 		{

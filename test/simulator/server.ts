@@ -48,14 +48,12 @@ export class CozeSimulator {
 	}
 
 	static async start(options: SimulatorOptions = {}): Promise<CozeSimulator> {
-		let simulator: CozeSimulator | undefined;
-		const server = createServer({ requestTimeout: 0 }, (req, res) => {
-			void simulator!.handle(req, res);
-		});
-		simulator = new CozeSimulator(server, options);
+		const server = createServer({ requestTimeout: 0 });
+		const simulator = new CozeSimulator(server, options);
+		server.on('request', (req, res) => void simulator.handle(req, res));
 		server.on('connection', (socket) => {
-			simulator!.sockets.add(socket);
-			socket.on('close', () => simulator!.sockets.delete(socket));
+			simulator.sockets.add(socket);
+			socket.on('close', () => simulator.sockets.delete(socket));
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		return simulator;

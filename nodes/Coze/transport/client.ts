@@ -138,25 +138,28 @@ export function requestFailure(error: unknown, connection: CozeConnection, signa
 	if (signal?.aborted) {
 		return new CozeError('The execution was stopped while talking to Coze', { kind: 'cancelled', cause: error });
 	}
-	const { code, message } = describeCause(error);
-	const detail = redactSecret(code ? `${code}: ${message}` : message, connection.accessToken);
+	const detail = redactSecret(describeCause(error), connection.accessToken);
 	return new CozeError(`Could not talk to Coze at ${connection.baseUrl}`, {
 		kind: 'network',
 		description: `${detail}. Check the credential's Region or Base URL, your network, and HTTPS_PROXY / NO_PROXY if n8n reaches the internet through a proxy.`,
 	});
 }
 
-function describeCause(error: unknown): { code?: string; message: string } {
-	// undici wraps socket errors: the useful code is often on the cause.
-	let current: unknown = error;
-	for (let depth = 0; depth < 3 && current instanceof Error; depth++) {
-		const code = (current as NodeJS.ErrnoException).code;
-		if (code && !code.startsWith('UND_ERR') && current.message) return { code, message: current.message };
-		if (!(current.cause instanceof Error)) break;
-		current = current.cause;
+/** The most specific socket-level reason in undici's error chain, e.g. "connect ECONNREFUSED 127.0.0.1:8888". */
+function describeCause(error: unknown): string {
+	// Duck-typed rather than instanceof: errors can come from another realm (jest's VM).
+	const top = error as { code?: string; message?: string; cause?: unknown } | undefined;
+	let current = top;
+	for (let depth = 0; depth < 3 && current && typeof current === 'object'; depth++) {
+		if (current.code && !current.code.startsWith('UND_ERR') && current.message) return withCode(current.code, current.message);
+		current = current.cause as typeof current;
 	}
-	if (error instanceof Error) return { code: (error as NodeJS.ErrnoException).code, message: error.message };
-	return { message: String(error) };
+	if (top && typeof top === 'object' && top.message) return withCode(top.code, top.message);
+	return String(error);
+}
+
+function withCode(code: string | undefined, message: string): string {
+	return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {
