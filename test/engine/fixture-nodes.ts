@@ -86,6 +86,17 @@ export class MakeBinaryNode implements INodeType {
 	}
 }
 
+/** Emits the items given as JSON in its `items` parameter (binary references included). */
+export class FixedItemsNode implements INodeType {
+	description = describe('fixedItems', {
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	});
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [JSON.parse(this.getNodeParameter('items', 0) as string) as INodeExecutionData[]];
+	}
+}
+
 /** Passes its input through, so a test can see what reached it over a connection. */
 export class CollectNode implements INodeType {
 	description = describe('collect', {});

@@ -22,7 +22,7 @@ import {
 } from 'n8n-workflow';
 
 import { Coze } from '../../nodes/Coze/Coze.node';
-import { CollectNode, MakeBinaryNode, StartNode } from './fixture-nodes';
+import { CollectNode, FixedItemsNode, MakeBinaryNode, StartNode } from './fixture-nodes';
 
 /** Node type names as n8n registers them for an installed community package. */
 export const COZE_TYPE = 'n8n-nodes-coze-workflow.coze';
@@ -32,6 +32,7 @@ const nodeTypeMap: Record<string, INodeType> = {
 	'test.start': new StartNode(),
 	'test.makeBinary': new MakeBinaryNode(),
 	'test.collect': new CollectNode(),
+	'test.fixedItems': new FixedItemsNode(),
 };
 
 const nodeTypes: INodeTypes = {
@@ -132,6 +133,8 @@ export async function runWorkflow(options: {
 	edges: Edge[];
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	onStart?: (execution: { cancel: () => void }) => void;
+	/** Called as each node starts and ends (benchmarks time and measure one node). */
+	onNode?: (event: 'start' | 'end', nodeName: string) => void;
 }): Promise<EngineRun> {
 	const nodes: INode[] = options.nodes.map((node, i) => ({
 		id: `node-${i}`,
@@ -171,6 +174,11 @@ export async function runWorkflow(options: {
 		updatedAt: new Date(),
 		activeVersionId: null,
 	} as never);
+	const { onNode } = options;
+	if (onNode) {
+		hooks.addHandler('nodeExecuteBefore', (nodeName) => onNode('start', nodeName));
+		hooks.addHandler('nodeExecuteAfter', (nodeName) => onNode('end', nodeName));
+	}
 	const additionalData = {
 		hooks,
 		executionId,

@@ -1,20 +1,23 @@
-import { request, type Dispatcher, type FormData } from 'undici';
+import type { Readable } from 'node:stream';
+
+import { request, type Dispatcher } from 'undici';
 
 import type { CozeConnection } from './connection';
 import { CozeError, redactSecret } from './coze-error';
 import { cozeDispatcher } from './dispatcher';
 import { apiErrorFromEnvelope, type CozeEnvelope } from './envelope';
 import { parseJsonKeepingLongIntegers } from './lossless-json';
+import type { StreamedBody } from './multipart';
 
 export interface CozeRequest {
 	method: 'GET' | 'POST';
 	/** Path under the base URL, starting with "/", e.g. "/v1/files/upload". */
 	path: string;
 	query?: Record<string, string>;
-	/** A JSON body; mutually exclusive with `form`. */
+	/** A JSON body; mutually exclusive with `body`. */
 	json?: unknown;
-	/** A multipart body, streamed by undici. */
-	form?: FormData;
+	/** A streamed body (a multipart upload). */
+	body?: StreamedBody;
 	/** Fires when the n8n execution is stopped. */
 	signal?: AbortSignal;
 	accept?: string;
@@ -44,12 +47,14 @@ export async function sendCozeRequest(connection: CozeConnection, req: CozeReque
 		accept: req.accept ?? 'application/json',
 		'user-agent': USER_AGENT,
 	};
-	let body: string | FormData | undefined;
+	let body: string | AsyncIterable<Uint8Array> | undefined;
 	if (req.json !== undefined) {
 		headers['content-type'] = 'application/json';
 		body = JSON.stringify(req.json);
-	} else if (req.form) {
-		body = req.form;
+	} else if (req.body) {
+		headers['content-type'] = req.body.contentType;
+		headers['content-length'] = String(req.body.contentLength);
+		body = req.body.chunks;
 	}
 
 	let response: Dispatcher.ResponseData;
@@ -57,7 +62,9 @@ export async function sendCozeRequest(connection: CozeConnection, req: CozeReque
 		response = await request(url, {
 			method: req.method,
 			headers,
-			body,
+			// undici takes any (async) iterable body and writes its chunks as they come; its
+			// type declaration lists only Readable among streams.
+			body: body as string | Readable | undefined,
 			signal: req.signal,
 			dispatcher: cozeDispatcher(),
 		});

@@ -1,0 +1,43 @@
+import { Readable } from 'node:stream';
+
+import { requestCozeJson } from '../../nodes/Coze/transport/client';
+import { CozeError } from '../../nodes/Coze/transport/coze-error';
+import { closeCozeDispatcher } from '../../nodes/Coze/transport/dispatcher';
+import { fileUploadBody } from '../../nodes/Coze/transport/multipart';
+import { CozeSimulator } from '../simulator/server';
+
+describe('the streamed multipart upload body', () => {
+	let sim: CozeSimulator;
+	beforeEach(async () => {
+		sim = await CozeSimulator.start();
+	});
+	afterEach(async () => {
+		await sim.close();
+		await closeCozeDispatcher();
+	});
+
+	const upload = async (fileName: string, chunks: Buffer[], bytes = chunks.reduce((n, c) => n + c.length, 0)) =>
+		await requestCozeJson(
+			{ baseUrl: sim.baseUrl, accessToken: sim.token },
+			{ method: 'POST', path: '/v1/files/upload', body: await fileUploadBody({ source: Readable.from(chunks), bytes, fileName, mimeType: 'text/plain' }) },
+		);
+
+	it.each([
+		['plain.txt', 'plain.txt'],
+		['报告 2026.txt', '报告 2026.txt'],
+		// undici escapes quotes and line breaks in file names; the part stays well formed.
+		['say "hi".txt', 'say %22hi%22.txt'],
+		['two\r\nlines.txt', 'two%0D%0Alines.txt'],
+	])('frames the file %j as one part named "file" with exact bytes', async (fileName, received) => {
+		const chunks = [Buffer.from('first\r\n\r\n'), Buffer.from('--not-a-boundary\r\n'), Buffer.from('last')];
+		await upload(fileName, chunks);
+		expect(sim.uploads[0]).toMatchObject({ fieldNames: ['file'], fileName: received, mimeType: 'text/plain', bytes: 31, complete: true });
+	});
+
+	it('fails, rather than sending a short body, when the file is shorter than its stated size', async () => {
+		const failure = await upload('short.txt', [Buffer.from('12345')], 10).catch((error: unknown) => error);
+		expect(failure).toBeInstanceOf(CozeError);
+		expect((failure as CozeError).description).toMatch(/content-length/i);
+		expect(sim.uploads.filter((received) => received.complete)).toEqual([]);
+	});
+});
