@@ -11,4 +11,5 @@ module.exports = {
 	detectOpenHandles: true,
 	testTimeout: 30_000,
 	testEnvironmentOptions: { globalsCleanup: 'on' },
+	reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
