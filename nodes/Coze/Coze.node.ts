@@ -11,6 +11,8 @@ import {
 } from 'n8n-workflow';
 
 import * as upload from './actions/file/upload.operation';
+import * as resume from './actions/workflow/resume.operation';
+import * as run from './actions/workflow/run.operation';
 import { route } from './actions/router';
 import { connectionFromCredentials } from './transport/connection';
 import { CozeError } from './transport/coze-error';
@@ -37,8 +39,33 @@ export class Coze implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'File', value: 'file' }],
-				default: 'file',
+				options: [
+					{ name: 'Workflow', value: 'workflow' },
+					{ name: 'File', value: 'file' },
+				],
+				default: 'workflow',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['workflow'] } },
+				options: [
+					{
+						name: 'Run',
+						value: 'run',
+						action: 'Run a workflow',
+						description: 'Run a published workflow, streaming its messages; questions to a human leave by the Interrupts output',
+					},
+					{
+						name: 'Resume',
+						value: 'resume',
+						action: 'Resume an interrupted workflow',
+						description: 'Answer a workflow\'s interrupt and stream the rest of the run',
+					},
+				],
+				default: 'run',
 			},
 			{
 				displayName: 'Operation',
@@ -56,6 +83,8 @@ export class Coze implements INodeType {
 				],
 				default: 'upload',
 			},
+			...run.description,
+			...resume.description,
 			...upload.description,
 		],
 	};

@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { sendEventStream } from './event-stream';
 import { sendBadToken, sendJson, sendUnknownPath, type Flavour } from './flavours';
 import { receiveUpload, type ReceivedUpload } from './upload';
+import type { SimWorkflow, WorkflowAnswer } from './workflows';
 
 export const SIMULATOR_TOKEN = 'pat_simulator_token_0123456789abcdefghijklmnop';
 
@@ -37,6 +39,9 @@ export class CozeSimulator {
 	private readonly uploadWaiters: Array<(upload: ReceivedUpload) => void> = [];
 	private readonly firstBytesWaiters: Array<(req: IncomingMessage) => void> = [];
 	private readonly sockets = new Set<Socket>();
+	private readonly workflows = new Map<string, SimWorkflow>();
+	private readonly historyPolls = new Map<string, number>();
+	private readonly closeWaiters: Array<() => void> = [];
 	private fileCounter = 0;
 
 	private constructor(
@@ -72,6 +77,21 @@ export class CozeSimulator {
 		const queue = this.overrides.get(path) ?? [];
 		queue.push(handler);
 		this.overrides.set(path, queue);
+	}
+
+	/** Scripts the workflow with this id (ids are strings: 19 digits do not fit a JS number). */
+	defineWorkflow(workflowId: string, workflow: SimWorkflow): void {
+		this.workflows.set(workflowId, workflow);
+	}
+
+	/** Resolves when the client closes a streaming response before it ended. */
+	nextStreamClosedByClient(): Promise<void> {
+		return new Promise((resolve) => this.closeWaiters.push(resolve));
+	}
+
+	/** Parsed JSON bodies of the requests to `path`, in order. */
+	bodiesOf(path: string): Array<Record<string, unknown>> {
+		return this.requests.filter((r) => r.path === path && r.body).map((r) => JSON.parse(r.body!) as Record<string, unknown>);
 	}
 
 	/** Resolves with the next upload once its body has ended or been cut. */
@@ -142,10 +162,52 @@ export class CozeSimulator {
 			sendJson(res, this.flavour, 200, { code: 720702011, msg: 'workflow not found' });
 		} else if (route === 'POST /v1/files/upload') {
 			await this.upload(req, res);
+		} else if (route === 'POST /v1/workflow/stream_run' || route === 'POST /v1/workflow/stream_resume' || route === 'POST /v1/workflow/run') {
+			const body = JSON.parse(await readBody()) as Record<string, unknown>;
+			const workflow = this.workflows.get(String(body.workflow_id));
+			const script = route.endsWith('stream_run') ? workflow?.run : route.endsWith('stream_resume') ? workflow?.resume : workflow?.blockingRun;
+			if (!script) {
+				sendJson(res, this.flavour, 200, { code: 4200, msg: `workflow ${String(body.workflow_id)} not found or not published` });
+				return;
+			}
+			await this.answer(res, script(body));
+		} else if (req.method === 'GET' && (url.pathname.startsWith('/v1/workflows/') || url.pathname === '/v1/workflow/get_run_history')) {
+			this.runHistory(res, url);
 		} else {
 			await readBody().catch(() => undefined);
 			sendUnknownPath(res, this.flavour);
 		}
+	}
+
+	private async answer(res: ServerResponse, answer: WorkflowAnswer): Promise<void> {
+		if ('json' in answer) {
+			sendJson(res, this.flavour, answer.status ?? 200, answer.json);
+			return;
+		}
+		res.on('close', () => {
+			if (!res.writableFinished) this.closeWaiters.splice(0).forEach((resolve) => resolve());
+		});
+		await sendEventStream(res, answer.stream, answer.shape);
+	}
+
+	/** The cloud's `/v1/workflows/{id}/run_histories/{execute_id}`; Studio's `/v1/workflow/get_run_history`. */
+	private runHistory(res: ServerResponse, url: URL): void {
+		const cloudPath = /^\/v1\/workflows\/(\d+)\/run_histories\/(\d+)$/.exec(url.pathname);
+		if (cloudPath && this.flavour === 'studio') return sendUnknownPath(res, this.flavour);
+		if (!cloudPath && this.flavour === 'cloud') return sendUnknownPath(res, this.flavour);
+		const workflowId = cloudPath?.[1] ?? url.searchParams.get('workflow_id') ?? '';
+		const history = this.workflows.get(workflowId)?.history;
+		if (!history) return sendJson(res, this.flavour, 200, { code: 4200, msg: 'run not found' });
+		const poll = this.historyPolls.get(workflowId) ?? 0;
+		this.historyPolls.set(workflowId, poll + 1);
+		const record = history[Math.min(poll, history.length - 1)];
+		if (typeof record === 'string') {
+			// A raw JSON text: lets a test send execute_id as a 19-digit JSON number, as Studio does.
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(record);
+			return;
+		}
+		sendJson(res, this.flavour, 200, { code: 0, msg: '', data: [record] });
 	}
 
 	private async upload(req: IncomingMessage, res: ServerResponse): Promise<void> {

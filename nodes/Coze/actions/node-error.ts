@@ -30,10 +30,15 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
 }
 
-/** The json of the item "Continue on Fail" puts in place of a failed one. */
-export function errorItemJson(error: NodeApiError | NodeOperationError): JsonObject {
+/** The json of the item "Continue on Fail" puts in place of a failed one, with Coze's details. */
+export function errorItemJson(error: NodeApiError | NodeOperationError, original: unknown): JsonObject {
 	const json: JsonObject = { error: error.message };
 	if (error.description) json.description = error.description;
 	if (error instanceof NodeApiError && error.httpCode) json.http_status = error.httpCode;
+	if (original instanceof CozeError) {
+		if (original.cozeCode !== undefined) json.code = original.cozeCode;
+		if (original.logId) json.log_id = original.logId;
+		if (original.debugUrl) json.debug_url = original.debugUrl;
+	}
 	return json;
 }

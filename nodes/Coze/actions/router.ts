@@ -3,10 +3,15 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { connectionFromCredentials, type CozeConnection } from '../transport/connection';
 import * as upload from './file/upload.operation';
+import * as resume from './workflow/resume.operation';
+import { RunFailure } from '../transport/run-collector';
+import { messageJson } from './workflow/items';
+import * as run from './workflow/run.operation';
 import { errorItemJson, toNodeError } from './node-error';
 import type { OperationExecute } from './types';
 
 const operations: Record<string, Record<string, OperationExecute>> = {
+	workflow: { run: run.execute, resume: resume.execute },
 	file: { upload: upload.execute },
 };
 
@@ -39,9 +44,17 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			// Stopped by the user: n8n discards this node's output and marks the execution
 			// "canceled" itself, provided the node returns rather than throws.
 			if (this.getExecutionCancelSignal()?.aborted) break;
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			const failure = error instanceof RunFailure ? error.failure : error;
+			const nodeError = toNodeError(this.getNode(), failure, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
-			main.push({ json: errorItemJson(nodeError), error: nodeError, pairedItem: { item: itemIndex } });
+			// Nothing is dropped: the messages a failed run had sent go out before its error item.
+			if (error instanceof RunFailure) {
+				const workflowId = String(this.getNodeParameter('workflowId', itemIndex, ''));
+				for (const message of error.messages) {
+					main.push({ json: messageJson(message, undefined, workflowId), pairedItem: { item: itemIndex } });
+				}
+			}
+			main.push({ json: errorItemJson(nodeError, failure), error: nodeError, pairedItem: { item: itemIndex } });
 		}
 	}
 	return [main, interrupts];

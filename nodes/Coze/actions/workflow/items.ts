@@ -1,0 +1,75 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { parseJsonKeepingLongIntegers } from '../../transport/lossless-json';
+import type { OperationResult } from '../types';
+import type { CollectedInterrupt, CollectedMessage, CollectedRun } from '../../transport/run-collector';
+
+/** How the Messages output presents a run's messages. */
+export type OutputMode = 'eachMessage' | 'lastMessage' | 'allMessages';
+
+interface RunContext {
+	workflowId: string;
+	itemIndex: number;
+	executeId?: string;
+}
+
+/** The json of one message item; `parsed` holds `content` read as JSON when it is an object or array. */
+export function messageJson(message: CollectedMessage, debugUrl: string | undefined, workflowId: string): IDataObject {
+	const json: IDataObject = { content: message.content };
+	const parsed = parseJsonContent(message.content);
+	if (parsed !== undefined) json.parsed = parsed;
+	for (const key of ['node_title', 'node_id', 'node_type', 'node_execute_uuid', 'content_type'] as const) {
+		if (message[key] !== undefined) json[key] = message[key];
+	}
+	if (message.usage) json.usage = message.usage as IDataObject;
+	json.debug_url = debugUrl;
+	json.workflow_id = workflowId;
+	return json;
+}
+
+/** An End node's `{"output": …}` and other JSON answers, read as data; plain text stays as is. */
+function parseJsonContent(content: string): IDataObject | IDataObject[] | undefined {
+	const start = content.trimStart()[0];
+	if (start !== '{' && start !== '[') return undefined;
+	try {
+		return parseJsonKeepingLongIntegers(content) as IDataObject | IDataObject[];
+	} catch {
+		return undefined;
+	}
+}
+
+export function interruptJson(interrupt: CollectedInterrupt, messages: CollectedMessage[], context: RunContext): IDataObject {
+	const json: IDataObject = {
+		workflow_id: context.workflowId,
+		event_id: interrupt.event_id,
+		interrupt_type: interrupt.interrupt_type,
+		data: interrupt.data,
+		node_title: interrupt.node_title,
+		debug_url: interrupt.debug_url,
+		messages: messages.map((message) => messageJson(message, interrupt.debug_url, context.workflowId)),
+	};
+	if (interrupt.required_parameters !== undefined) json.required_parameters = interrupt.required_parameters as IDataObject;
+	if (context.executeId) json.execute_id = context.executeId;
+	return json;
+}
+
+/** Turns a collected run into the node's two outputs, every item paired with its input item. */
+export function runItems(run: CollectedRun, mode: OutputMode, context: RunContext): OperationResult {
+	const pairedItem = { item: context.itemIndex };
+	const item = (json: IDataObject): INodeExecutionData => ({ json, pairedItem });
+	if (run.interrupt) {
+		return { main: [], interrupts: [item(interruptJson(run.interrupt, run.messages, context))] };
+	}
+	const messages = run.messages.map((message) => {
+		const json = messageJson(message, run.debugUrl, context.workflowId);
+		if (context.executeId) json.execute_id = context.executeId;
+		return json;
+	});
+	if (mode === 'lastMessage') return { main: messages.length ? [item(messages[messages.length - 1])] : [] };
+	if (mode === 'allMessages') {
+		const all: IDataObject = { messages, debug_url: run.debugUrl, workflow_id: context.workflowId };
+		if (context.executeId) all.execute_id = context.executeId;
+		return { main: [item(all)] };
+	}
+	return { main: messages.map(item) };
+}

@@ -1,0 +1,115 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const outputModeOption: INodeProperties = {
+	displayName: 'Output',
+	name: 'outputMode',
+	type: 'options',
+	default: 'eachMessage',
+	options: [
+		{
+			name: 'One Item per Message',
+			value: 'eachMessage',
+			description: 'Each node message of the run (its streamed chunks joined) becomes an item, in the order the nodes finished',
+		},
+		{
+			name: 'Final Message Only',
+			value: 'lastMessage',
+			description: 'Only the last message: usually the End node\'s answer',
+		},
+		{
+			name: 'All Messages in One Item',
+			value: 'allMessages',
+			description: 'One item with a "messages" list',
+		},
+	],
+};
+
+const idOption = (displayName: string, name: string, description: string): INodeProperties => ({
+	displayName,
+	name,
+	type: 'string',
+	default: '',
+	description,
+});
+
+/** "Options" of Run Workflow. */
+export const runOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { show: { resource: ['workflow'], operation: ['run'] } },
+	options: [
+		idOption('App ID', 'appId', 'For a workflow inside a Coze app: the app\'s ID. Not together with Bot ID.'),
+		idOption('Bot ID', 'botId', 'The agent to run the workflow as; needed by workflows with database or variable nodes. Not together with App ID.'),
+		idOption('Connector ID', 'connectorId', 'The channel the run is attributed to; Coze uses 1024 (API) when empty'),
+		{
+			displayName: 'Ext',
+			name: 'ext',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			description: 'Extra context Coze passes to the workflow\'s system variables',
+			options: [
+				{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '' },
+				{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '' },
+				{ displayName: 'User ID', name: 'user_id', type: 'string', default: '' },
+			],
+		},
+		{
+			displayName: 'Max Wait (Minutes)',
+			name: 'maxWaitMinutes',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description: 'Asynchronous mode: how long to wait for the run before failing the item',
+			displayOptions: { show: { runMode: ['async'] } },
+		},
+		outputModeOption,
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollIntervalSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 5,
+			description: 'Asynchronous mode: how often to ask Coze whether the run has finished',
+			displayOptions: { show: { runMode: ['async'] } },
+		},
+		{
+			displayName: 'Run Mode',
+			name: 'runMode',
+			type: 'options',
+			default: 'stream',
+			options: [
+				{
+					name: 'Stream (Recommended)',
+					value: 'stream',
+					description: 'Receive messages as the workflow produces them; supports interrupts and long runs',
+				},
+				{
+					name: 'Synchronous',
+					value: 'sync',
+					description: 'One answer at the end; Coze cuts runs over 90 seconds and refuses streaming Output nodes',
+				},
+				{
+					name: 'Asynchronous',
+					value: 'async',
+					description: 'Start the run, then poll its result (runs up to 24 h; a paid Coze feature)',
+				},
+			],
+		},
+		idOption('Workflow Version', 'workflowVersion', 'A published version such as v0.0.5 (library workflows only); the latest when empty'),
+	],
+};
+
+/** "Options" of Resume Workflow: a resume always streams. */
+export const resumeOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { show: { resource: ['workflow'], operation: ['resume'] } },
+	options: [outputModeOption],
+};

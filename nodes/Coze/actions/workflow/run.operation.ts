@@ -1,0 +1,57 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { CozeConnection } from '../../transport/connection';
+import { streamWorkflowEvents } from '../../transport/workflow-stream';
+import type { OperationResult } from '../types';
+import { runAsync, runSync } from '../../transport/workflow-run';
+import { runItems, type OutputMode } from './items';
+import { runOptions } from './options.description';
+import { readId, readRunOptions, readWorkflowParameters } from './parameters';
+import { collectRun } from '../../transport/run-collector';
+
+const show = { resource: ['workflow'], operation: ['run'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Workflow ID',
+		name: 'workflowId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '7404830425073352713',
+		description: 'The published workflow to run: the number after workflow_id= in its address in Coze',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Parameters',
+		name: 'parameters',
+		type: 'json',
+		default: '{}',
+		description: 'The workflow\'s start-node inputs as a JSON object. A file input takes a URL or the "file_ref" of Upload File.',
+		displayOptions: { show },
+	},
+	runOptions,
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection): Promise<OperationResult> {
+	const workflowId = readId.call(this, 'workflowId', 'Workflow ID', itemIndex);
+	const body: IDataObject = { workflow_id: workflowId, parameters: readWorkflowParameters.call(this, itemIndex), ...readRunOptions.call(this, itemIndex) };
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const outputMode = (options.outputMode as OutputMode | undefined) ?? 'eachMessage';
+	const context = { workflowId, itemIndex };
+	const signal = this.getExecutionCancelSignal();
+
+	switch (options.runMode ?? 'stream') {
+		case 'sync':
+			return runItems(await runSync(connection, body, signal), outputMode, context);
+		case 'async': {
+			const polling = { intervalMs: Number(options.pollIntervalSeconds ?? 5) * 1000, maxWaitMs: Number(options.maxWaitMinutes ?? 60) * 60_000 };
+			const { run, executeId } = await runAsync(connection, body, polling, signal);
+			return runItems(run, outputMode, { ...context, executeId });
+		}
+		default: {
+			const run = await collectRun(streamWorkflowEvents(connection, '/v1/workflow/stream_run', body, signal));
+			return runItems(run, outputMode, context);
+		}
+	}
+}

@@ -1,0 +1,150 @@
+import { CozeError } from './coze-error';
+import type { CozeMessageData, CozeStreamEvent } from './events';
+
+/** One node's whole message: its streamed chunks joined in order. */
+export interface CollectedMessage {
+	content: string;
+	node_title?: string;
+	node_id?: string;
+	node_type?: string;
+	node_execute_uuid?: string;
+	content_type?: string;
+	usage?: CozeMessageData['usage'];
+}
+
+/** A workflow waiting for an answer (a question node, an input node, a plugin's auth). */
+export interface CollectedInterrupt {
+	event_id: string;
+	interrupt_type: number;
+	data: string;
+	node_title?: string;
+	required_parameters?: unknown;
+	debug_url?: string;
+}
+
+export interface CollectedRun {
+	messages: CollectedMessage[];
+	interrupt?: CollectedInterrupt;
+	debugUrl?: string;
+}
+
+/** A run that failed part-way; `messages` are the ones that had arrived, so none is lost. */
+export class RunFailure extends Error {
+	constructor(
+		readonly failure: unknown,
+		readonly messages: CollectedMessage[],
+	) {
+		super(failure instanceof Error ? failure.message : String(failure));
+		this.name = 'RunFailure';
+	}
+}
+
+/**
+ * Reads a run's events to its end: Done (finished), Interrupt (waiting for an answer) or
+ * Error. A stream that stops without one of those did not finish, and is a failure.
+ */
+export async function collectRun(events: AsyncIterable<CozeStreamEvent>): Promise<CollectedRun> {
+	const messages = new MessageAssembler();
+	try {
+		for await (const event of events) {
+			switch (event.type) {
+				case 'Message':
+					messages.add(event.data);
+					break;
+				case 'Done':
+					return { messages: messages.finishAll(), debugUrl: event.data.debug_url };
+				case 'Interrupt': {
+					const interrupt = event.data.interrupt_data ?? {};
+					return {
+						messages: messages.finishAll(),
+						interrupt: {
+							event_id: String(interrupt.event_id ?? ''),
+							interrupt_type: Number(interrupt.type),
+							data: interrupt.data ?? '',
+							node_title: event.data.node_title,
+							required_parameters: interrupt.required_parameters,
+							debug_url: event.data.debug_url,
+						},
+						debugUrl: event.data.debug_url,
+					};
+				}
+				case 'Error': {
+					const { error_code: code, error_message: message, debug_url: debugUrl } = event.data;
+					throw new CozeError(`The Coze workflow failed${code === undefined ? '' : ` with error ${code}`}: ${message ?? 'no message'}`, {
+						kind: 'api',
+						cozeCode: code,
+						debugUrl,
+						description: debugUrl ? `See the run in Coze: ${debugUrl}` : 'See the run in Coze under the workflow\'s run history.',
+					});
+				}
+			}
+		}
+	} catch (error) {
+		throw new RunFailure(error, messages.finishAll());
+	}
+	const arrived = messages.finishAll();
+	throw new RunFailure(
+		new CozeError(
+			`The Coze stream ended before the workflow finished: no Done or Interrupt event came, after ${arrived.length} message${arrived.length === 1 ? '' : 's'}`,
+			{
+				kind: 'protocol',
+				description: 'The connection was closed early (a proxy or load balancer timeout, or Coze itself). The workflow may still be running in Coze.',
+			},
+		),
+		arrived,
+	);
+}
+
+interface OpenMessage {
+	first: CozeMessageData;
+	chunks: Array<{ seq: number; content: string }>;
+	inOrder: boolean;
+	usage?: CozeMessageData['usage'];
+}
+
+/** Joins each node execution's chunks; hands out whole messages in the order they finished. */
+class MessageAssembler {
+	private readonly open = new Map<string, OpenMessage>();
+	private readonly finished: CollectedMessage[] = [];
+
+	add(data: CozeMessageData): void {
+		const key = data.node_execute_uuid || `${data.node_id ?? ''}\u0000${data.node_title ?? ''}`;
+		const seq = Number(data.node_seq_id ?? 0);
+		let message = this.open.get(key);
+		// Without an execution id, a node that runs again (in a loop) restarts at chunk 0.
+		if (message && !data.node_execute_uuid && seq === 0 && message.chunks.length > 0) {
+			this.finish(key, message);
+			message = undefined;
+		}
+		if (!message) {
+			message = { first: data, chunks: [], inOrder: true };
+			this.open.set(key, message);
+		}
+		const previous = message.chunks[message.chunks.length - 1];
+		if (previous && seq < previous.seq) message.inOrder = false;
+		message.chunks.push({ seq, content: data.content ?? '' });
+		if (data.usage) message.usage = data.usage;
+		if (data.node_is_finish) this.finish(key, message);
+	}
+
+	/** Finishes what is still open (in the order it began) and returns every message. */
+	finishAll(): CollectedMessage[] {
+		for (const [key, message] of this.open) this.finish(key, message);
+		return this.finished;
+	}
+
+	private finish(key: string, message: OpenMessage): void {
+		this.open.delete(key);
+		if (!message.inOrder) message.chunks.sort((a, b) => a.seq - b.seq);
+		const { first } = message;
+		this.finished.push({
+			content: message.chunks.map((chunk) => chunk.content).join(''),
+			node_title: first.node_title,
+			node_id: first.node_id,
+			node_type: first.node_type,
+			node_execute_uuid: first.node_execute_uuid,
+			content_type: first.content_type,
+			usage: message.usage,
+		});
+	}
+}

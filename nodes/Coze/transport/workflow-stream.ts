@@ -1,0 +1,47 @@
+import type { CozeConnection } from './connection';
+import { readCozeJson, sendCozeRequest } from './client';
+import { CozeError, redactSecret } from './coze-error';
+import { readCozeEvents, type CozeStreamEvent } from './events';
+
+/**
+ * POSTs to a streaming endpoint (`/v1/workflow/stream_run`, `/v1/workflow/stream_resume`) and
+ * yields its events as they arrive. When the request itself fails Coze answers with its JSON
+ * error envelope instead of a stream, so the content type decides how the body is read.
+ * The connection is released when the caller stops reading, whatever the reason.
+ */
+export async function* streamWorkflowEvents(
+	connection: CozeConnection,
+	path: string,
+	body: Record<string, unknown>,
+	signal?: AbortSignal,
+): AsyncGenerator<CozeStreamEvent> {
+	const response = await sendCozeRequest(connection, { method: 'POST', path, json: body, signal, accept: 'text/event-stream' });
+	const contentType = String(response.headers['content-type'] ?? '');
+	if (!contentType.includes('text/event-stream')) {
+		await readCozeJson(connection, response, signal);
+		throw new CozeError('Coze answered without an event stream', {
+			kind: 'protocol',
+			httpStatus: response.statusCode,
+			logId: response.logId,
+			description: `It sent ${contentType || 'no content type'} with code 0. Check the Base URL points at the Coze API.`,
+		});
+	}
+	try {
+		for await (const event of readCozeEvents(response.body)) {
+			if (event.type === 'Error' && event.data.error_message) {
+				event.data.error_message = redactSecret(event.data.error_message, connection.accessToken);
+			}
+			yield event;
+		}
+	} catch (error) {
+		if (error instanceof CozeError) throw error;
+		if (signal?.aborted) throw new CozeError('The execution was stopped while Coze was streaming', { kind: 'cancelled', cause: error });
+		throw new CozeError('The connection to Coze broke while the workflow was streaming', {
+			kind: 'network',
+			logId: response.logId,
+			description: `${(error as Error).message ?? String(error)}. The workflow may still have run in Coze; check it there before running it again.`,
+		});
+	} finally {
+		response.body.destroy();
+	}
+}

@@ -1,0 +1,73 @@
+import type { ServerResponse } from 'node:http';
+
+/** One server-sent event as the simulator writes it. `data` objects are sent as one-line JSON. */
+export interface SimEvent {
+	id?: number | string;
+	event: string;
+	data: string | object;
+}
+
+/** The byte-level quirks of real Coze streams (coze-api.md), each switchable. */
+export interface StreamShape {
+	lineEnding?: '\n' | '\r\n';
+	/** "id:0" instead of "id: 0". */
+	idWithoutSpace?: boolean;
+	/** The last event is not followed by a blank line. */
+	noFinalBlankLine?: boolean;
+	/** Where to cut the body into separate writes (byte offsets); by default one write per event. */
+	splitAt?: (body: Buffer) => number[];
+	/** Pause between writes. */
+	delayMs?: number;
+	/** Destroy the connection after this many bytes (a cut stream, possibly inside an event). */
+	cutAfterBytes?: number;
+	/** Called with each write, so a test can act mid-stream. */
+	onWrite?: (writeIndex: number) => void | Promise<void>;
+}
+
+export function encodeEvents(events: SimEvent[], shape: StreamShape = {}): Buffer {
+	const eol = shape.lineEnding ?? '\n';
+	const text = events
+		.map((event, i) => {
+			const lines: string[] = [];
+			if (event.id !== undefined) lines.push(shape.idWithoutSpace ? `id:${event.id}` : `id: ${event.id}`);
+			lines.push(`event: ${event.event}`);
+			lines.push(`data: ${typeof event.data === 'string' ? event.data : JSON.stringify(event.data)}`);
+			const last = i === events.length - 1;
+			return lines.join(eol) + eol + (last && shape.noFinalBlankLine ? '' : eol);
+		})
+		.join('');
+	return Buffer.from(text, 'utf8');
+}
+
+/** Byte offsets where each event begins: the default way to cut a stream into writes. */
+function eventBoundaries(body: Buffer): number[] {
+	const offsets: number[] = [];
+	for (let at = body.indexOf('event: '); at !== -1; at = body.indexOf('event: ', at + 1)) {
+		const lineStart = body.lastIndexOf('id', at);
+		offsets.push(lineStart > 0 && lineStart > body.lastIndexOf('\n\n', at) ? lineStart : at);
+	}
+	return offsets.filter((offset) => offset > 0);
+}
+
+export async function sendEventStream(res: ServerResponse, events: SimEvent[], shape: StreamShape = {}): Promise<void> {
+	const body = encodeEvents(events, shape);
+	res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-tt-logid': 'STREAMLOG' });
+	const cuts = [...new Set((shape.splitAt ?? eventBoundaries)(body))].filter((cut) => cut > 0 && cut < body.length).sort((a, b) => a - b);
+	const limit = shape.cutAfterBytes ?? Infinity;
+	let start = 0;
+	let writeIndex = 0;
+	for (const end of [...cuts, body.length]) {
+		if (res.destroyed) return;
+		const stop = Math.min(end, limit);
+		if (stop > start) res.write(body.subarray(start, stop));
+		if (stop >= limit) {
+			await new Promise((resolve) => setTimeout(resolve, 10));
+			res.destroy();
+			return;
+		}
+		start = end;
+		await shape.onWrite?.(writeIndex++);
+		if (shape.delayMs) await new Promise((resolve) => setTimeout(resolve, shape.delayMs));
+	}
+	res.end();
+}

@@ -1,0 +1,45 @@
+import type { SimEvent, StreamShape } from './event-stream';
+
+/** What the simulator answers for one request to a workflow endpoint. */
+export type WorkflowAnswer =
+	| { stream: SimEvent[]; shape?: StreamShape }
+	| { json: unknown; status?: number };
+
+/** A scripted Coze workflow: how it answers a run, a resume, a synchronous or async run. */
+export interface SimWorkflow {
+	run?: (body: Record<string, unknown>) => WorkflowAnswer;
+	resume?: (body: Record<string, unknown>) => WorkflowAnswer;
+	/** `POST /v1/workflow/run`; `is_async` in the body says which kind. */
+	blockingRun?: (body: Record<string, unknown>) => WorkflowAnswer;
+	/** Successive answers of the run history, one per poll (the last one repeats). */
+	history?: unknown[];
+}
+
+/** The chunks of one node's message, numbered as Coze numbers them. */
+export function messageChunks(
+	node: { title: string; id?: string; uuid?: string; type?: string },
+	chunks: string[],
+	extra: Record<string, unknown> = {},
+): Array<Omit<SimEvent, 'id'>> {
+	return chunks.map((content, i) => ({
+		event: 'Message',
+		data: {
+			content,
+			content_type: 'text',
+			node_title: node.title,
+			...(node.id ? { node_id: node.id } : {}),
+			...(node.uuid ? { node_execute_uuid: node.uuid } : {}),
+			...(node.type ? { node_type: node.type } : {}),
+			node_seq_id: String(i),
+			node_is_finish: i === chunks.length - 1,
+			...(i === chunks.length - 1 ? extra : {}),
+		},
+	}));
+}
+
+/** Numbers events 0, 1, 2, … as Coze does. */
+export function numbered(events: Array<Omit<SimEvent, 'id'>>, from = 0): SimEvent[] {
+	return events.map((event, i) => ({ ...event, id: from + i }));
+}
+
+export const DEBUG_URL = 'https://www.coze.cn/work_flow?execute_id=7404830425073352999&space_id=1&workflow_id=7404830425073352713';
