@@ -97,6 +97,22 @@ export class FixedItemsNode implements INodeType {
 	}
 }
 
+/** Adds the fields of its `fields` parameter (JSON) to each item, as n8n's Edit Fields node does. */
+export class SetFieldsNode implements INodeType {
+	description = describe('set', {
+		properties: [{ displayName: 'Fields', name: 'fields', type: 'json', default: '{}' }],
+	});
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [
+			this.getInputData().map((item, i) => ({
+				json: { ...item.json, ...(JSON.parse(this.getNodeParameter('fields', i) as string) as object) },
+				pairedItem: { item: i },
+			})),
+		];
+	}
+}
+
 /** Passes its input through, so a test can see what reached it over a connection. */
 export class CollectNode implements INodeType {
 	description = describe('collect', {});

@@ -22,7 +22,7 @@ import {
 } from 'n8n-workflow';
 
 import { Coze } from '../../nodes/Coze/Coze.node';
-import { CollectNode, FixedItemsNode, MakeBinaryNode, StartNode } from './fixture-nodes';
+import { CollectNode, FixedItemsNode, MakeBinaryNode, SetFieldsNode, StartNode } from './fixture-nodes';
 
 /** Node type names as n8n registers them for an installed community package. */
 export const COZE_TYPE = 'n8n-nodes-coze-workflow.coze';
@@ -33,6 +33,7 @@ const nodeTypeMap: Record<string, INodeType> = {
 	'test.makeBinary': new MakeBinaryNode(),
 	'test.collect': new CollectNode(),
 	'test.fixedItems': new FixedItemsNode(),
+	'test.set': new SetFieldsNode(),
 };
 
 const nodeTypes: INodeTypes = {

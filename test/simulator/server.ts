@@ -158,8 +158,6 @@ export class CozeSimulator {
 				msg: '',
 				data: { user_id: '7404830425073352713', user_name: 'simulated_user', nick_name: 'Simulated User', avatar_url: '' },
 			});
-		} else if (route === 'GET /v1/workflow/get_run_history' && this.flavour === 'studio') {
-			sendJson(res, this.flavour, 200, { code: 720702011, msg: 'workflow not found' });
 		} else if (route === 'POST /v1/files/upload') {
 			await this.upload(req, res);
 		} else if (route === 'POST /v1/workflow/stream_run' || route === 'POST /v1/workflow/stream_resume' || route === 'POST /v1/workflow/run') {
@@ -197,7 +195,11 @@ export class CozeSimulator {
 		if (!cloudPath && this.flavour === 'cloud') return sendUnknownPath(res, this.flavour);
 		const workflowId = cloudPath?.[1] ?? url.searchParams.get('workflow_id') ?? '';
 		const history = this.workflows.get(workflowId)?.history;
-		if (!history) return sendJson(res, this.flavour, 200, { code: 4200, msg: 'run not found' });
+		if (!history) {
+			return this.flavour === 'studio'
+				? sendJson(res, this.flavour, 200, { code: 720702011, msg: 'workflow not found' })
+				: sendJson(res, this.flavour, 200, { code: 4200, msg: 'run not found' });
+		}
 		const poll = this.historyPolls.get(workflowId) ?? 0;
 		this.historyPolls.set(workflowId, poll + 1);
 		const record = history[Math.min(poll, history.length - 1)];

@@ -102,7 +102,7 @@ describe('collectRun', () => {
 			yield chunk('a', 'A', 0, 'kept', true);
 			throw new CozeError('The connection to Coze broke while the workflow was streaming', { kind: 'network' });
 		}
-		const failure = await collectRun(broken()).catch((error: unknown) => error as RunFailure);
+		const failure = (await collectRun(broken()).catch((error: unknown) => error)) as RunFailure;
 		expect(failure).toBeInstanceOf(RunFailure);
 		expect((failure.failure as CozeError).kind).toBe('network');
 		expect(failure.messages.map((message) => message.content)).toEqual(['kept']);

@@ -30,15 +30,20 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
 }
 
-/** The json of the item "Continue on Fail" puts in place of a failed one, with Coze's details. */
+/**
+ * The json of the item "Continue on Fail" puts in place of a failed one. Only `error` and
+ * `details`: n8n's "Continue (using error output)" routes an item to the error output by
+ * exactly those keys, and keeps Coze's details (a set `item.error` would make n8n overwrite
+ * the json with the message alone).
+ */
 export function errorItemJson(error: NodeApiError | NodeOperationError, original: unknown): JsonObject {
-	const json: JsonObject = { error: error.message };
-	if (error.description) json.description = error.description;
-	if (error instanceof NodeApiError && error.httpCode) json.http_status = error.httpCode;
+	const details: JsonObject = {};
+	if (error.description) details.description = error.description;
+	if (error instanceof NodeApiError && error.httpCode) details.http_status = error.httpCode;
 	if (original instanceof CozeError) {
-		if (original.cozeCode !== undefined) json.code = original.cozeCode;
-		if (original.logId) json.log_id = original.logId;
-		if (original.debugUrl) json.debug_url = original.debugUrl;
+		if (original.cozeCode !== undefined) details.code = original.cozeCode;
+		if (original.logId) details.log_id = original.logId;
+		if (original.debugUrl) details.debug_url = original.debugUrl;
 	}
-	return json;
+	return { error: error.message, details };
 }

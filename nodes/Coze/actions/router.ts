@@ -54,7 +54,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 					main.push({ json: messageJson(message, undefined, workflowId), pairedItem: { item: itemIndex } });
 				}
 			}
-			main.push({ json: errorItemJson(nodeError, failure), error: nodeError, pairedItem: { item: itemIndex } });
+			main.push({ json: errorItemJson(nodeError, failure), pairedItem: { item: itemIndex } });
 		}
 	}
 	return [main, interrupts];
