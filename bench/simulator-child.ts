@@ -9,10 +9,10 @@ export interface SimulatorChild {
 }
 
 /** Starts bench/simulator-process.ts in a child process and waits for its address. */
-export async function startSimulatorChild(): Promise<SimulatorChild> {
+export async function startSimulatorChild(args: string[] = []): Promise<SimulatorChild> {
 	const child: ChildProcess = spawn(
 		process.execPath,
-		['-r', path.join(__dirname, 'register.js'), path.join(__dirname, 'simulator-process.ts')],
+		['-r', path.join(__dirname, 'register.js'), path.join(__dirname, 'simulator-process.ts'), ...args],
 		{ stdio: ['pipe', 'pipe', 'inherit'] },
 	);
 	const firstLine = await new Promise<string>((resolve, reject) => {

@@ -71,3 +71,20 @@ export async function sendEventStream(res: ServerResponse, events: SimEvent[], s
 	}
 	res.end();
 }
+
+/** Writes pre-encoded event bytes in 64 KiB pieces, waiting whenever the client falls behind. */
+export async function sendEncodedStream(res: ServerResponse, body: Buffer): Promise<void> {
+	res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+	for (let start = 0; start < body.length && !res.destroyed; start += 65536) {
+		if (!res.write(body.subarray(start, start + 65536))) {
+			await new Promise<void>((resolve) => {
+				const done = () => {
+					res.off('drain', done).off('close', done);
+					resolve();
+				};
+				res.on('drain', done).on('close', done);
+			});
+		}
+	}
+	res.end();
+}

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import { sendEventStream } from './event-stream';
+import { sendEncodedStream, sendEventStream } from './event-stream';
 import { sendBadToken, sendJson, sendUnknownPath, type Flavour } from './flavours';
 import { receiveUpload, type ReceivedUpload } from './upload';
 import type { SimWorkflow, WorkflowAnswer } from './workflows';
@@ -185,7 +185,8 @@ export class CozeSimulator {
 		res.on('close', () => {
 			if (!res.writableFinished) this.closeWaiters.splice(0).forEach((resolve) => resolve());
 		});
-		await sendEventStream(res, answer.stream, answer.shape);
+		if ('encodedStream' in answer) await sendEncodedStream(res, answer.encodedStream);
+		else await sendEventStream(res, answer.stream, answer.shape);
 	}
 
 	/** The cloud's `/v1/workflows/{id}/run_histories/{execute_id}`; Studio's `/v1/workflow/get_run_history`. */

@@ -3,6 +3,8 @@ import type { SimEvent, StreamShape } from './event-stream';
 /** What the simulator answers for one request to a workflow endpoint. */
 export type WorkflowAnswer =
 	| { stream: SimEvent[]; shape?: StreamShape }
+	/** An event stream already encoded (benchmarks: the server's own work stays out of the timing). */
+	| { encodedStream: Buffer }
 	| { json: unknown; status?: number };
 
 /** A scripted Coze workflow: how it answers a run, a resume, a synchronous or async run. */

@@ -10,7 +10,7 @@ async function read(body: Buffer, cuts: number[] = []): Promise<CozeStreamEvent[
 		for (let i = 0; i < edges.length - 1; i++) yield body.subarray(edges[i], edges[i + 1]);
 	}
 	const events: CozeStreamEvent[] = [];
-	for await (const event of readCozeEvents(chunks())) events.push(event);
+	for await (const batch of readCozeEvents(chunks())) events.push(...batch);
 	return events;
 }
 

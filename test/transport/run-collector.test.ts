@@ -2,8 +2,9 @@ import { CozeError } from '../../nodes/Coze/transport/coze-error';
 import type { CozeStreamEvent } from '../../nodes/Coze/transport/events';
 import { collectRun, RunFailure } from '../../nodes/Coze/transport/run-collector';
 
-async function* stream(events: CozeStreamEvent[]): AsyncGenerator<CozeStreamEvent> {
-	yield* events;
+/** The events one per batch, as a slow stream delivers them. */
+async function* stream(events: CozeStreamEvent[]): AsyncGenerator<CozeStreamEvent[]> {
+	for (const event of events) yield [event];
 }
 
 const chunk = (uuid: string, title: string, seq: number, content: string, finish = false, extra = {}): CozeStreamEvent => ({
@@ -98,8 +99,8 @@ describe('collectRun', () => {
 	});
 
 	it('keeps the messages when the connection breaks mid-stream', async () => {
-		async function* broken(): AsyncGenerator<CozeStreamEvent> {
-			yield chunk('a', 'A', 0, 'kept', true);
+		async function* broken(): AsyncGenerator<CozeStreamEvent[]> {
+			yield [chunk('a', 'A', 0, 'kept', true)];
 			throw new CozeError('The connection to Coze broke while the workflow was streaming', { kind: 'network' });
 		}
 		const failure = (await collectRun(broken()).catch((error: unknown) => error)) as RunFailure;

@@ -51,8 +51,11 @@ const MAX_EVENT_CHARS = 64 * 1024 * 1024;
  * is held until complete) → eventsource-parser (any line ending, "id:0" without a space, a
  * last event with no blank line after it) → typed events. PING and unknown events are
  * skipped; a gap in the event ids means events were lost, which is an error.
+ *
+ * Yields the events of each network chunk together: one await per chunk rather than per event
+ * keeps a stream of 100k small events cheap (bench/stream).
  */
-export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<CozeStreamEvent> {
+export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<CozeStreamEvent[]> {
 	const decoder = new TextDecoder('utf-8');
 	const parsed: EventSourceMessage[] = [];
 	let parseError: Error | undefined;
@@ -67,27 +70,30 @@ export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGen
 	});
 	const ids = new IdSequence();
 
-	function* drain(): Generator<CozeStreamEvent> {
+	function drain(): CozeStreamEvent[] {
 		if (parseError) {
 			throw new CozeError('Coze sent an event larger than 64 MB', { kind: 'protocol', cause: parseError });
 		}
-		for (let i = 0; i < parsed.length; i++) {
-			const event = parsed[i];
+		const batch: CozeStreamEvent[] = [];
+		for (const event of parsed) {
 			ids.check(event.id);
 			const typed = toCozeEvent(event);
-			if (typed) yield typed;
+			if (typed) batch.push(typed);
 		}
 		parsed.length = 0;
+		return batch;
 	}
 
 	for await (const chunk of body) {
 		parser.feed(decoder.decode(chunk, { stream: true }));
-		yield* drain();
+		const batch = drain();
+		if (batch.length) yield batch;
 	}
 	// A stream whose last event has no blank line after it (or no line end at all) still
 	// delivered that event: end its line and the event. After a proper ending this adds nothing.
 	parser.feed(`${decoder.decode()}\n\n`);
-	yield* drain();
+	const last = drain();
+	if (last.length) yield last;
 }
 
 /** Coze numbers events 0, 1, 2, …; a jump means events were lost in between. */

@@ -4,14 +4,16 @@
  * which JSON.parse would round. Every integer literal longer than 15 digits is read as a string.
  */
 const SAFE_DIGITS = 15;
+const LONG_LITERAL_CANDIDATE = /[:,[]\s*-?\d{16}/;
 
 export function parseJsonKeepingLongIntegers(text: string): unknown {
 	return JSON.parse(quoteLongIntegers(text));
 }
 
 function quoteLongIntegers(text: string): string {
-	// Fast path: nothing to rewrite unless a run of 16 digits appears at all.
-	if (!/\d{16}/.test(text)) return text;
+	// Fast path: a long integer literal can only follow ":", "," or "[". Long digit runs inside
+	// strings (ids already sent as strings) do not match, so most texts skip the scan.
+	if (!LONG_LITERAL_CANDIDATE.test(text)) return text;
 	let out = '';
 	let copiedUpTo = 0;
 	let inString = false;

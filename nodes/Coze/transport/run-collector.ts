@@ -43,40 +43,13 @@ export class RunFailure extends Error {
  * Reads a run's events to its end: Done (finished), Interrupt (waiting for an answer) or
  * Error. A stream that stops without one of those did not finish, and is a failure.
  */
-export async function collectRun(events: AsyncIterable<CozeStreamEvent>): Promise<CollectedRun> {
+export async function collectRun(batches: AsyncIterable<CozeStreamEvent[]>): Promise<CollectedRun> {
 	const messages = new MessageAssembler();
 	try {
-		for await (const event of events) {
-			switch (event.type) {
-				case 'Message':
-					messages.add(event.data);
-					break;
-				case 'Done':
-					return { messages: messages.finishAll(), debugUrl: event.data.debug_url };
-				case 'Interrupt': {
-					const interrupt = event.data.interrupt_data ?? {};
-					return {
-						messages: messages.finishAll(),
-						interrupt: {
-							event_id: String(interrupt.event_id ?? ''),
-							interrupt_type: Number(interrupt.type),
-							data: interrupt.data ?? '',
-							node_title: event.data.node_title,
-							required_parameters: interrupt.required_parameters,
-							debug_url: event.data.debug_url,
-						},
-						debugUrl: event.data.debug_url,
-					};
-				}
-				case 'Error': {
-					const { error_code: code, error_message: message, debug_url: debugUrl } = event.data;
-					throw new CozeError(`The Coze workflow failed${code === undefined ? '' : ` with error ${code}`}: ${message ?? 'no message'}`, {
-						kind: 'api',
-						cozeCode: code,
-						debugUrl,
-						description: debugUrl ? `See the run in Coze: ${debugUrl}` : 'See the run in Coze under the workflow\'s run history.',
-					});
-				}
+		for await (const batch of batches) {
+			for (const event of batch) {
+				const ended = endOfRun(event, messages);
+				if (ended) return ended;
 			}
 		}
 	} catch (error) {
@@ -95,9 +68,46 @@ export async function collectRun(events: AsyncIterable<CozeStreamEvent>): Promis
 	);
 }
 
+/** Takes in one event; returns the run once the event ends it, throws on an Error event. */
+function endOfRun(event: CozeStreamEvent, messages: MessageAssembler): CollectedRun | undefined {
+	switch (event.type) {
+		case 'Message':
+			messages.add(event.data);
+			return undefined;
+		case 'Done':
+			return { messages: messages.finishAll(), debugUrl: event.data.debug_url };
+		case 'Interrupt': {
+			const interrupt = event.data.interrupt_data ?? {};
+			return {
+				messages: messages.finishAll(),
+				interrupt: {
+					event_id: String(interrupt.event_id ?? ''),
+					interrupt_type: Number(interrupt.type),
+					data: interrupt.data ?? '',
+					node_title: event.data.node_title,
+					required_parameters: interrupt.required_parameters,
+					debug_url: event.data.debug_url,
+				},
+				debugUrl: event.data.debug_url,
+			};
+		}
+		case 'Error': {
+			const { error_code: code, error_message: message, debug_url: debugUrl } = event.data;
+			throw new CozeError(`The Coze workflow failed${code === undefined ? '' : ` with error ${code}`}: ${message ?? 'no message'}`, {
+				kind: 'api',
+				cozeCode: code,
+				debugUrl,
+				description: debugUrl ? `See the run in Coze: ${debugUrl}` : "See the run in Coze under the workflow's run history.",
+			});
+		}
+	}
+}
+
 interface OpenMessage {
 	first: CozeMessageData;
-	chunks: Array<{ seq: number; content: string }>;
+	/** Chunk texts and their node_seq_id, side by side (no object per chunk). */
+	contents: string[];
+	seqs: number[];
 	inOrder: boolean;
 	usage?: CozeMessageData['usage'];
 }
@@ -112,17 +122,17 @@ class MessageAssembler {
 		const seq = Number(data.node_seq_id ?? 0);
 		let message = this.open.get(key);
 		// Without an execution id, a node that runs again (in a loop) restarts at chunk 0.
-		if (message && !data.node_execute_uuid && seq === 0 && message.chunks.length > 0) {
+		if (message && !data.node_execute_uuid && seq === 0 && message.contents.length > 0) {
 			this.finish(key, message);
 			message = undefined;
 		}
 		if (!message) {
-			message = { first: data, chunks: [], inOrder: true };
+			message = { first: data, contents: [], seqs: [], inOrder: true };
 			this.open.set(key, message);
 		}
-		const previous = message.chunks[message.chunks.length - 1];
-		if (previous && seq < previous.seq) message.inOrder = false;
-		message.chunks.push({ seq, content: data.content ?? '' });
+		if (message.seqs.length > 0 && seq < message.seqs[message.seqs.length - 1]) message.inOrder = false;
+		message.contents.push(data.content ?? '');
+		message.seqs.push(seq);
 		if (data.usage) message.usage = data.usage;
 		if (data.node_is_finish) this.finish(key, message);
 	}
@@ -135,10 +145,10 @@ class MessageAssembler {
 
 	private finish(key: string, message: OpenMessage): void {
 		this.open.delete(key);
-		if (!message.inOrder) message.chunks.sort((a, b) => a.seq - b.seq);
-		const { first } = message;
+		const { first, contents, seqs } = message;
+		const ordered = message.inOrder ? contents : seqs.map((seq, i) => ({ seq, i })).sort((a, b) => a.seq - b.seq).map(({ i }) => contents[i]);
 		this.finished.push({
-			content: message.chunks.map((chunk) => chunk.content).join(''),
+			content: ordered.join(''),
 			node_title: first.node_title,
 			node_id: first.node_id,
 			node_type: first.node_type,

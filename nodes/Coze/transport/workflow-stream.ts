@@ -5,7 +5,7 @@ import { readCozeEvents, type CozeStreamEvent } from './events';
 
 /**
  * POSTs to a streaming endpoint (`/v1/workflow/stream_run`, `/v1/workflow/stream_resume`) and
- * yields its events as they arrive. When the request itself fails Coze answers with its JSON
+ * yields its events as they arrive, in batches (see readCozeEvents). When the request itself fails Coze answers with its JSON
  * error envelope instead of a stream, so the content type decides how the body is read.
  * The connection is released when the caller stops reading, whatever the reason.
  */
@@ -14,7 +14,7 @@ export async function* streamWorkflowEvents(
 	path: string,
 	body: Record<string, unknown>,
 	signal?: AbortSignal,
-): AsyncGenerator<CozeStreamEvent> {
+): AsyncGenerator<CozeStreamEvent[]> {
 	const response = await sendCozeRequest(connection, { method: 'POST', path, json: body, signal, accept: 'text/event-stream' });
 	const contentType = String(response.headers['content-type'] ?? '');
 	if (!contentType.includes('text/event-stream')) {
@@ -27,11 +27,13 @@ export async function* streamWorkflowEvents(
 		});
 	}
 	try {
-		for await (const event of readCozeEvents(response.body)) {
-			if (event.type === 'Error' && event.data.error_message) {
-				event.data.error_message = redactSecret(event.data.error_message, connection.accessToken);
+		for await (const batch of readCozeEvents(response.body)) {
+			for (const event of batch) {
+				if (event.type === 'Error' && event.data.error_message) {
+					event.data.error_message = redactSecret(event.data.error_message, connection.accessToken);
+				}
 			}
-			yield event;
+			yield batch;
 		}
 	} catch (error) {
 		if (error instanceof CozeError) throw error;
