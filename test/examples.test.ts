@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { INodeProperties } from 'n8n-workflow';
+
+import { Coze } from '../nodes/Coze/Coze.node';
+
+interface ExampleNode {
+	name: string;
+	type: string;
+	parameters: Record<string, unknown>;
+}
+
+const examplesDir = path.join(__dirname, '..', 'examples');
+const examples = readdirSync(examplesDir).filter((file) => file.endsWith('.json'));
+const properties = new Coze().description.properties;
+
+/** The names a Coze node may carry for a resource and operation, nested option names included. */
+function allowedNames(resource: string, operation: string): Map<string, INodeProperties> {
+	const shown = properties.filter((property) => {
+		const show = property.displayOptions?.show;
+		return !show || ((!show.resource || show.resource.includes(resource)) && (!show.operation || show.operation.includes(operation)));
+	});
+	return new Map(shown.map((property) => [property.name, property]));
+}
+
+describe.each(examples)('examples/%s', (file) => {
+	const workflow = JSON.parse(readFileSync(path.join(examplesDir, file), 'utf8')) as { nodes: ExampleNode[]; connections: Record<string, unknown> };
+	const cozeNodes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-coze-workflow.coze');
+
+	it('uses the Coze node', () => {
+		expect(cozeNodes.length).toBeGreaterThan(0);
+	});
+
+	it('gives the Coze node only parameters it has, with valid option values', () => {
+		for (const node of cozeNodes) {
+			const { resource, operation } = node.parameters as { resource: string; operation: string };
+			const allowed = allowedNames(resource, operation);
+			for (const [name, value] of Object.entries(node.parameters)) {
+				const property = allowed.get(name);
+				expect([node.name, name, property !== undefined]).toEqual([node.name, name, true]);
+				if (property?.type === 'options' && typeof value === 'string' && !value.startsWith('=')) {
+					expect(property.options?.map((option) => (option as { value: string }).value)).toContain(value);
+				}
+				if (property?.type === 'collection') {
+					const optionNames = (property.options as INodeProperties[]).map((option) => option.name);
+					for (const key of Object.keys(value as object)) expect(optionNames).toContain(key);
+				}
+			}
+		}
+	});
+
+	it('connects only nodes that exist', () => {
+		const names = new Set(workflow.nodes.map((node) => node.name));
+		for (const [from, outputs] of Object.entries(workflow.connections)) {
+			expect(names.has(from)).toBe(true);
+			for (const output of (outputs as { main: Array<Array<{ node: string }>> }).main) {
+				for (const connection of output) expect(names.has(connection.node)).toBe(true);
+			}
+		}
+	});
+});
