@@ -137,6 +137,25 @@ describe('Workflow → Run, Resume and failures', () => {
 		expect(result.output('Resume', 1)).toEqual([]);
 	});
 
+	it('sends a resume that interrupts again out of Resume\'s Interrupts output', async () => {
+		const second = '7404830425073352999/7000000000000000002';
+		sim.defineWorkflow(WORKFLOW_ID, {
+			...asking,
+			resume: () => ({
+				stream: numbered([{ event: 'Interrupt', data: { interrupt_data: { event_id: second, type: 5, data: '{"need":"date"}' }, node_title: 'Ask date' } }]),
+			}),
+		});
+		const graph = runWorkflowGraph(sim, {});
+		graph.nodes.push(
+			{ name: 'Answer', type: 'test.set', parameters: { fields: '{"resume_data":"Beijing"}' } },
+			{ name: 'Resume', type: COZE_TYPE, parameters: { resource: 'workflow', operation: 'resume' } },
+		);
+		graph.edges.push(['Coze', 1, 'Answer'], ['Answer', 0, 'Resume']);
+		const result = await runWorkflow(graph);
+		expect(result.output('Resume', 0)).toEqual([]);
+		expect(result.output('Resume', 1).map((item) => [item.json.event_id, item.json.interrupt_type])).toEqual([[second, 5]]);
+	});
+
 	it('keeps interrupt items out of n8n\'s error output ("On Error: Continue (using error output)")', async () => {
 		sim.defineWorkflow(WORKFLOW_ID, asking);
 		const graph = runWorkflowGraph(sim, { onError: 'continueErrorOutput' });
