@@ -62,7 +62,7 @@ export default tseslint.config(
 	},
 	{
 		// Tests and benchmarks are not shipped; n8n's package rules do not apply to them.
-		files: ['test/**/*.ts', 'bench/**/*.ts'],
+		files: ['test/**/*.ts', 'bench/**/*.ts', 'dev/**/*.ts'],
 		rules: Object.fromEntries(Object.keys(plugin.configs.recommended.rules).map((rule) => [rule, 'off'])),
 	},
 );

@@ -12,7 +12,7 @@ export interface SimulatorChild {
 export async function startSimulatorChild(args: string[] = []): Promise<SimulatorChild> {
 	const child: ChildProcess = spawn(
 		process.execPath,
-		['-r', path.join(__dirname, 'register.js'), path.join(__dirname, 'simulator-process.ts'), ...args],
+		['-r', path.join(__dirname, '..', 'dev', 'register-ts.js'), path.join(__dirname, 'simulator-process.ts'), ...args],
 		{ stdio: ['pipe', 'pipe', 'inherit'] },
 	);
 	const firstLine = await new Promise<string>((resolve, reject) => {

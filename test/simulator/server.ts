@@ -23,6 +23,8 @@ export type Override = (req: IncomingMessage, res: ServerResponse, body: () => P
 export interface SimulatorOptions {
 	flavour?: Flavour;
 	token?: string;
+	/** A fixed port (the dev sandbox); an ephemeral one by default. */
+	port?: number;
 }
 
 /**
@@ -60,7 +62,10 @@ export class CozeSimulator {
 			simulator.sockets.add(socket);
 			socket.on('close', () => simulator.sockets.delete(socket));
 		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(options.port ?? 0, '127.0.0.1', resolve);
+		});
 		return simulator;
 	}
 

@@ -1,5 +1,0 @@
-// Lets benchmarks run the TypeScript sources directly. preferTsExts: nodes/Coze/Coze.node.ts
-// sits beside Coze.node.json (the codex), which Node's resolver would otherwise pick first.
-process.env.TS_NODE_PREFER_TS_EXTS = 'true';
-process.env.TS_NODE_TRANSPILE_ONLY = 'true';
-require('ts-node/register');

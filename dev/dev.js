@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Entry of `npm run dev`. Plain JavaScript so it runs on a fresh clone: it installs the
+// project's own dependencies first if they are missing, then runs dev/start.ts.
+const { existsSync } = require('node:fs');
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+if (!existsSync(path.join(root, 'node_modules', 'ts-node'))) {
+	console.log('Installing the project\'s dependencies…');
+	// --ignore-scripts: see .ci/run (isolated-vm, pulled in by n8n-core for tests, does not build on Node 20).
+	const result = spawnSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+	if (result.status !== 0) process.exit(result.status ?? 1);
+}
+require('./register-ts.js');
+require('./start.ts');

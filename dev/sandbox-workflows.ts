@@ -1,0 +1,53 @@
+import type { CozeSimulator } from '../test/simulator/server';
+import { messageChunks, numbered } from '../test/simulator/workflows';
+
+/** The Coze workflows the sandbox answers for, with the ids the examples use. */
+export const SANDBOX_WORKFLOWS = {
+	dailyBriefing: '7404830425073352713',
+	tripPlanner: '7404830425073352714',
+};
+
+const SLOW = { delayMs: 120 };
+
+/** Scripts the sandbox so each example can be opened and executed without a Coze account. */
+export function defineSandboxWorkflows(simulator: CozeSimulator): void {
+	simulator.defineWorkflow(SANDBOX_WORKFLOWS.dailyBriefing, {
+		run: (body) => {
+			const { city = 'Hangzhou', date = 'today' } = (body.parameters ?? {}) as { city?: string; date?: string };
+			return {
+				stream: numbered([
+					...messageChunks({ title: 'Weather', uuid: 'sandbox-weather', type: 'LLM' }, [`${city}, ${date}: `, 'sunny, ', '18–25°C. ', '晴，适合出行。']),
+					{ event: 'PING', data: {} },
+					...messageChunks({ title: 'End', uuid: 'sandbox-end', type: 'End' }, [JSON.stringify({ output: `Good morning! ${city} is sunny today, 18–25°C. 早上好，今天${city}晴。` })], {
+						usage: { token_count: 42, input_count: 12, output_count: 30 },
+					}),
+					{ event: 'Done', data: { debug_url: `http://127.0.0.1:${simulator.port}/sandbox/debug/daily-briefing` } },
+				]),
+				shape: SLOW,
+			};
+		},
+	});
+	simulator.defineWorkflow(SANDBOX_WORKFLOWS.tripPlanner, {
+		run: () => ({
+			stream: numbered([
+				...messageChunks({ title: 'Planner', uuid: 'sandbox-planner', type: 'LLM' }, ['Let me plan ', 'your weekend trip. ']),
+				{
+					event: 'Interrupt',
+					data: {
+						interrupt_data: { event_id: '7404830425073399001/7404830425073399002', type: 2, data: 'Where would you like to go this weekend? 这个周末想去哪里？' },
+						node_title: 'Ask destination',
+					},
+				},
+			]),
+			shape: SLOW,
+		}),
+		resume: (body) => ({
+			stream: numbered([
+				...messageChunks({ title: 'Planner', uuid: 'sandbox-plan', type: 'LLM' }, [`${String(body.resume_data)}: `, 'day 1 old town, ', 'day 2 lake walk.']),
+				...messageChunks({ title: 'End', uuid: 'sandbox-trip-end', type: 'End' }, [JSON.stringify({ output: `Your weekend in ${String(body.resume_data)} is planned.` })]),
+				{ event: 'Done', data: { debug_url: `http://127.0.0.1:${simulator.port}/sandbox/debug/trip-planner` } },
+			]),
+			shape: SLOW,
+		}),
+	});
+}

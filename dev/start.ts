@@ -1,0 +1,57 @@
+// npm run dev: this package in a real n8n, with a Coze sandbox, on http://localhost:5678.
+import { mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+import { closeCozeDispatcher } from '../nodes/Coze/transport/dispatcher';
+import { devDir, ensureN8n, installPackage, n8nCli, N8N_VERSION, packPackage, root, startN8n } from './n8n';
+import { startSandbox, writeSandboxCredential } from './sandbox';
+
+const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
+const SANDBOX_PORT = Number(process.env.COZE_SANDBOX_PORT ?? 5680);
+const userFolder = path.join(devDir, 'user');
+
+function check(result: ReturnType<typeof n8nCli>, what: string): void {
+	if (result.status !== 0) throw new Error(`${what} failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+async function main(): Promise<void> {
+	ensureN8n();
+	console.log('Building and packing n8n-nodes-coze-workflow…');
+	installPackage(userFolder, packPackage());
+
+	const sandbox = await startSandbox(SANDBOX_PORT);
+	mkdirSync(userFolder, { recursive: true });
+	const credentialFile = path.join(devDir, 'sandbox-credential.json');
+	writeSandboxCredential(credentialFile, SANDBOX_PORT);
+	check(n8nCli(userFolder, ['import:credentials', `--input=${credentialFile}`]), 'Importing the sandbox credential');
+	for (const example of readdirSync(path.join(root, 'examples')).filter((file) => file.endsWith('.json'))) {
+		check(n8nCli(userFolder, ['import:workflow', `--input=${path.join(root, 'examples', example)}`]), `Importing ${example}`);
+	}
+
+	const n8n = startN8n(userFolder, { N8N_PORT: String(N8N_PORT) });
+	console.log(`
+n8n ${N8N_VERSION} is starting with the Coze node (n8n-nodes-coze-workflow.coze).
+
+  Open      http://localhost:${N8N_PORT}   (the first time, create the owner account)
+  Examples  Workflows → "Coze: …" (imported from examples/)
+  Sandbox   a Coze simulator on http://127.0.0.1:${SANDBOX_PORT}, credential "Coze sandbox (local simulator)":
+            open an example and press Execute: messages stream in, an interrupt leaves by the
+            second output, the form answers it and Resume finishes the run.
+  Real Coze add a "Coze API" credential with your token, and choose it in the node.
+  Stop      Ctrl+C
+`);
+	const stop = () => {
+		n8n.kill('SIGTERM');
+	};
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
+	n8n.once('exit', (code) => {
+		void closeCozeDispatcher();
+		void sandbox.close().then(() => process.exit(code ?? 0));
+	});
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
+});

@@ -1,0 +1,83 @@
+// The workflows the packaged end-to-end test imports into a real n8n: n8n's own nodes around
+// the installed Coze node, one workflow per scenario.
+import { SANDBOX_CREDENTIAL } from '../../dev/sandbox';
+
+export const RUN_WORKFLOW_ID = '7404830425073352713';
+export const ASKING_WORKFLOW_ID = '7404830425073352714';
+export const UNPUBLISHED_WORKFLOW_ID = '7404830425073350000';
+/** What the upload scenario sends: multi-byte text, ~150 KB. */
+export const UPLOAD_TEXT_EXPRESSION = "={{ '扣子 Coze ✓ '.repeat(10000) }}";
+export const UPLOAD_TEXT = '扣子 Coze ✓ '.repeat(10000);
+
+type Node = { name: string; type: string; typeVersion: number; parameters: Record<string, unknown>; credentials?: unknown };
+
+let nodeCounter = 0;
+function node(spec: Node) {
+	nodeCounter += 1;
+	return { id: `00000000-0000-4000-8000-${String(nodeCounter).padStart(12, '0')}`, position: [nodeCounter * 220, 0], ...spec };
+}
+
+const trigger = () => node({ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
+const coze = (name: string, parameters: Record<string, unknown>) =>
+	node({ name, type: 'n8n-nodes-coze-workflow.coze', typeVersion: 1, parameters, credentials: { cozeApi: SANDBOX_CREDENTIAL } });
+const set = (name: string, assignments: Array<[string, string, string]>) =>
+	node({
+		name,
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		parameters: {
+			assignments: { assignments: assignments.map(([field, value, type], i) => ({ id: `a${i}`, name: field, value, type })) },
+			includeOtherFields: true,
+			options: {},
+		},
+	});
+const main = (...targets: Array<string[]>) => ({ main: targets.map((names) => names.map((name) => ({ node: name, type: 'main', index: 0 }))) });
+
+function workflow(id: string, name: string, nodes: ReturnType<typeof node>[], connections: Record<string, unknown>) {
+	return { id, name, nodes, connections, active: false, settings: { executionOrder: 'v1' }, pinData: {} };
+}
+
+export function e2eWorkflows() {
+	return {
+		upload: workflow(
+			'e2eCozeUpload001',
+			'e2e: upload',
+			[
+				trigger(),
+				set('Text', [['text', UPLOAD_TEXT_EXPRESSION, 'string']]),
+				node({ name: 'To File', type: 'n8n-nodes-base.convertToFile', typeVersion: 1.1, parameters: { operation: 'toText', sourceProperty: 'text', options: { fileName: '扣子.txt' } } }),
+				coze('Coze', { resource: 'file', operation: 'upload' }),
+			],
+			{ Start: main(['Text']), Text: main(['To File']), 'To File': main(['Coze']) },
+		),
+		run: workflow(
+			'e2eCozeRun00001',
+			'e2e: run',
+			[trigger(), coze('Coze', { resource: 'workflow', operation: 'run', workflowId: RUN_WORKFLOW_ID, parameters: '{"city":"Hangzhou","date":"2026-11-24"}' })],
+			{ Start: main(['Coze']) },
+		),
+		interrupt: workflow(
+			'e2eCozeAsk00001',
+			'e2e: run that interrupts',
+			[trigger(), coze('Coze', { resource: 'workflow', operation: 'run', workflowId: ASKING_WORKFLOW_ID })],
+			{ Start: main(['Coze']) },
+		),
+		resume: workflow(
+			'e2eCozeResume01',
+			'e2e: interrupt answered and resumed',
+			[
+				trigger(),
+				coze('Coze', { resource: 'workflow', operation: 'run', workflowId: ASKING_WORKFLOW_ID }),
+				set('Answer', [['resume_data', 'Suzhou', 'string']]),
+				coze('Resume', { resource: 'workflow', operation: 'resume' }),
+			],
+			{ Start: main(['Coze']), Coze: main([], ['Answer']), Answer: main(['Resume']) },
+		),
+		error: workflow(
+			'e2eCozeError001',
+			'e2e: error',
+			[trigger(), coze('Coze', { resource: 'workflow', operation: 'run', workflowId: UNPUBLISHED_WORKFLOW_ID })],
+			{ Start: main(['Coze']) },
+		),
+	};
+}

@@ -1,0 +1,104 @@
+// The package as users get it: packed, installed into a fresh n8n user folder the way n8n
+// installs community packages, credentials and workflows imported with n8n's CLI, and each
+// workflow run with `n8n execute`, against the Coze simulator.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import type { IRun } from 'n8n-workflow';
+
+import { ensureN8n, installPackage, n8nCliAsync, packPackage, rawOutputJson } from '../../dev/n8n';
+import { startSandbox, writeSandboxCredential } from '../../dev/sandbox';
+import type { CozeSimulator } from '../simulator/server';
+import { e2eWorkflows, RUN_WORKFLOW_ID, UPLOAD_TEXT } from './e2e-workflows';
+
+const workflows = e2eWorkflows();
+let userFolder: string;
+let sandbox: CozeSimulator;
+
+async function execute(workflowId: string): Promise<IRun> {
+	const result = await n8nCliAsync(userFolder, ['execute', `--id=${workflowId}`, '--rawOutput']);
+	if (!result.stdout.includes('{')) throw new Error(`n8n execute printed no run data (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+	return rawOutputJson(result.stdout) as IRun;
+}
+
+function output(run: IRun, node: string, index: number) {
+	return (run.data.resultData.runData[node]?.[0]?.data?.main?.[index] ?? []).map((item) => item.json);
+}
+
+beforeAll(async () => {
+	ensureN8n();
+	userFolder = mkdtempSync(path.join(tmpdir(), 'coze-e2e-n8n-'));
+	installPackage(userFolder, packPackage());
+	sandbox = await startSandbox(0);
+	const credentialFile = path.join(userFolder, 'credentials.json');
+	writeSandboxCredential(credentialFile, sandbox.port);
+	const imported = await n8nCliAsync(userFolder, ['import:credentials', `--input=${credentialFile}`]);
+	expect(imported.status).toBe(0);
+	const workflowFile = path.join(userFolder, 'workflows.json');
+	writeFileSync(workflowFile, JSON.stringify(Object.values(workflows)));
+	const importedWorkflows = await n8nCliAsync(userFolder, ['import:workflow', `--input=${workflowFile}`]);
+	expect(importedWorkflows.status).toBe(0);
+}, 20 * 60_000);
+
+afterAll(async () => {
+	await sandbox?.close();
+	if (userFolder) rmSync(userFolder, { recursive: true, force: true });
+});
+
+describe('the packed node in a real n8n (n8n execute)', () => {
+	it('uploads a file made by n8n\'s Convert to File: the simulator gets the exact bytes', async () => {
+		const run = await execute(workflows.upload.id);
+		expect(run.data.resultData.error).toBeUndefined();
+		const [file] = output(run, 'Coze', 0);
+		const bytes = Buffer.byteLength(UPLOAD_TEXT);
+		expect(file).toMatchObject({ bytes, file_name: '扣子.txt', file_ref: JSON.stringify({ file_id: file.id }) });
+		const received = sandbox.uploads[sandbox.uploads.length - 1];
+		expect(received.sha256).toBe(createHash('sha256').update(UPLOAD_TEXT).digest('hex'));
+	});
+
+	it('runs a workflow: streamed messages on the Messages output', async () => {
+		const run = await execute(workflows.run.id);
+		expect(output(run, 'Coze', 0).map((message) => [message.node_title, message.content])).toEqual([
+			['Weather', 'Hangzhou, 2026-11-24: sunny, 18–25°C. 晴，适合出行。'],
+			['End', expect.stringContaining('"output":"Good morning! Hangzhou')],
+		]);
+		expect(output(run, 'Coze', 0)[1]).toMatchObject({ workflow_id: RUN_WORKFLOW_ID, parsed: { output: expect.stringContaining('早上好') } });
+		expect(output(run, 'Coze', 1)).toEqual([]);
+	});
+
+	it('runs a workflow that asks: the interrupt leaves by the Interrupts output', async () => {
+		const run = await execute(workflows.interrupt.id);
+		expect(output(run, 'Coze', 0)).toEqual([]);
+		expect(output(run, 'Coze', 1)).toEqual([
+			expect.objectContaining({
+				event_id: '7404830425073399001/7404830425073399002',
+				interrupt_type: 2,
+				node_title: 'Ask destination',
+				messages: [expect.objectContaining({ content: 'Let me plan your weekend trip. ' })],
+			}),
+		]);
+	});
+
+	it('answers the interrupt with n8n\'s Edit Fields and resumes, in one execution', async () => {
+		const run = await execute(workflows.resume.id);
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(output(run, 'Resume', 0).map((message) => message.content)).toEqual([
+			'Suzhou: day 1 old town, day 2 lake walk.',
+			'{"output":"Your weekend in Suzhou is planned."}',
+		]);
+		expect(sandbox.bodiesOf('/v1/workflow/stream_resume').pop()).toEqual({
+			workflow_id: '7404830425073352714',
+			event_id: '7404830425073399001/7404830425073399002',
+			interrupt_type: 2,
+			resume_data: 'Suzhou',
+		});
+	});
+
+	it('fails clearly on an unpublished workflow, with Coze\'s code and log id', async () => {
+		const run = await execute(workflows.error.id);
+		expect(run.data.resultData.error?.message).toMatch(/^Coze error 4200: workflow 7404830425073350000 not found or not published \(log id \d+\)$/);
+		expect(JSON.stringify(run)).not.toContain(sandbox.token);
+	});
+});
