@@ -2,9 +2,11 @@
 // package in it as a user would: packed, installed into an n8n user folder, loaded by n8n.
 import { execFile, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 
-export const N8N_VERSION = '2.40.7';
+/** The n8n the dev tools use; COZE_N8N_VERSION picks another (e.g. 1.123.81 to check n8n 1.x). */
+export const N8N_VERSION = process.env.COZE_N8N_VERSION ?? '2.40.7';
 const PACKAGE_NAME = 'n8n-nodes-coze-workflow';
 /** n8n 2.36 and later need Node 24; the registry's node-<os>-<cpu> package brings one when the machine's is older. */
 const NODE_MAJOR = 24;
@@ -13,8 +15,8 @@ const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
 
 export const root = path.resolve(__dirname, '..');
 export const devDir = path.join(root, '.dev');
-/** Where n8n is installed: .dev/n8n, or COZE_N8N_DIR (CI keeps it across clones of the repo). */
-const n8nDir = process.env.COZE_N8N_DIR ?? path.join(devDir, 'n8n');
+/** Where n8n is installed: .dev/n8n-<version>, or COZE_N8N_DIR (CI keeps it across clones). */
+const n8nDir = process.env.COZE_N8N_DIR ?? path.join(devDir, `n8n-${N8N_VERSION}`);
 const readyMarker = path.join(n8nDir, `.ready-${N8N_VERSION}`);
 
 function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): void {
@@ -39,12 +41,12 @@ function nodeHeadersDir(): string {
  */
 export function ensureN8n(log: (line: string) => void = console.log): void {
 	if (existsSync(readyMarker)) return;
-	log(`Installing n8n ${N8N_VERSION} into .dev/n8n (once; several minutes)…`);
+	log(`Installing n8n ${N8N_VERSION} into ${path.relative(root, n8nDir) || n8nDir} (once; a few minutes)…`);
 	mkdirSync(n8nDir, { recursive: true });
-	writeFileSync(
-		path.join(n8nDir, 'package.json'),
-		JSON.stringify({ name: 'coze-dev-n8n', private: true, dependencies: { n8n: N8N_VERSION, [NODE_PACKAGE]: `^${NODE_MAJOR}` } }, null, 2),
-	);
+	const manifest: Record<string, unknown> = { name: 'coze-dev-n8n', private: true, dependencies: { n8n: N8N_VERSION, [NODE_PACKAGE]: `^${NODE_MAJOR}` } };
+	// n8n 1.x's nodes depend on xlsx from SheetJS's own server, which is not reachable here.
+	if (N8N_VERSION.startsWith('1.')) manifest.overrides = { xlsx: '0.18.5' };
+	writeFileSync(path.join(n8nDir, 'package.json'), JSON.stringify(manifest, null, 2));
 	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: n8nDir });
 	const nodeBin = path.dirname(nodeForN8n());
 	run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], {
@@ -105,8 +107,9 @@ export function n8nEnv(userFolder: string, extra: NodeJS.ProcessEnv = {}): NodeJ
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		// The MCP registry module fetches a list from api.n8n.io at start; nothing to fetch here.
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// n8n 2.x's MCP registry module fetches a list from api.n8n.io; nothing to fetch here.
+		// (n8n 1.x has no such module and refuses the name.)
+		...(N8N_VERSION.startsWith('1.') ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' }),
 		...extra,
 	};
 }
@@ -132,6 +135,18 @@ export function n8nCliAsync(userFolder: string, args: string[], extraEnv: NodeJS
 /** Starts `n8n start` in the background. (Not for CLI commands: they print their results as info logs.) */
 export function startN8n(userFolder: string, extraEnv: NodeJS.ProcessEnv = {}) {
 	return spawn(nodeForN8n(), [n8nBin(), 'start'], { env: n8nEnv(userFolder, { N8N_LOG_LEVEL: 'warn', ...extraEnv }), stdio: 'inherit' });
+}
+
+/** A TCP port nothing listens on now (n8n's task broker wants one of its own per process). */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
 }
 
 /**

@@ -25,7 +25,7 @@ export class Coze implements INodeType {
 		icon: { light: 'file:coze.svg', dark: 'file:coze.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: '={{ { run: "Run Workflow", resume: "Resume Workflow", upload: "Upload File" }[$parameter["operation"]] }}',
 		description: 'Run Coze (扣子) workflows with streamed output and human-in-the-loop interrupts, and upload files',
 		defaults: { name: 'Coze' },
 		usableAsTool: true,

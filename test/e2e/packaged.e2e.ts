@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import type { IRun } from 'n8n-workflow';
 
-import { ensureN8n, installPackage, n8nCliAsync, packPackage, rawOutputJson } from '../../dev/n8n';
+import { ensureN8n, freePort, installPackage, n8nCliAsync, packPackage, rawOutputJson } from '../../dev/n8n';
 import { startSandbox, writeSandboxCredential } from '../../dev/sandbox';
 import type { CozeSimulator } from '../simulator/server';
 import { e2eWorkflows, RUN_WORKFLOW_ID, UPLOAD_TEXT } from './e2e-workflows';
@@ -16,9 +16,11 @@ import { e2eWorkflows, RUN_WORKFLOW_ID, UPLOAD_TEXT } from './e2e-workflows';
 const workflows = e2eWorkflows();
 let userFolder: string;
 let sandbox: CozeSimulator;
+/** A task broker port of this run's own, so an n8n already running on the machine does not clash. */
+let env: NodeJS.ProcessEnv;
 
 async function execute(workflowId: string): Promise<IRun> {
-	const result = await n8nCliAsync(userFolder, ['execute', `--id=${workflowId}`, '--rawOutput']);
+	const result = await n8nCliAsync(userFolder, ['execute', `--id=${workflowId}`, '--rawOutput'], env);
 	if (!result.stdout.includes('{')) throw new Error(`n8n execute printed no run data (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
 	return rawOutputJson(result.stdout) as IRun;
 }
@@ -29,16 +31,17 @@ function output(run: IRun, node: string, index: number) {
 
 beforeAll(async () => {
 	ensureN8n();
+	env = { N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
 	userFolder = mkdtempSync(path.join(tmpdir(), 'coze-e2e-n8n-'));
 	installPackage(userFolder, packPackage());
 	sandbox = await startSandbox(0);
 	const credentialFile = path.join(userFolder, 'credentials.json');
 	writeSandboxCredential(credentialFile, sandbox.port);
-	const imported = await n8nCliAsync(userFolder, ['import:credentials', `--input=${credentialFile}`]);
+	const imported = await n8nCliAsync(userFolder, ['import:credentials', `--input=${credentialFile}`], env);
 	expect(imported.status).toBe(0);
 	const workflowFile = path.join(userFolder, 'workflows.json');
 	writeFileSync(workflowFile, JSON.stringify(Object.values(workflows)));
-	const importedWorkflows = await n8nCliAsync(userFolder, ['import:workflow', `--input=${workflowFile}`]);
+	const importedWorkflows = await n8nCliAsync(userFolder, ['import:workflow', `--input=${workflowFile}`], env);
 	expect(importedWorkflows.status).toBe(0);
 }, 20 * 60_000);
 
