@@ -43,7 +43,7 @@ function curlSeconds(sim: SimulatorChild, file: string): number {
 /** Seconds the transport alone takes: file stream → multipart body → undici → simulator. */
 async function transportSeconds(sim: SimulatorChild, file: string, bytes: number): Promise<number> {
 	const started = performance.now();
-	const body = await fileUploadBody({ source: createReadStream(file, { highWaterMark: MB }), bytes, fileName: 'bench.bin', mimeType: 'application/octet-stream' });
+	const body = () => fileUploadBody({ source: createReadStream(file, { highWaterMark: MB }), bytes, fileName: 'bench.bin', mimeType: 'application/octet-stream' });
 	await requestCozeJson({ baseUrl: sim.baseUrl, accessToken: sim.token }, { method: 'POST', path: '/v1/files/upload', body });
 	return (performance.now() - started) / 1000;
 }

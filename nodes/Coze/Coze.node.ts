@@ -13,6 +13,7 @@ import {
 import * as upload from './actions/file/upload.operation';
 import * as resume from './actions/workflow/resume.operation';
 import * as run from './actions/workflow/run.operation';
+import { requestOptionsDescription } from './actions/request-options';
 import { route } from './actions/router';
 import { connectionFromCredentials } from './transport/connection';
 import { CozeError } from './transport/coze-error';
@@ -86,6 +87,7 @@ export class Coze implements INodeType {
 			...run.description,
 			...resume.description,
 			...upload.description,
+			requestOptionsDescription,
 		],
 	};
 

@@ -156,21 +156,25 @@ describe('File → Upload errors', () => {
 		const first = await runWorkflow(uploadWorkflow(sim, small));
 		expect(first.nodeError('Coze')?.message).toBe('Coze error 4000: file type not supported (log id L200)');
 
-		sim.override('/v1/files/upload', async (_req, res, body) => {
-			await body();
-			res.writeHead(429, { 'content-type': 'application/json', 'x-tt-logid': 'L429' });
-			res.end(JSON.stringify({ code: 4013, msg: 'request frequency exceeds limit' }));
-		});
-		const second = await runWorkflow(uploadWorkflow(sim, small));
-		expect(second.nodeError('Coze')?.message).toBe('Coze error 4013: request frequency exceeds limit (log id L429)');
+		for (let i = 0; i < 2; i++) {
+			sim.override('/v1/files/upload', async (_req, res, body) => {
+				await body();
+				res.writeHead(429, { 'content-type': 'application/json', 'x-tt-logid': 'L429', 'retry-after': '0' });
+				res.end(JSON.stringify({ code: 4013, msg: 'request frequency exceeds limit' }));
+			});
+		}
+		const second = await runWorkflow(
+			uploadWorkflow(sim, small, { parameters: { resource: 'file', operation: 'upload', requestOptions: { maxRetries: 1 } } }),
+		);
+		expect(second.nodeError('Coze')?.message).toBe('Coze error 4013: request frequency exceeds limit (log id L429) (after 2 tries)');
 		expect(second.nodeError('Coze')?.description).toMatch(/per second/);
 	});
 
 	it('says where it could not connect when the server is gone', async () => {
-		const workflow = uploadWorkflow(sim, small);
+		const workflow = uploadWorkflow(sim, small, { parameters: { resource: 'file', operation: 'upload', requestOptions: { maxRetries: 1 } } });
 		await sim.close();
 		const result = await runWorkflow(workflow);
-		expect(result.nodeError('Coze')?.message).toBe(`Could not talk to Coze at ${workflow.credentials.cozeApi.baseUrl as string}`);
+		expect(result.nodeError('Coze')?.message).toBe(`Could not talk to Coze at ${workflow.credentials.cozeApi.baseUrl as string} (after 2 tries)`);
 		sim = await CozeSimulator.start();
 	});
 

@@ -2,6 +2,7 @@ import { requestCozeJson } from '../../nodes/Coze/transport/client';
 import type { CozeConnection } from '../../nodes/Coze/transport/connection';
 import { CozeError } from '../../nodes/Coze/transport/coze-error';
 import { closeCozeDispatcher } from '../../nodes/Coze/transport/dispatcher';
+import { DEFAULT_POLICY } from '../../nodes/Coze/transport/policy';
 import { CozeSimulator } from '../simulator/server';
 
 async function caught(promise: Promise<unknown>): Promise<CozeError> {
@@ -20,7 +21,8 @@ describe('transport client against the simulator', () => {
 
 	beforeEach(async () => {
 		sim = await CozeSimulator.start({ flavour: 'cloud' });
-		connection = { baseUrl: sim.baseUrl, accessToken: sim.token };
+		// No retries here: these tests look at how one answer becomes an error (retry.test.ts covers retries).
+		connection = { baseUrl: sim.baseUrl, accessToken: sim.token, policy: { ...DEFAULT_POLICY, maxRetries: 0 } };
 	});
 	afterEach(async () => {
 		await sim.close();

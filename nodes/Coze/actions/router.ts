@@ -2,23 +2,26 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { connectionFromCredentials, type CozeConnection } from '../transport/connection';
-import * as upload from './file/upload.operation';
-import * as resume from './workflow/resume.operation';
 import { RunFailure } from '../transport/run-collector';
-import { messageJson } from './workflow/items';
-import * as run from './workflow/run.operation';
+import * as upload from './file/upload.operation';
 import { errorItemJson, toNodeError } from './node-error';
-import type { OperationExecute } from './types';
+import { readRequestOptions } from './request-options';
+import type { OperationExecute, OperationResult } from './types';
+import { messageJson } from './workflow/items';
+import * as resume from './workflow/resume.operation';
+import * as run from './workflow/run.operation';
 
 const operations: Record<string, Record<string, OperationExecute>> = {
 	workflow: { run: run.execute, resume: resume.execute },
 	file: { upload: upload.execute },
 };
 
+type Outcome = { result: OperationResult } | { failure: unknown };
+
 /**
- * Runs the chosen operation once per input item and gathers the node's two outputs in input
- * order. A failed item stops the node, or with "Continue on Fail" becomes an error item on
- * output 0 and the next item goes on.
+ * Runs the chosen operation once per input item, up to Concurrency items at once, and gathers
+ * the node's two outputs in input order. A failed item stops the node, or with "Continue on
+ * Fail" becomes an error item on output 0 and the other items go on.
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -30,32 +33,52 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			description: 'Pick the resource and operation again in the node.',
 		});
 	}
+	const { policy, concurrency, runTimeLimitMs } = readRequestOptions.call(this);
+	const cancel = this.getExecutionCancelSignal();
+	const continueOnFail = this.continueOnFail();
 
 	let connection: CozeConnection | undefined;
+	const outcomes: Array<Outcome | undefined> = new Array(items.length);
+	let nextItem = 0;
+	let stopped = false;
+	const worker = async () => {
+		while (!stopped && nextItem < items.length && !cancel?.aborted) {
+			const itemIndex = nextItem++;
+			try {
+				connection ??= { ...connectionFromCredentials(await this.getCredentials('cozeApi', itemIndex)), policy };
+				const signals = [cancel, runTimeLimitMs ? AbortSignal.timeout(runTimeLimitMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+				const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+				outcomes[itemIndex] = { result: await execute.call(this, itemIndex, connection, signal) };
+			} catch (failure) {
+				outcomes[itemIndex] = { failure };
+				if (!continueOnFail) stopped = true;
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+
 	const main: INodeExecutionData[] = [];
 	const interrupts: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			connection ??= connectionFromCredentials(await this.getCredentials('cozeApi', itemIndex));
-			const result = await execute.call(this, itemIndex, connection);
-			main.push(...result.main);
-			interrupts.push(...(result.interrupts ?? []));
-		} catch (error) {
-			// Stopped by the user: n8n discards this node's output and marks the execution
-			// "canceled" itself, provided the node returns rather than throws.
-			if (this.getExecutionCancelSignal()?.aborted) break;
-			const failure = error instanceof RunFailure ? error.failure : error;
-			const nodeError = toNodeError(this.getNode(), failure, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
-			// Nothing is dropped: the messages a failed run had sent go out before its error item.
-			if (error instanceof RunFailure) {
-				const workflowId = String(this.getNodeParameter('workflowId', itemIndex, ''));
-				for (const message of error.messages) {
-					main.push({ json: messageJson(message, undefined, workflowId), pairedItem: { item: itemIndex } });
-				}
-			}
-			main.push({ json: errorItemJson(nodeError, failure), pairedItem: { item: itemIndex } });
+	for (const [itemIndex, outcome] of outcomes.entries()) {
+		// Stopped by the user: n8n discards this node's output and marks the execution
+		// "canceled" itself, provided the node returns rather than throws.
+		if (!outcome || cancel?.aborted) break;
+		if ('result' in outcome) {
+			main.push(...outcome.result.main);
+			interrupts.push(...(outcome.result.interrupts ?? []));
+			continue;
 		}
+		const failure = outcome.failure instanceof RunFailure ? outcome.failure.failure : outcome.failure;
+		const nodeError = toNodeError(this.getNode(), failure, itemIndex);
+		if (!continueOnFail) throw nodeError;
+		// Nothing is dropped: the messages a failed run had sent go out before its error item.
+		if (outcome.failure instanceof RunFailure) {
+			const workflowId = String(this.getNodeParameter('workflowId', itemIndex, ''));
+			for (const message of outcome.failure.messages) {
+				main.push({ json: messageJson(message, undefined, workflowId), pairedItem: { item: itemIndex } });
+			}
+		}
+		main.push({ json: errorItemJson(nodeError, failure), pairedItem: { item: itemIndex } });
 	}
 	return [main, interrupts];
 }

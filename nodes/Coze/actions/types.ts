@@ -10,9 +10,13 @@ export interface OperationResult {
 	interrupts?: INodeExecutionData[];
 }
 
-/** Runs one operation for one input item. Throwing fails that item. */
+/**
+ * Runs one operation for one input item. Throwing fails that item. `signal` fires when the
+ * execution is stopped or the item's Run Time Limit passes.
+ */
 export type OperationExecute = (
 	this: IExecuteFunctions,
 	itemIndex: number,
 	connection: CozeConnection,
+	signal?: AbortSignal,
 ) => Promise<OperationResult>;

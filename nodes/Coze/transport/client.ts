@@ -2,12 +2,15 @@ import type { Readable } from 'node:stream';
 
 import { request, type Dispatcher } from 'undici';
 
+import { abortFailure } from './abort';
 import type { CozeConnection } from './connection';
 import { CozeError, redactSecret } from './coze-error';
 import { cozeDispatcher } from './dispatcher';
 import { apiErrorFromEnvelope, type CozeEnvelope } from './envelope';
 import { parseJsonKeepingLongIntegers } from './lossless-json';
 import type { StreamedBody } from './multipart';
+import { DEFAULT_POLICY, type RequestPolicy } from './policy';
+import { RetryableFailure, retryAfterMs, withRetries } from './retry';
 
 export interface CozeRequest {
 	method: 'GET' | 'POST';
@@ -16,9 +19,9 @@ export interface CozeRequest {
 	query?: Record<string, string>;
 	/** A JSON body; mutually exclusive with `body`. */
 	json?: unknown;
-	/** A streamed body (a multipart upload). */
-	body?: StreamedBody;
-	/** Fires when the n8n execution is stopped. */
+	/** A streamed body (a multipart upload), made anew for each try. */
+	body?: () => Promise<StreamedBody>;
+	/** Fires when the n8n execution is stopped or the run's time limit passes. */
 	signal?: AbortSignal;
 	accept?: string;
 }
@@ -33,14 +36,26 @@ export interface CozeResponse {
 
 const USER_AGENT = 'n8n-nodes-coze-workflow';
 
+/** Socket failures before any answer: the request cannot have reached Coze's handler whole. */
+const RETRYABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Answers that say the request was not taken on: rate limited, or a gateway in front of Coze failed. */
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+const RATE_LIMITED_CODE = 4013;
+
+export function policyOf(connection: CozeConnection): RequestPolicy {
+	return connection.policy ?? DEFAULT_POLICY;
+}
+
 /**
- * Sends one request and hands back the response with its body unread, so that a caller can
- * stream it. Throws a CozeError for what never became a usable response: no connection, a
- * stopped execution, or a redirect (not followed: it would carry the token to another host).
+ * Sends one request (one try) and hands back the response with its body unread, so that a
+ * caller can stream it. Throws a CozeError for what never became a usable response: no
+ * connection, a stopped execution, or a redirect (not followed: it would carry the token to
+ * another host); a RetryableFailure where the socket failed before any answer.
  */
 export async function sendCozeRequest(connection: CozeConnection, req: CozeRequest): Promise<CozeResponse> {
 	const url = new URL(connection.baseUrl + req.path);
 	for (const [key, value] of Object.entries(req.query ?? {})) url.searchParams.set(key, value);
+	const policy = policyOf(connection);
 
 	const headers: Record<string, string> = {
 		authorization: `Bearer ${connection.accessToken}`,
@@ -52,9 +67,10 @@ export async function sendCozeRequest(connection: CozeConnection, req: CozeReque
 		headers['content-type'] = 'application/json';
 		body = JSON.stringify(req.json);
 	} else if (req.body) {
-		headers['content-type'] = req.body.contentType;
-		headers['content-length'] = String(req.body.contentLength);
-		body = req.body.chunks;
+		const streamed = await req.body();
+		headers['content-type'] = streamed.contentType;
+		headers['content-length'] = String(streamed.contentLength);
+		body = streamed.chunks;
 	}
 
 	let response: Dispatcher.ResponseData;
@@ -66,10 +82,15 @@ export async function sendCozeRequest(connection: CozeConnection, req: CozeReque
 			// type declaration lists only Readable among streams.
 			body: body as string | Readable | undefined,
 			signal: req.signal,
-			dispatcher: cozeDispatcher(),
+			dispatcher: cozeDispatcher(policy.connectTimeoutMs),
+			headersTimeout: policy.idleTimeoutMs,
+			bodyTimeout: policy.idleTimeoutMs,
 		});
 	} catch (error) {
-		throw requestFailure(error, connection, req.signal);
+		const failure = requestFailure(error, connection, req.signal);
+		// undici resolves at the answer's headers: any failure here came before an answer.
+		if (failure.kind === 'network' && RETRYABLE_NETWORK_CODES.has(causeCode(error) ?? '')) throw new RetryableFailure(failure);
+		throw failure;
 	}
 
 	const logId = headerText(response.headers['x-tt-logid']) ?? headerText(response.headers['x-log-id']);
@@ -86,24 +107,31 @@ export async function sendCozeRequest(connection: CozeConnection, req: CozeReque
 	return { statusCode: response.statusCode, headers: response.headers, body: response.body, logId };
 }
 
-/** Sends a request whose answer is Coze's JSON envelope and returns it once `code` is 0. */
-export async function requestCozeJson<T extends CozeEnvelope>(
-	connection: CozeConnection,
-	req: CozeRequest,
-): Promise<T> {
-	const response = await sendCozeRequest(connection, req);
-	return await readCozeJson<T>(connection, response, req.signal);
+/** Sends a request whose answer is Coze's JSON envelope, with retries, and returns it once `code` is 0. */
+export async function requestCozeJson<T extends CozeEnvelope>(connection: CozeConnection, req: CozeRequest): Promise<T> {
+	return await withRetries(policyOf(connection), req.signal, async () => {
+		const response = await sendCozeRequest(connection, req);
+		return await readCozeJsonOrRetry<T>(connection, response, req.signal);
+	});
+}
+
+/** readCozeJson, with the answers that mean "not taken on, try again" turned into RetryableFailure. */
+export async function readCozeJsonOrRetry<T extends CozeEnvelope>(connection: CozeConnection, response: CozeResponse, signal?: AbortSignal): Promise<T> {
+	try {
+		return await readCozeJson<T>(connection, response, signal);
+	} catch (error) {
+		if (error instanceof CozeError && (RETRYABLE_STATUSES.has(error.httpStatus ?? 0) || error.cozeCode === RATE_LIMITED_CODE)) {
+			throw new RetryableFailure(error, retryAfterMs(response.headers['retry-after']));
+		}
+		throw error;
+	}
 }
 
 /**
  * Reads a JSON answer whole (envelopes are small) and checks it: an HTTP error status or a
  * non-zero `code` (Coze also sends those with HTTP 200) becomes a CozeError.
  */
-export async function readCozeJson<T extends CozeEnvelope>(
-	connection: CozeConnection,
-	response: CozeResponse,
-	signal?: AbortSignal,
-): Promise<T> {
+export async function readCozeJson<T extends CozeEnvelope>(connection: CozeConnection, response: CozeResponse, signal?: AbortSignal): Promise<T> {
 	let text: string;
 	try {
 		text = await response.body.text();
@@ -142,14 +170,36 @@ function notJson(connection: CozeConnection, response: CozeResponse, text: strin
 /** Turns undici's failure into a CozeError that says where we tried to go and what to check. */
 export function requestFailure(error: unknown, connection: CozeConnection, signal?: AbortSignal): CozeError {
 	if (error instanceof CozeError) return error;
-	if (signal?.aborted) {
-		return new CozeError('The execution was stopped while talking to Coze', { kind: 'cancelled', cause: error });
-	}
+	if (signal?.aborted) return abortFailure(signal, error);
+	const code = causeCode(error);
+	if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return idleTimeoutFailure(connection);
 	const detail = redactSecret(describeCause(error), connection.accessToken);
 	return new CozeError(`Could not talk to Coze at ${connection.baseUrl}`, {
 		kind: 'network',
 		description: `${detail}. Check the credential's Region or Base URL, your network, and HTTPS_PROXY / NO_PROXY if n8n reaches the internet through a proxy.`,
 	});
+}
+
+export function idleTimeoutFailure(connection: CozeConnection): CozeError {
+	const seconds = Math.round(policyOf(connection).idleTimeoutMs / 1000);
+	return new CozeError(`Coze sent nothing for ${seconds} s (Idle Timeout)`, {
+		kind: 'network',
+		description: 'The connection looked dead, so it was closed. If Coze is just slow, raise Idle Timeout in the node\'s Request Options. A workflow may still be running in Coze.',
+	});
+}
+
+/** The most specific error code in undici's error chain. */
+export function causeCode(error: unknown): string | undefined {
+	let current = error as { code?: string; cause?: unknown } | undefined;
+	let found: string | undefined;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		if (current.code) {
+			found = current.code;
+			if (!current.code.startsWith('UND_ERR')) return current.code;
+		}
+		current = current.cause as typeof current;
+	}
+	return found;
 }
 
 /** The most specific socket-level reason in undici's error chain, e.g. "connect ECONNREFUSED 127.0.0.1:8888". */

@@ -1,10 +1,13 @@
 import { CozeError } from './coze-error';
+import type { RequestPolicy } from './policy';
 
-/** Where to send requests and with which token: all the transport needs of a credential. */
+/** Where to send requests, with which token, and how patiently. */
 export interface CozeConnection {
 	/** Origin and optional path prefix, without a trailing slash. */
 	baseUrl: string;
 	accessToken: string;
+	/** Retries and timeouts; the defaults when absent. */
+	policy?: RequestPolicy;
 }
 
 export type CozeRegion = 'cn' | 'com' | 'custom';

@@ -2,6 +2,7 @@ import type { CozeConnection } from './connection';
 import { requestCozeJson } from './client';
 import { CozeError } from './coze-error';
 import { STUDIO_INVALID_TOKEN_CODE, type CozeEnvelope } from './envelope';
+import { DEFAULT_POLICY } from './policy';
 
 export interface CredentialCheck {
 	ok: boolean;
@@ -19,7 +20,9 @@ interface UserEnvelope extends CozeEnvelope {
  * on that answer we ask a path Studio does serve; there a wrong token is code 700012006 and any
  * other answer (even "workflow not found") means the token was accepted.
  */
-export async function checkCozeCredential(connection: CozeConnection): Promise<CredentialCheck> {
+export async function checkCozeCredential(credentialConnection: CozeConnection): Promise<CredentialCheck> {
+	// Someone is waiting on the dialog: one try each, a short timeout, an answer now.
+	const connection: CozeConnection = { ...credentialConnection, policy: { ...DEFAULT_POLICY, maxRetries: 0, idleTimeoutMs: 20_000 } };
 	try {
 		const me = await requestCozeJson<UserEnvelope>(connection, { method: 'GET', path: '/v1/users/me' });
 		const who = me.data?.nick_name || me.data?.user_name;

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { abortFailure } from './abort';
 import { requestCozeJson } from './client';
 import type { CozeConnection } from './connection';
 import { CozeError } from './coze-error';
@@ -81,7 +82,7 @@ export async function runAsync(
 		try {
 			await sleep(polling.intervalMs, undefined, { signal });
 		} catch (error) {
-			throw new CozeError('The execution was stopped while waiting for the Coze run', { kind: 'cancelled', cause: error });
+			throw abortFailure(signal, error);
 		}
 	}
 }

@@ -1,5 +1,7 @@
 import type { CozeConnection } from './connection';
-import { readCozeJson, sendCozeRequest } from './client';
+import { abortFailure } from './abort';
+import { causeCode, idleTimeoutFailure, policyOf, readCozeJsonOrRetry, sendCozeRequest } from './client';
+import { withRetries } from './retry';
 import { CozeError, redactSecret } from './coze-error';
 import { readCozeEvents, type CozeStreamEvent } from './events';
 
@@ -15,17 +17,19 @@ export async function* streamWorkflowEvents(
 	body: Record<string, unknown>,
 	signal?: AbortSignal,
 ): AsyncGenerator<CozeStreamEvent[]> {
-	const response = await sendCozeRequest(connection, { method: 'POST', path, json: body, signal, accept: 'text/event-stream' });
-	const contentType = String(response.headers['content-type'] ?? '');
-	if (!contentType.includes('text/event-stream')) {
-		await readCozeJson(connection, response, signal);
+	// Retried only until the stream begins: once Coze streams, the run has started.
+	const response = await withRetries(policyOf(connection), signal, async () => {
+		const answer = await sendCozeRequest(connection, { method: 'POST', path, json: body, signal, accept: 'text/event-stream' });
+		const contentType = String(answer.headers['content-type'] ?? '');
+		if (contentType.includes('text/event-stream')) return answer;
+		await readCozeJsonOrRetry(connection, answer, signal);
 		throw new CozeError('Coze answered without an event stream', {
 			kind: 'protocol',
-			httpStatus: response.statusCode,
-			logId: response.logId,
+			httpStatus: answer.statusCode,
+			logId: answer.logId,
 			description: `It sent ${contentType || 'no content type'} with code 0. Check the Base URL points at the Coze API.`,
 		});
-	}
+	});
 	try {
 		for await (const batch of readCozeEvents(response.body)) {
 			for (const event of batch) {
@@ -37,7 +41,8 @@ export async function* streamWorkflowEvents(
 		}
 	} catch (error) {
 		if (error instanceof CozeError) throw error;
-		if (signal?.aborted) throw new CozeError('The execution was stopped while Coze was streaming', { kind: 'cancelled', cause: error });
+		if (signal?.aborted) throw abortFailure(signal, error);
+		if (causeCode(error) === 'UND_ERR_BODY_TIMEOUT') throw idleTimeoutFailure(connection);
 		throw new CozeError('The connection to Coze broke while the workflow was streaming', {
 			kind: 'network',
 			logId: response.logId,

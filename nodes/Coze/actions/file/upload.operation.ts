@@ -13,6 +13,7 @@ import { requestCozeJson } from '../../transport/client';
 import { CozeError } from '../../transport/coze-error';
 import type { CozeEnvelope } from '../../transport/envelope';
 import { fileUploadBody, type StreamedUpload } from '../../transport/multipart';
+import { paceUploads } from '../../transport/pace';
 import type { OperationResult } from '../types';
 
 /** Coze refuses files over 512 MB; saying so before sending saves the user the upload. */
@@ -54,22 +55,26 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	connection: CozeConnection,
+	signal?: AbortSignal,
 ): Promise<OperationResult> {
 	const propertyName = (this.getNodeParameter('binaryPropertyName', itemIndex) as string).trim();
 	const binary = findBinary.call(this, itemIndex, propertyName);
-	const upload = await openUpload.call(this, itemIndex, propertyName, binary);
 
+	// Each try reads the file from its start; the size is checked before the first one sends anything.
+	let source: Readable | undefined;
+	const body = async () => {
+		source?.destroy();
+		const upload = await openUpload.call(this, itemIndex, propertyName, binary);
+		source = upload.source;
+		await paceUploads(connection.baseUrl, signal);
+		return await fileUploadBody(upload);
+	};
 	let answer: CozeEnvelope & { data?: UploadedFile };
 	try {
-		answer = await requestCozeJson<CozeEnvelope & { data?: UploadedFile }>(connection, {
-			method: 'POST',
-			path: '/v1/files/upload',
-			body: await fileUploadBody(upload),
-			signal: this.getExecutionCancelSignal(),
-		});
+		answer = await requestCozeJson<CozeEnvelope & { data?: UploadedFile }>(connection, { method: 'POST', path: '/v1/files/upload', body, signal });
 	} finally {
 		// A failed request may not have read the file to its end: release the file handle.
-		upload.source.destroy();
+		source?.destroy();
 	}
 	if (answer.data?.id === undefined || answer.data.id === '') {
 		throw new CozeError('Coze accepted the upload but did not say the file\'s id', {

@@ -52,7 +52,7 @@ export const description: INodeProperties[] = [
 	resumeOptions,
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection): Promise<OperationResult> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, signal?: AbortSignal): Promise<OperationResult> {
 	const workflowId = readId.call(this, 'workflowId', 'Workflow ID', itemIndex);
 	const eventId = readId.call(this, 'eventId', 'Event ID', itemIndex);
 	const interruptType = Number(this.getNodeParameter('interruptType', itemIndex));
@@ -76,6 +76,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		interrupt_type: interruptType,
 		resume_data: typeof resumeData === 'string' ? resumeData : JSON.stringify(resumeData),
 	};
-	const run = await collectRun(streamWorkflowEvents(connection, '/v1/workflow/stream_resume', body, this.getExecutionCancelSignal()));
+	const run = await collectRun(streamWorkflowEvents(connection, '/v1/workflow/stream_resume', body, signal));
 	return runItems(run, options.outputMode ?? 'eachMessage', { workflowId, itemIndex });
 }

@@ -33,13 +33,12 @@ export const description: INodeProperties[] = [
 	runOptions,
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection): Promise<OperationResult> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, signal?: AbortSignal): Promise<OperationResult> {
 	const workflowId = readId.call(this, 'workflowId', 'Workflow ID', itemIndex);
 	const body: IDataObject = { workflow_id: workflowId, parameters: readWorkflowParameters.call(this, itemIndex), ...readRunOptions.call(this, itemIndex) };
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const outputMode = (options.outputMode as OutputMode | undefined) ?? 'eachMessage';
 	const context = { workflowId, itemIndex };
-	const signal = this.getExecutionCancelSignal();
 
 	switch (options.runMode ?? 'stream') {
 		case 'sync':
