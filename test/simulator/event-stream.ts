@@ -22,37 +22,50 @@ export interface StreamShape {
 	cutAfterBytes?: number;
 	/** Called with each write, so a test can act mid-stream. */
 	onWrite?: (writeIndex: number) => void | Promise<void>;
+	/** Called once the stream has ended or been cut. */
+	onEnd?: () => void;
+	/** After the last event, send nothing more but keep the connection open (a silent server). */
+	holdOpen?: boolean;
+}
+
+/** Each event's bytes, as the server writes it. */
+function encodeEventParts(events: SimEvent[], shape: StreamShape = {}): Buffer[] {
+	const eol = shape.lineEnding ?? '\n';
+	return events.map((event, i) => {
+		const lines: string[] = [];
+		if (event.id !== undefined) lines.push(shape.idWithoutSpace ? `id:${event.id}` : `id: ${event.id}`);
+		lines.push(`event: ${event.event}`);
+		lines.push(`data: ${typeof event.data === 'string' ? event.data : JSON.stringify(event.data)}`);
+		const last = i === events.length - 1;
+		return Buffer.from(lines.join(eol) + eol + (last && shape.noFinalBlankLine ? '' : eol), 'utf8');
+	});
 }
 
 export function encodeEvents(events: SimEvent[], shape: StreamShape = {}): Buffer {
-	const eol = shape.lineEnding ?? '\n';
-	const text = events
-		.map((event, i) => {
-			const lines: string[] = [];
-			if (event.id !== undefined) lines.push(shape.idWithoutSpace ? `id:${event.id}` : `id: ${event.id}`);
-			lines.push(`event: ${event.event}`);
-			lines.push(`data: ${typeof event.data === 'string' ? event.data : JSON.stringify(event.data)}`);
-			const last = i === events.length - 1;
-			return lines.join(eol) + eol + (last && shape.noFinalBlankLine ? '' : eol);
-		})
-		.join('');
-	return Buffer.from(text, 'utf8');
+	return Buffer.concat(encodeEventParts(events, shape));
 }
 
 /** Byte offsets where each event begins: the default way to cut a stream into writes. */
-function eventBoundaries(body: Buffer): number[] {
+function eventBoundaries(parts: Buffer[]): number[] {
 	const offsets: number[] = [];
-	for (let at = body.indexOf('event: '); at !== -1; at = body.indexOf('event: ', at + 1)) {
-		const lineStart = body.lastIndexOf('id', at);
-		offsets.push(lineStart > 0 && lineStart > body.lastIndexOf('\n\n', at) ? lineStart : at);
-	}
-	return offsets.filter((offset) => offset > 0);
+	let offset = 0;
+	for (const part of parts) offsets.push((offset += part.length));
+	return offsets;
 }
 
 export async function sendEventStream(res: ServerResponse, events: SimEvent[], shape: StreamShape = {}): Promise<void> {
-	const body = encodeEvents(events, shape);
+	try {
+		await writeEventStream(res, events, shape);
+	} finally {
+		shape.onEnd?.();
+	}
+}
+
+async function writeEventStream(res: ServerResponse, events: SimEvent[], shape: StreamShape): Promise<void> {
+	const parts = encodeEventParts(events, shape);
+	const body = Buffer.concat(parts);
 	res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-tt-logid': 'STREAMLOG' });
-	const cuts = [...new Set((shape.splitAt ?? eventBoundaries)(body))].filter((cut) => cut > 0 && cut < body.length).sort((a, b) => a - b);
+	const cuts = [...new Set(shape.splitAt ? shape.splitAt(body) : eventBoundaries(parts))].filter((cut) => cut > 0 && cut < body.length).sort((a, b) => a - b);
 	const limit = shape.cutAfterBytes ?? Infinity;
 	let start = 0;
 	let writeIndex = 0;
@@ -69,7 +82,7 @@ export async function sendEventStream(res: ServerResponse, events: SimEvent[], s
 		await shape.onWrite?.(writeIndex++);
 		if (shape.delayMs) await new Promise((resolve) => setTimeout(resolve, shape.delayMs));
 	}
-	res.end();
+	if (!shape.holdOpen) res.end();
 }
 
 /** Writes pre-encoded event bytes in 64 KiB pieces, waiting whenever the client falls behind. */

@@ -11,6 +11,8 @@ export const SIMULATOR_TOKEN = 'pat_simulator_token_0123456789abcdefghijklmnop';
 export interface RecordedRequest {
 	method: string;
 	path: string;
+	/** Date.now() when it arrived. */
+	receivedAt: number;
 	authorization?: string;
 	contentType?: string;
 	contentLength?: string;
@@ -44,6 +46,7 @@ export class CozeSimulator {
 	private readonly workflows = new Map<string, SimWorkflow>();
 	private readonly historyPolls = new Map<string, number>();
 	private readonly closeWaiters: Array<() => void> = [];
+	private readonly openStreams = new Set<ServerResponse>();
 	private fileCounter = 0;
 
 	private constructor(
@@ -104,14 +107,22 @@ export class CozeSimulator {
 		return new Promise((resolve) => this.uploadWaiters.push(resolve));
 	}
 
-	/** Resolves when the next upload's first file bytes arrive; reading then pauses until `resume`. */
-	pauseAtFirstUploadBytes(): Promise<{ resume: () => void }> {
+	/**
+	 * Resolves when the next upload's first file bytes arrive; reading then pauses until
+	 * `resume`, or `resetConnection` cuts the connection with a TCP reset.
+	 */
+	pauseAtFirstUploadBytes(): Promise<{ resume: () => void; resetConnection: () => void }> {
 		return new Promise((resolve) =>
 			this.firstBytesWaiters.push((req) => {
 				req.pause();
-				resolve({ resume: () => req.resume() });
+				resolve({ resume: () => req.resume(), resetConnection: () => req.socket.resetAndDestroy() });
 			}),
 		);
+	}
+
+	/** Cuts every event stream now being sent with a TCP reset. */
+	resetStreams(): void {
+		for (const res of this.openStreams) res.socket?.resetAndDestroy();
 	}
 
 	async close(): Promise<void> {
@@ -124,6 +135,7 @@ export class CozeSimulator {
 		const recorded: RecordedRequest = {
 			method: req.method ?? 'GET',
 			path: url.pathname,
+			receivedAt: Date.now(),
 			authorization: req.headers.authorization,
 			contentType: req.headers['content-type'],
 			contentLength: req.headers['content-length'],
@@ -187,7 +199,9 @@ export class CozeSimulator {
 			sendJson(res, this.flavour, answer.status ?? 200, answer.json);
 			return;
 		}
+		this.openStreams.add(res);
 		res.on('close', () => {
+			this.openStreams.delete(res);
 			if (!res.writableFinished) this.closeWaiters.splice(0).forEach((resolve) => resolve());
 		});
 		if ('encodedStream' in answer) await sendEncodedStream(res, answer.encodedStream);

@@ -22,9 +22,21 @@ describe('connectionFromCredentials', () => {
 		[{ region: 'custom', baseUrl: 'not a url', accessToken: 'pat_x' }, /Base URL "not a url" is not a URL/],
 		[{ region: 'custom', baseUrl: 'http://u:p@host', accessToken: 'pat_x' }, /plain address/],
 		[{ region: 'mars', accessToken: 'pat_x' }, /unknown Region "mars"/],
+		[{ region: 'custom', baseUrl: 'http://coze.example.com', accessToken: 'pat_x' }, /must use https:\/\/ for coze\.example\.com/],
+		[{ region: 'custom', baseUrl: 'http://8.8.8.8:8888', accessToken: 'pat_x' }, /must use https:\/\/ for 8\.8\.8\.8/],
+		[{ region: 'custom', baseUrl: 'http://172.32.0.1', accessToken: 'pat_x' }, /must use https:\/\//],
 	])('names the wrong field of %j', (credentials, message) => {
 		expect(() => connectionFromCredentials(credentials)).toThrow(message);
 	});
+});
+
+describe('plain http:// for a self-hosted Coze Studio', () => {
+	it.each(['http://localhost:8888', 'http://127.0.0.1:8888', 'http://10.1.2.3', 'http://172.20.0.5:8888', 'http://192.168.1.20', 'http://[::1]:8888', 'http://[fd00::5]', 'http://coze-server:8888', 'http://studio.local', 'https://coze.example.com'])(
+		'is allowed for %s',
+		(baseUrl) => {
+			expect(connectionFromCredentials({ region: 'custom', baseUrl, accessToken: 'pat_x' }).baseUrl).toBe(baseUrl.replace(/\/$/, ''));
+		},
+	);
 });
 
 describe('parseJsonKeepingLongIntegers', () => {

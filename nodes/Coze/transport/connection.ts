@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 import { CozeError } from './coze-error';
 import type { RequestPolicy } from './policy';
 
@@ -58,6 +60,13 @@ function normaliseCustomBaseUrl(raw: unknown): string {
 			description: `"${text}" uses ${url.protocol}; for example http://localhost:8888`,
 		});
 	}
+	if (url.protocol === 'http:' && !isLocalOrPrivateHost(url.hostname)) {
+		throw new CozeError(`The Coze API credential's Base URL must use https:// for ${url.hostname}`, {
+			kind: 'config',
+			description:
+				'Plain http:// would send your access token unencrypted across the internet. It is allowed only for this machine or a private network (localhost, 10.x, 172.16–31.x, 192.168.x, fc00::/7, or a one-word host name such as a Docker service).',
+		});
+	}
 	if (url.username || url.password || url.search || url.hash) {
 		throw new CozeError(`The Coze API credential's Base URL must be a plain address`, {
 			kind: 'config',
@@ -65,4 +74,18 @@ function normaliseCustomBaseUrl(raw: unknown): string {
 		});
 	}
 	return url.href.replace(/\/+$/, '');
+}
+
+/** Loopback, private and link-local addresses, and names that only resolve inside a private network. */
+export function isLocalOrPrivateHost(hostname: string): boolean {
+	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	if (host === 'localhost' || host.endsWith('.localhost')) return true;
+	const version = isIP(host);
+	if (version === 4) {
+		const [a, b] = host.split('.').map(Number);
+		return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+	}
+	if (version === 6) return host === '::1' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
+	// One-word names (a Docker or Kubernetes service such as "coze-server") and private suffixes.
+	return !host.includes('.') || /\.(local|internal|lan|home\.arpa)$/.test(host);
 }

@@ -70,30 +70,38 @@ export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGen
 	});
 	const ids = new IdSequence();
 
-	function drain(): CozeStreamEvent[] {
-		if (parseError) {
-			throw new CozeError('Coze sent an event larger than 64 MB', { kind: 'protocol', cause: parseError });
-		}
+	/** The events parsed so far, and the error that stopped them (after those events: none is lost). */
+	function drain(): { batch: CozeStreamEvent[]; error?: unknown } {
 		const batch: CozeStreamEvent[] = [];
-		for (const event of parsed) {
-			ids.check(event.id);
-			const typed = toCozeEvent(event);
-			if (typed) batch.push(typed);
+		try {
+			for (const event of parsed) {
+				ids.check(event.id);
+				const typed = toCozeEvent(event);
+				if (typed) batch.push(typed);
+			}
+			if (parseError) throw new CozeError('Coze sent an event larger than 64 MB', { kind: 'protocol', cause: parseError });
+			return { batch };
+		} catch (error) {
+			return { batch, error };
+		} finally {
+			parsed.length = 0;
 		}
-		parsed.length = 0;
-		return batch;
+	}
+
+	function* flush(): Generator<CozeStreamEvent[]> {
+		const { batch, error } = drain();
+		if (batch.length) yield batch;
+		if (error) throw error;
 	}
 
 	for await (const chunk of body) {
 		parser.feed(decoder.decode(chunk, { stream: true }));
-		const batch = drain();
-		if (batch.length) yield batch;
+		yield* flush();
 	}
 	// A stream whose last event has no blank line after it (or no line end at all) still
 	// delivered that event: end its line and the event. After a proper ending this adds nothing.
 	parser.feed(`${decoder.decode()}\n\n`);
-	const last = drain();
-	if (last.length) yield last;
+	yield* flush();
 }
 
 /** Coze numbers events 0, 1, 2, …; a jump means events were lost in between. */
