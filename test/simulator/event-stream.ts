@@ -22,6 +22,8 @@ export interface StreamShape {
 	cutAfterBytes?: number;
 	/** Called with each write, so a test can act mid-stream. */
 	onWrite?: (writeIndex: number) => void | Promise<void>;
+	/** Wait this long before answering at all (a workflow that takes time to start). */
+	initialDelayMs?: number;
 	/** Called once the stream has ended or been cut. */
 	onEnd?: () => void;
 	/** After the last event, send nothing more but keep the connection open (a silent server). */
@@ -62,6 +64,7 @@ export async function sendEventStream(res: ServerResponse, events: SimEvent[], s
 }
 
 async function writeEventStream(res: ServerResponse, events: SimEvent[], shape: StreamShape): Promise<void> {
+	if (shape.initialDelayMs) await new Promise((resolve) => setTimeout(resolve, shape.initialDelayMs));
 	const parts = encodeEventParts(events, shape);
 	const body = Buffer.concat(parts);
 	res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-tt-logid': 'STREAMLOG' });
