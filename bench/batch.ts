@@ -2,10 +2,9 @@
 // simulator (another process), which answers each run 200 ms after it is asked. For
 // Concurrency N = 1, 5, 10 prints the total time and its ratio to the ideal 100 × 0.2 s / N
 // (1.00 = no overhead; the target is at least 0.9).
-import { closeCozeDispatcher } from '../nodes/Coze/transport/dispatcher';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode } from '../test/engine/harness';
 import { BATCH_RUN_MS, BATCH_WORKFLOW_ID } from './batch-workflow';
-import { startSimulatorChild, type SimulatorChild } from './simulator-child';
+import { runBenchmark, type SimulatorChild } from './bench-harness';
 
 const ITEMS = 100;
 
@@ -36,25 +35,14 @@ async function batchSeconds(sim: SimulatorChild, concurrency: number): Promise<n
 	return seconds;
 }
 
-async function main(): Promise<void> {
+runBenchmark(['--batch-workflow'], async (sim) => {
 	await useBinaryMode('memory');
-	const sim = await startSimulatorChild(['--batch-workflow']);
-	try {
-		await batchSeconds(sim, 10); // warm-up: JIT, connections
-		console.log(`bench:batch: ${ITEMS} items, each run answered after ${BATCH_RUN_MS} ms; the simulator runs in a separate process`);
-		console.log('concurrency | total s | ideal s | ideal/total');
-		for (const concurrency of [1, 5, 10]) {
-			const seconds = await batchSeconds(sim, concurrency);
-			const ideal = (ITEMS * BATCH_RUN_MS) / 1000 / concurrency;
-			console.log(`${String(concurrency).padStart(11)} | ${seconds.toFixed(2).padStart(7)} | ${ideal.toFixed(2).padStart(7)} | ${(ideal / seconds).toFixed(2).padStart(11)}`);
-		}
-	} finally {
-		await closeCozeDispatcher();
-		await sim.stop();
+	await batchSeconds(sim, 10); // warm-up: JIT, connections
+	console.log(`bench:batch: ${ITEMS} items, each run answered after ${BATCH_RUN_MS} ms; the simulator runs in a separate process`);
+	console.log('concurrency | total s | ideal s | ideal/total');
+	for (const concurrency of [1, 5, 10]) {
+		const seconds = await batchSeconds(sim, concurrency);
+		const ideal = (ITEMS * BATCH_RUN_MS) / 1000 / concurrency;
+		console.log(`${String(concurrency).padStart(11)} | ${seconds.toFixed(2).padStart(7)} | ${ideal.toFixed(2).padStart(7)} | ${(ideal / seconds).toFixed(2).padStart(11)}`);
 	}
-}
-
-main().catch((error) => {
-	console.error(error);
-	process.exitCode = 1;
 });

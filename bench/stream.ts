@@ -8,10 +8,9 @@ import { createParser } from 'eventsource-parser';
 import { request } from 'undici';
 
 import type { CozeConnection } from '../nodes/Coze/transport/connection';
-import { closeCozeDispatcher } from '../nodes/Coze/transport/dispatcher';
 import { collectRun } from '../nodes/Coze/transport/run-collector';
 import { streamWorkflowEvents } from '../nodes/Coze/transport/workflow-stream';
-import { startSimulatorChild } from './simulator-child';
+import { median, runBenchmark } from './bench-harness';
 import { STREAM_BENCH_WORKFLOWS } from './stream-workflows';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -69,52 +68,36 @@ async function nodePath(connection: CozeConnection, workflowId: string): Promise
 	return run.messages.reduce((total, message) => total + message.content.length, 0);
 }
 
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)];
-}
-
-async function main(): Promise<void> {
-	const sim = await startSimulatorChild(['--stream-workflows']);
+runBenchmark(['--stream-workflows'], async (sim) => {
 	const connection = { baseUrl: sim.baseUrl, accessToken: sim.token };
-	try {
-		console.log(`bench:stream: ${ROUNDS} rounds each, medians; the simulator runs in a separate process`);
-		console.log('events  | bare s | bare+keep s | node s | node/bare | node/bare+keep | peak RSS growth bare / bare+keep / node');
-		const nodeSeconds: Record<number, number> = {};
-		for (const [workflowId, count] of Object.entries(STREAM_BENCH_WORKFLOWS)) {
-			await nodePath(connection, workflowId); // warm-up: JIT and connection
-			const bare: Measured[] = [];
-			const kept: Measured[] = [];
-			const node: Measured[] = [];
-			for (let round = 0; round < ROUNDS; round++) {
-				bare.push(await measure(() => bareLoop(connection, workflowId)));
-				kept.push(await measure(() => bareLoop(connection, workflowId, true)));
-				node.push(await measure(() => nodePath(connection, workflowId)));
-			}
-			if ([...bare, ...kept].some((m) => m.events !== count + 1)) throw new Error('a baseline missed events');
-			const seconds = (runs: Measured[]) => median(runs.map((m) => m.seconds));
-			const rss = (runs: Measured[]) => `${Math.max(...runs.map((m) => m.rssGrowthMb)).toFixed(1)} MB`;
-			nodeSeconds[count] = seconds(node);
-			console.log(
-				[
-					String(count).padEnd(7),
-					seconds(bare).toFixed(3).padStart(6),
-					seconds(kept).toFixed(3).padStart(11),
-					nodeSeconds[count].toFixed(3).padStart(6),
-					(nodeSeconds[count] / seconds(bare)).toFixed(2).padStart(9),
-					(nodeSeconds[count] / seconds(kept)).toFixed(2).padStart(14),
-					`${rss(bare)} / ${rss(kept)} / ${rss(node)}`,
-				].join(' | '),
-			);
+	console.log(`bench:stream: ${ROUNDS} rounds each, medians; the simulator runs in a separate process`);
+	console.log('events  | bare s | bare+keep s | node s | node/bare | node/bare+keep | peak RSS growth bare / bare+keep / node');
+	const nodeSeconds: Record<number, number> = {};
+	for (const [workflowId, count] of Object.entries(STREAM_BENCH_WORKFLOWS)) {
+		await nodePath(connection, workflowId); // warm-up: JIT and connection
+		const bare: Measured[] = [];
+		const kept: Measured[] = [];
+		const node: Measured[] = [];
+		for (let round = 0; round < ROUNDS; round++) {
+			bare.push(await measure(() => bareLoop(connection, workflowId)));
+			kept.push(await measure(() => bareLoop(connection, workflowId, true)));
+			node.push(await measure(() => nodePath(connection, workflowId)));
 		}
-		console.log(`scaling: 100k events took ${(nodeSeconds[100_000] / nodeSeconds[10_000]).toFixed(1)}× the time of 10k (linear = 10×)`);
-	} finally {
-		await closeCozeDispatcher();
-		await sim.stop();
+		if ([...bare, ...kept].some((m) => m.events !== count + 1)) throw new Error('a baseline missed events');
+		const seconds = (runs: Measured[]) => median(runs.map((m) => m.seconds));
+		const rss = (runs: Measured[]) => `${Math.max(...runs.map((m) => m.rssGrowthMb)).toFixed(1)} MB`;
+		nodeSeconds[count] = seconds(node);
+		console.log(
+			[
+				String(count).padEnd(7),
+				seconds(bare).toFixed(3).padStart(6),
+				seconds(kept).toFixed(3).padStart(11),
+				nodeSeconds[count].toFixed(3).padStart(6),
+				(nodeSeconds[count] / seconds(bare)).toFixed(2).padStart(9),
+				(nodeSeconds[count] / seconds(kept)).toFixed(2).padStart(14),
+				`${rss(bare)} / ${rss(kept)} / ${rss(node)}`,
+			].join(' | '),
+		);
 	}
-}
-
-main().catch((error) => {
-	console.error(error);
-	process.exitCode = 1;
+	console.log(`scaling: 100k events took ${(nodeSeconds[100_000] / nodeSeconds[10_000]).toFixed(1)}× the time of 10k (linear = 10×)`);
 });

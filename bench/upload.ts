@@ -11,21 +11,15 @@ import { pipeline } from 'node:stream/promises';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { requestCozeJson } from '../nodes/Coze/transport/client';
-import { closeCozeDispatcher } from '../nodes/Coze/transport/dispatcher';
 import { fileUploadBody } from '../nodes/Coze/transport/multipart';
 import { generatedBytes } from '../test/engine/fixture-nodes';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode } from '../test/engine/harness';
-import { startSimulatorChild, type SimulatorChild } from './simulator-child';
+import { median, runBenchmark, type SimulatorChild } from './bench-harness';
 
 const MB = 1024 * 1024;
 const SIZES_MB = (process.env.BENCH_SIZES_MB ?? '64,512').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const dataDir = path.join(__dirname, '.data');
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** Seconds curl takes to send `file` as multipart to the simulator. */
 function curlSeconds(sim: SimulatorChild, file: string): number {
@@ -97,10 +91,9 @@ async function nodeRun(sim: SimulatorChild, item: INodeExecutionData, bytes: num
 	return { seconds: (endedAt - startedAt) / 1000, rssGrowthMb: (peakRss - rssAtStart) / MB };
 }
 
-async function main(): Promise<void> {
+runBenchmark([], async (sim) => {
 	mkdirSync(dataDir, { recursive: true });
 	await useBinaryMode('filesystem');
-	const sim = await startSimulatorChild();
 	try {
 		console.log(`bench:upload: ${ROUNDS} rounds each, medians; the simulator runs in a separate process`);
 		console.log('size   | curl s | transport s (ratio) | n8n node s (ratio) | peak RSS growth, node');
@@ -130,13 +123,6 @@ async function main(): Promise<void> {
 		}
 		console.log('ratio = curl seconds / seconds: throughput relative to curl (1.00 = as fast)');
 	} finally {
-		await closeCozeDispatcher();
-		await sim.stop();
 		rmSync(dataDir, { recursive: true, force: true });
 	}
-}
-
-main().catch((error) => {
-	console.error(error);
-	process.exitCode = 1;
 });

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { closeCozeDispatcher } from '../nodes/Coze/transport/dispatcher';
+
 export interface SimulatorChild {
 	baseUrl: string;
 	token: string;
@@ -29,4 +31,28 @@ export async function startSimulatorChild(args: string[] = []): Promise<Simulato
 				child.stdin!.end();
 			}),
 	};
+}
+
+/**
+ * Runs a benchmark against a simulator in a child process (so this process measures only the
+ * node's side), and cleans up whatever happens.
+ */
+export function runBenchmark(simulatorArgs: string[], bench: (sim: SimulatorChild) => Promise<void>): void {
+	void (async () => {
+		const sim = await startSimulatorChild(simulatorArgs);
+		try {
+			await bench(sim);
+		} finally {
+			await closeCozeDispatcher();
+			await sim.stop();
+		}
+	})().catch((error: unknown) => {
+		console.error(error);
+		process.exitCode = 1;
+	});
+}
+
+export function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)];
 }
