@@ -2,6 +2,7 @@ import type { ICredentialTestFunctions } from 'n8n-workflow';
 
 import { Coze } from '../../nodes/Coze/Coze.node';
 import { closeCozeDispatcher } from '../../nodes/Coze/transport/dispatcher';
+import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 
 /** Calls the node's credential test as n8n does when the user presses "Test" in the dialog. */
@@ -16,10 +17,7 @@ describe.each(['cloud', 'studio'] as const)('the Coze API credential test agains
 	beforeAll(async () => {
 		sim = await CozeSimulator.start({ flavour });
 	});
-	afterAll(async () => {
-		await sim.close();
-		await closeCozeDispatcher();
-	});
+	afterAll(() => stopSimulator(sim));
 
 	it('accepts the right token', async () => {
 		const result = await testCredential({ region: 'custom', baseUrl: sim.baseUrl, accessToken: sim.token });

@@ -1,4 +1,5 @@
 import { closeCozeDispatcher } from '../../nodes/Coze/transport/dispatcher';
+import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 import { generatedFileHash, type GeneratedFile } from './fixture-nodes';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type Edge, type TestNode } from './harness';
@@ -24,13 +25,8 @@ describe.each(['cloud', 'studio'] as const)('File → Upload through the n8n eng
 	beforeAll(async () => {
 		await useBinaryMode('filesystem');
 	});
-	beforeEach(async () => {
-		sim = await CozeSimulator.start({ flavour });
-	});
-	afterEach(async () => {
-		await sim.close();
-		await closeCozeDispatcher();
-	});
+	beforeEach(async () => (sim = await CozeSimulator.start({ flavour })));
+	afterEach(() => stopSimulator(sim));
 
 	it('streams each binary by id and outputs the Coze file with a ready file_ref', async () => {
 		const file = { bytes: 3 * MB + 17, fileName: '季度报告 Q3.pdf', mimeType: 'application/pdf' };
@@ -97,13 +93,8 @@ describe('File → Upload errors', () => {
 	beforeAll(async () => {
 		await useBinaryMode('filesystem');
 	});
-	beforeEach(async () => {
-		sim = await CozeSimulator.start();
-	});
-	afterEach(async () => {
-		await sim.close();
-		await closeCozeDispatcher();
-	});
+	beforeEach(async () => (sim = await CozeSimulator.start()));
+	afterEach(() => stopSimulator(sim));
 
 	const small = [{ bytes: 10, fileName: 'small.txt', mimeType: 'text/plain' }];
 

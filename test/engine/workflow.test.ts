@@ -1,5 +1,5 @@
-import { closeCozeDispatcher } from '../../nodes/Coze/transport/dispatcher';
 import { encodeEvents } from '../simulator/event-stream';
+import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 import { DEBUG_URL, messageChunks, numbered, type SimWorkflow } from '../simulator/workflows';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type Edge, type TestNode } from './harness';
@@ -57,13 +57,8 @@ describe.each(['cloud', 'studio'] as const)('Workflow → Run through the n8n en
 	beforeAll(async () => {
 		await useBinaryMode('memory');
 	});
-	beforeEach(async () => {
-		sim = await CozeSimulator.start({ flavour });
-	});
-	afterEach(async () => {
-		await sim.close();
-		await closeCozeDispatcher();
-	});
+	beforeEach(async () => (sim = await CozeSimulator.start({ flavour })));
+	afterEach(() => stopSimulator(sim));
 
 	it('joins the streamed chunks into one item per node message on the Messages output', async () => {
 		sim.defineWorkflow(WORKFLOW_ID, answering);
@@ -111,13 +106,8 @@ describe('Workflow → Run, Resume and failures', () => {
 	beforeAll(async () => {
 		await useBinaryMode('memory');
 	});
-	beforeEach(async () => {
-		sim = await CozeSimulator.start();
-	});
-	afterEach(async () => {
-		await sim.close();
-		await closeCozeDispatcher();
-	});
+	beforeEach(async () => (sim = await CozeSimulator.start()));
+	afterEach(() => stopSimulator(sim));
 
 	it('answers an interrupt and resumes, all in one execution: Run → Interrupts → Set → Resume', async () => {
 		sim.defineWorkflow(WORKFLOW_ID, asking);
@@ -312,13 +302,8 @@ describe('Workflow → Run, Resume and failures', () => {
 
 describe.each(['cloud', 'studio'] as const)('Workflow → Run asynchronously, polling the run history (%s)', (flavour) => {
 	let sim: CozeSimulator;
-	beforeEach(async () => {
-		sim = await CozeSimulator.start({ flavour });
-	});
-	afterEach(async () => {
-		await sim.close();
-		await closeCozeDispatcher();
-	});
+	beforeEach(async () => (sim = await CozeSimulator.start({ flavour })));
+	afterEach(() => stopSimulator(sim));
 
 	it('polls until Success and keeps the 19-digit execute_id exact', async () => {
 		const executeId = '7404830425073352713';

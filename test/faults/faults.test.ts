@@ -3,9 +3,9 @@
 // left running (jest's open-handle detection is on for the whole suite).
 import type { INodeParameters } from 'n8n-workflow';
 
-import { closeCozeDispatcher } from '../../nodes/Coze/transport/dispatcher';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type Edge, type TestNode } from '../engine/harness';
 import { generatedFileHash } from '../engine/fixture-nodes';
+import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 import { DEBUG_URL, messageChunks, numbered } from '../simulator/workflows';
 
@@ -38,13 +38,8 @@ describe('fault injection', () => {
 	beforeAll(async () => {
 		await useBinaryMode('filesystem');
 	});
-	beforeEach(async () => {
-		sim = await CozeSimulator.start();
-	});
-	afterEach(async () => {
-		await sim.close();
-		await closeCozeDispatcher();
-	});
+	beforeEach(async () => (sim = await CozeSimulator.start()));
+	afterEach(() => stopSimulator(sim));
 
 	describe('error answers in place of a stream (no retries, to see each as it is)', () => {
 		it.each([

@@ -1,8 +1,8 @@
 import { requestCozeJson } from '../../nodes/Coze/transport/client';
 import type { CozeConnection } from '../../nodes/Coze/transport/connection';
 import { CozeError } from '../../nodes/Coze/transport/coze-error';
-import { closeCozeDispatcher } from '../../nodes/Coze/transport/dispatcher';
 import { DEFAULT_POLICY } from '../../nodes/Coze/transport/policy';
+import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 
 async function caught(promise: Promise<unknown>): Promise<CozeError> {
@@ -21,13 +21,10 @@ describe('transport client against the simulator', () => {
 
 	beforeEach(async () => {
 		sim = await CozeSimulator.start({ flavour: 'cloud' });
-		// No retries here: these tests look at how one answer becomes an error (retry.test.ts covers retries).
+		// No retries here: these tests look at how one answer becomes an error (test/faults covers retries).
 		connection = { baseUrl: sim.baseUrl, accessToken: sim.token, policy: { ...DEFAULT_POLICY, maxRetries: 0 } };
 	});
-	afterEach(async () => {
-		await sim.close();
-		await closeCozeDispatcher();
-	});
+	afterEach(() => stopSimulator(sim));
 
 	const me = (conn: CozeConnection) => requestCozeJson(conn, { method: 'GET', path: '/v1/users/me' });
 

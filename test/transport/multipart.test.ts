@@ -2,19 +2,14 @@ import { Readable } from 'node:stream';
 
 import { requestCozeJson } from '../../nodes/Coze/transport/client';
 import { CozeError } from '../../nodes/Coze/transport/coze-error';
-import { closeCozeDispatcher } from '../../nodes/Coze/transport/dispatcher';
 import { fileUploadBody } from '../../nodes/Coze/transport/multipart';
+import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 
 describe('the streamed multipart upload body', () => {
 	let sim: CozeSimulator;
-	beforeEach(async () => {
-		sim = await CozeSimulator.start();
-	});
-	afterEach(async () => {
-		await sim.close();
-		await closeCozeDispatcher();
-	});
+	beforeEach(async () => (sim = await CozeSimulator.start()));
+	afterEach(() => stopSimulator(sim));
 
 	const upload = async (fileName: string, chunks: Buffer[], bytes = chunks.reduce((n, c) => n + c.length, 0)) =>
 		await requestCozeJson(

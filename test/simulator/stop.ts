@@ -1,0 +1,8 @@
+import { closeCozeDispatcher } from '../../nodes/Coze/transport/dispatcher';
+import type { CozeSimulator } from './server';
+
+/** Closes a test's simulator and the transport's pooled connections, so no socket outlives the test. */
+export async function stopSimulator(sim: CozeSimulator | undefined): Promise<void> {
+	await sim?.close();
+	await closeCozeDispatcher();
+}
