@@ -25,6 +25,17 @@ function runWorkflowGraph(sim: CozeSimulator, coze: Partial<TestNode>, inputs: o
 	return { nodes, edges, credentials: cozeCredentials(sim.baseUrl, sim.token) };
 }
 
+/** Run → Interrupts → Answer (sets resume_data) → Resume: the human-in-the-loop wiring. */
+function runAnswerResumeGraph(sim: CozeSimulator, answer: string) {
+	const graph = runWorkflowGraph(sim, {});
+	graph.nodes.push(
+		{ name: 'Answer', type: 'test.set', parameters: { fields: JSON.stringify({ resume_data: answer }) } },
+		{ name: 'Resume', type: COZE_TYPE, parameters: { resource: 'workflow', operation: 'resume' } },
+	);
+	graph.edges.push(['Coze', 1, 'Answer'], ['Answer', 0, 'Resume']);
+	return graph;
+}
+
 const answering: SimWorkflow = {
 	run: (body) => ({
 		stream: numbered([
@@ -111,13 +122,7 @@ describe('Workflow → Run, Resume and failures', () => {
 
 	it('answers an interrupt and resumes, all in one execution: Run → Interrupts → Set → Resume', async () => {
 		sim.defineWorkflow(WORKFLOW_ID, asking);
-		const graph = runWorkflowGraph(sim, {});
-		graph.nodes.push(
-			{ name: 'Answer', type: 'test.set', parameters: { fields: '{"resume_data":"Beijing"}' } },
-			{ name: 'Resume', type: COZE_TYPE, parameters: { resource: 'workflow', operation: 'resume' } },
-		);
-		graph.edges.push(['Coze', 1, 'Answer'], ['Answer', 0, 'Resume']);
-		const result = await runWorkflow(graph);
+		const result = await runWorkflow(runAnswerResumeGraph(sim, 'Beijing'));
 
 		expect(result.run.status).toBe('success');
 		expect(sim.bodiesOf('/v1/workflow/stream_resume')).toEqual([
@@ -135,13 +140,7 @@ describe('Workflow → Run, Resume and failures', () => {
 				stream: numbered([{ event: 'Interrupt', data: { interrupt_data: { event_id: second, type: 5, data: '{"need":"date"}' }, node_title: 'Ask date' } }]),
 			}),
 		});
-		const graph = runWorkflowGraph(sim, {});
-		graph.nodes.push(
-			{ name: 'Answer', type: 'test.set', parameters: { fields: '{"resume_data":"Beijing"}' } },
-			{ name: 'Resume', type: COZE_TYPE, parameters: { resource: 'workflow', operation: 'resume' } },
-		);
-		graph.edges.push(['Coze', 1, 'Answer'], ['Answer', 0, 'Resume']);
-		const result = await runWorkflow(graph);
+		const result = await runWorkflow(runAnswerResumeGraph(sim, 'Beijing'));
 		expect(result.output('Resume', 0)).toEqual([]);
 		expect(result.output('Resume', 1).map((item) => [item.json.event_id, item.json.interrupt_type])).toEqual([[second, 5]]);
 	});
