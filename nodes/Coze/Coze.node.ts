@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type ICredentialDataDecryptedObject,
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
 	type IExecuteFunctions,
@@ -15,8 +14,6 @@ import * as resume from './actions/workflow/resume.operation';
 import * as run from './actions/workflow/run.operation';
 import { requestOptionsDescription } from './actions/request-options';
 import { route } from './actions/router';
-import { connectionFromCredentials } from './transport/connection';
-import { CozeError } from './transport/coze-error';
 import { checkCozeCredential } from './transport/credential-test';
 
 export class Coze implements INodeType {
@@ -97,14 +94,8 @@ export class Coze implements INodeType {
 				this: ICredentialTestFunctions,
 				credential: ICredentialsDecrypted,
 			): Promise<INodeCredentialTestResult> {
-				try {
-					const connection = connectionFromCredentials(credential.data ?? ({} as ICredentialDataDecryptedObject));
-					const check = await checkCozeCredential(connection);
-					return { status: check.ok ? 'OK' : 'Error', message: check.message };
-				} catch (error) {
-					const message = error instanceof CozeError && error.description ? `${error.message}. ${error.description}` : String((error as Error).message ?? error);
-					return { status: 'Error', message };
-				}
+				const check = await checkCozeCredential(credential.data ?? {});
+				return { status: check.ok ? 'OK' : 'Error', message: check.message };
 			},
 		},
 	};

@@ -1,7 +1,7 @@
-import type { CozeConnection } from './connection';
+import { connectionFromCredentials, type CozeConnection } from './connection';
 import { requestCozeJson } from './client';
 import { CozeError } from './coze-error';
-import { STUDIO_INVALID_TOKEN_CODE, type CozeEnvelope } from './envelope';
+import { isStudioUnknownPath, STUDIO_INVALID_TOKEN_CODE, type CozeEnvelope } from './envelope';
 import { DEFAULT_POLICY } from './policy';
 
 export interface CredentialCheck {
@@ -20,9 +20,14 @@ interface UserEnvelope extends CozeEnvelope {
  * on that answer we ask a path Studio does serve; there a wrong token is code 700012006 and any
  * other answer (even "workflow not found") means the token was accepted.
  */
-export async function checkCozeCredential(credentialConnection: CozeConnection): Promise<CredentialCheck> {
-	// Someone is waiting on the dialog: one try each, a short timeout, an answer now.
-	const connection: CozeConnection = { ...credentialConnection, policy: { ...DEFAULT_POLICY, maxRetries: 0, idleTimeoutMs: 20_000 } };
+export async function checkCozeCredential(credentials: Record<string, unknown>): Promise<CredentialCheck> {
+	let connection: CozeConnection;
+	try {
+		// Someone is waiting on the dialog: one try each, a short timeout, an answer now.
+		connection = { ...connectionFromCredentials(credentials), policy: { ...DEFAULT_POLICY, maxRetries: 0, idleTimeoutMs: 20_000 } };
+	} catch (error) {
+		return failure(error);
+	}
 	try {
 		const me = await requestCozeJson<UserEnvelope>(connection, { method: 'GET', path: '/v1/users/me' });
 		const who = me.data?.nick_name || me.data?.user_name;
@@ -37,16 +42,10 @@ export async function checkCozeCredential(credentialConnection: CozeConnection):
 			query: { workflow_id: '0', execute_id: '0' },
 		});
 	} catch (error) {
-		if (error instanceof CozeError && error.kind === 'api' && error.cozeCode !== STUDIO_INVALID_TOKEN_CODE && error.httpStatus !== 401) {
-			return { ok: true, message: 'Connected to Coze Studio: the token was accepted' };
-		}
-		return failure(error);
+		const tokenAccepted = error instanceof CozeError && error.kind === 'api' && error.cozeCode !== STUDIO_INVALID_TOKEN_CODE && error.httpStatus !== 401;
+		if (!tokenAccepted) return failure(error);
 	}
 	return { ok: true, message: 'Connected to Coze Studio: the token was accepted' };
-}
-
-function isStudioUnknownPath(error: unknown): boolean {
-	return error instanceof CozeError && error.httpStatus === 401 && /session_key/i.test(error.message);
 }
 
 function failure(error: unknown): CredentialCheck {

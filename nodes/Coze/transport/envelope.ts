@@ -10,6 +10,14 @@ export interface CozeEnvelope {
 /** Coze Studio answers a token it does not know with this code, on HTTP 200. */
 export const STUDIO_INVALID_TOKEN_CODE = 700012006;
 
+/**
+ * Coze Studio's session middleware answers every path Studio does not serve with HTTP 401
+ * "missing session_key in cookie", whatever the token: a path to ask elsewhere, not a bad token.
+ */
+export function isStudioUnknownPath(error: unknown): boolean {
+	return error instanceof CozeError && error.httpStatus === 401 && /session_key/i.test(error.message);
+}
+
 const REGION_HINT =
 	'Check that the access token is valid and not expired, and that the credential\'s Region matches the site where the token was made: a coze.com token is refused by coze.cn and the reverse.';
 

@@ -1,5 +1,5 @@
 import { CozeError } from './coze-error';
-import type { CozeMessageData, CozeStreamEvent } from './events';
+import type { CozeInterruptData, CozeMessageData, CozeStreamEvent } from './events';
 
 /** One node's whole message: its streamed chunks joined in order. */
 export interface CollectedMessage {
@@ -68,6 +68,22 @@ export async function collectRun(batches: AsyncIterable<CozeStreamEvent[]>): Pro
 	);
 }
 
+/** Coze's `interrupt_data` (of a stream's Interrupt event or a one-shot run's answer) as the node outputs it. */
+export function collectedInterrupt(
+	interrupt: NonNullable<CozeInterruptData['interrupt_data']>,
+	nodeTitle: string | undefined,
+	debugUrl: string | undefined,
+): CollectedInterrupt {
+	return {
+		event_id: String(interrupt.event_id ?? ''),
+		interrupt_type: Number(interrupt.type),
+		data: interrupt.data ?? '',
+		node_title: nodeTitle,
+		required_parameters: interrupt.required_parameters,
+		debug_url: debugUrl,
+	};
+}
+
 /** Takes in one event; returns the run once the event ends it, throws on an Error event. */
 function endOfRun(event: CozeStreamEvent, messages: MessageAssembler): CollectedRun | undefined {
 	switch (event.type) {
@@ -76,21 +92,12 @@ function endOfRun(event: CozeStreamEvent, messages: MessageAssembler): Collected
 			return undefined;
 		case 'Done':
 			return { messages: messages.finishAll(), debugUrl: event.data.debug_url };
-		case 'Interrupt': {
-			const interrupt = event.data.interrupt_data ?? {};
+		case 'Interrupt':
 			return {
 				messages: messages.finishAll(),
-				interrupt: {
-					event_id: String(interrupt.event_id ?? ''),
-					interrupt_type: Number(interrupt.type),
-					data: interrupt.data ?? '',
-					node_title: event.data.node_title,
-					required_parameters: interrupt.required_parameters,
-					debug_url: event.data.debug_url,
-				},
+				interrupt: collectedInterrupt(event.data.interrupt_data ?? {}, event.data.node_title, event.data.debug_url),
 				debugUrl: event.data.debug_url,
 			};
-		}
 		case 'Error': {
 			const { error_code: code, error_message: message, debug_url: debugUrl } = event.data;
 			throw new CozeError(`The Coze workflow failed${code === undefined ? '' : ` with error ${code}`}: ${message ?? 'no message'}`, {

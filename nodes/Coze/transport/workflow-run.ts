@@ -6,8 +6,9 @@ import { abortFailure } from './abort';
 import { requestCozeJson } from './client';
 import type { CozeConnection } from './connection';
 import { CozeError } from './coze-error';
-import type { CozeEnvelope } from './envelope';
-import type { CollectedInterrupt, CollectedRun } from './run-collector';
+import { isStudioUnknownPath, type CozeEnvelope } from './envelope';
+import type { CozeInterruptData } from './events';
+import { collectedInterrupt, type CollectedRun } from './run-collector';
 
 /** Coze's answer to `POST /v1/workflow/run` (synchronous) and one run-history record. */
 interface RunResult {
@@ -16,7 +17,7 @@ interface RunResult {
 	execute_id?: string;
 	debug_url?: string;
 	usage?: IDataObject;
-	interrupt_data?: { event_id?: string; type?: number; data?: string; required_parameters?: unknown };
+	interrupt_data?: CozeInterruptData['interrupt_data'];
 	node_title?: string;
 }
 
@@ -65,7 +66,7 @@ export async function runAsync(
 			record = await readHistory(connection, workflowId, executeId, studio, signal);
 		} catch (error) {
 			// Coze Studio serves the history elsewhere and answers the cloud path with its session 401.
-			if (studio || !(error instanceof CozeError) || error.httpStatus !== 401 || !/session_key/i.test(error.message)) throw error;
+			if (studio || !isStudioUnknownPath(error)) throw error;
 			studio = true;
 			continue;
 		}
@@ -113,15 +114,7 @@ function historyFailure(record: HistoryRecord, executeId: string, debugUrl?: str
 /** A one-shot answer as a collected run: its output is one message, or it waits on an interrupt. */
 function resultToRun(result: RunResult, output: string): CollectedRun {
 	if (result.interrupt_data?.event_id) {
-		const interrupt: CollectedInterrupt = {
-			event_id: String(result.interrupt_data.event_id),
-			interrupt_type: Number(result.interrupt_data.type),
-			data: result.interrupt_data.data ?? '',
-			node_title: result.node_title,
-			required_parameters: result.interrupt_data.required_parameters,
-			debug_url: result.debug_url,
-		};
-		return { messages: [], interrupt, debugUrl: result.debug_url };
+		return { messages: [], interrupt: collectedInterrupt(result.interrupt_data, result.node_title, result.debug_url), debugUrl: result.debug_url };
 	}
 	const usage = result.usage as CollectedRun['messages'][number]['usage'];
 	return { messages: [{ content: output, node_title: 'End', usage }], debugUrl: result.debug_url };
