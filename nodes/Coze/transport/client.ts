@@ -131,7 +131,7 @@ export async function readCozeJsonOrRetry<T extends CozeEnvelope>(connection: Co
  * Reads a JSON answer whole (envelopes are small) and checks it: an HTTP error status or a
  * non-zero `code` (Coze also sends those with HTTP 200) becomes a CozeError.
  */
-export async function readCozeJson<T extends CozeEnvelope>(connection: CozeConnection, response: CozeResponse, signal?: AbortSignal): Promise<T> {
+async function readCozeJson<T extends CozeEnvelope>(connection: CozeConnection, response: CozeResponse, signal?: AbortSignal): Promise<T> {
 	let text: string;
 	try {
 		text = await response.body.text();
@@ -168,7 +168,7 @@ function notJson(connection: CozeConnection, response: CozeResponse, text: strin
 }
 
 /** Turns undici's failure into a CozeError that says where we tried to go and what to check. */
-export function requestFailure(error: unknown, connection: CozeConnection, signal?: AbortSignal): CozeError {
+function requestFailure(error: unknown, connection: CozeConnection, signal?: AbortSignal): CozeError {
 	if (error instanceof CozeError) return error;
 	if (signal?.aborted) return abortFailure(signal, error);
 	const code = causeCode(error);
@@ -188,29 +188,40 @@ export function idleTimeoutFailure(connection: CozeConnection): CozeError {
 	});
 }
 
-/** The most specific error code in undici's error chain. */
-export function causeCode(error: unknown): string | undefined {
-	let current = error as { code?: string; cause?: unknown } | undefined;
-	let found: string | undefined;
-	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-		if (current.code) {
-			found = current.code;
-			if (!current.code.startsWith('UND_ERR')) return current.code;
-		}
-		current = current.cause as typeof current;
-	}
-	return found;
+interface ChainLink {
+	code?: string;
+	message?: string;
+	cause?: unknown;
 }
 
-/** The most specific socket-level reason in undici's error chain, e.g. "connect ECONNREFUSED 127.0.0.1:8888". */
-function describeCause(error: unknown): string {
-	// Duck-typed rather than instanceof: errors can come from another realm (jest's VM).
-	const top = error as { code?: string; message?: string; cause?: unknown } | undefined;
-	let current = top;
-	for (let depth = 0; depth < 3 && current && typeof current === 'object'; depth++) {
-		if (current.code && !current.code.startsWith('UND_ERR') && current.message) return withCode(current.code, current.message);
-		current = current.cause as typeof current;
+/**
+ * The most specific link of undici's error chain: the first with a socket-level code (undici
+ * wraps ECONNREFUSED and the like in its own UND_ERR_* errors), else the first with any code.
+ * Duck-typed rather than instanceof: errors can come from another realm (jest's VM).
+ */
+function specificLink(error: unknown): ChainLink | undefined {
+	let current = error as ChainLink | undefined;
+	let firstCoded: ChainLink | undefined;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		if (current.code) {
+			if (!current.code.startsWith('UND_ERR')) return current;
+			firstCoded ??= current;
+		}
+		current = current.cause as ChainLink | undefined;
 	}
+	return firstCoded;
+}
+
+/** The most specific error code in undici's error chain. */
+export function causeCode(error: unknown): string | undefined {
+	return specificLink(error)?.code;
+}
+
+/** The most specific reason in undici's error chain, e.g. "connect ECONNREFUSED 127.0.0.1:8888". */
+function describeCause(error: unknown): string {
+	const link = specificLink(error);
+	if (link?.message && !link.code?.startsWith('UND_ERR')) return withCode(link.code, link.message);
+	const top = error as ChainLink | undefined;
 	if (top && typeof top === 'object' && top.message) return withCode(top.code, top.message);
 	return String(error);
 }

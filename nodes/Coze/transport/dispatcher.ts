@@ -9,7 +9,7 @@ const agents = new Map<string, EnvHttpProxyAgent>();
 
 const PROXY_VARIABLES = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
 
-export function cozeDispatcher(connectTimeoutMs = 10_000): EnvHttpProxyAgent {
+export function cozeDispatcher(connectTimeoutMs: number): EnvHttpProxyAgent {
 	const key = `${connectTimeoutMs}\n${PROXY_VARIABLES.map((name) => process.env[name] ?? '').join('\n')}`;
 	let agent = agents.get(key);
 	if (!agent) {
