@@ -25,7 +25,7 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
 }
 
 /** The Node binary n8n runs on: this one when new enough, else the one from the `node` package. */
-export function nodeForN8n(): string {
+function nodeForN8n(): string {
 	if (Number(process.versions.node.split('.')[0]) >= NODE_MAJOR) return process.execPath;
 	return path.join(nodeHeadersDir(), 'bin', 'node');
 }
@@ -114,7 +114,7 @@ export function n8nEnv(userFolder: string, extra: NodeJS.ProcessEnv = {}): NodeJ
 	};
 }
 
-export function n8nBin(): string {
+function n8nBin(): string {
 	return path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
 }
 
@@ -172,6 +172,6 @@ function nextClosing(text: string, after: number): number {
 	return next === -1 ? -1 : after + 1 + next;
 }
 
-export function readJson<T>(file: string): T {
+function readJson<T>(file: string): T {
 	return JSON.parse(readFileSync(file, 'utf8')) as T;
 }

@@ -1,6 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 import { CozeSimulator, SIMULATOR_TOKEN } from '../test/simulator/server';
+import { n8nCli, root } from './n8n';
 import { defineSandboxWorkflows } from './sandbox-workflows';
 
 export const SANDBOX_CREDENTIAL = { id: 'coze-sandbox', name: 'Coze sandbox (local simulator)' };
@@ -24,4 +26,20 @@ export function writeSandboxCredential(file: string, port: number): void {
 			},
 		]),
 	);
+}
+
+/**
+ * Imports the sandbox credential (for the sandbox on `port`) and the examples/ workflows into
+ * an n8n user folder with n8n's CLI; ids in the files make a second import overwrite the first.
+ */
+export function importSandboxAndExamples(userFolder: string, port: number, env: NodeJS.ProcessEnv = {}): void {
+	mkdirSync(userFolder, { recursive: true });
+	const credentialFile = path.join(userFolder, 'sandbox-credential.json');
+	writeSandboxCredential(credentialFile, port);
+	const examples = readdirSync(path.join(root, 'examples')).filter((file) => file.endsWith('.json'));
+	const imports = [['import:credentials', credentialFile], ...examples.map((file) => ['import:workflow', path.join(root, 'examples', file)])];
+	for (const [command, file] of imports) {
+		const result = n8nCli(userFolder, [command, `--input=${file}`], env);
+		if (result.status !== 0) throw new Error(`n8n ${command} ${path.basename(file)} failed:\n${result.stdout}\n${result.stderr}`);
+	}
 }

@@ -1,14 +1,14 @@
 // npm run screenshots: the node as users see it in n8n's editor, in headless Chromium
 // (Debian's chromium + playwright-core). Starts n8n with the sandbox, creates the owner
 // through n8n's own setup endpoint, and saves docs/*.png.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 import { chromium, selectors, type Page } from 'playwright-core';
 
 import { closeCozeDispatcher } from '../nodes/Coze/transport/dispatcher';
-import { devDir, ensureN8n, installPackage, n8nCli, packPackage, root, startN8n } from './n8n';
-import { startSandbox, writeSandboxCredential } from './sandbox';
+import { devDir, ensureN8n, installPackage, packPackage, root, startN8n } from './n8n';
+import { importSandboxAndExamples, startSandbox } from './sandbox';
 
 const PORT = 5690;
 const base = `http://localhost:${PORT}`;
@@ -45,13 +45,7 @@ async function main(): Promise<void> {
 	rmSync(userFolder, { recursive: true, force: true });
 	installPackage(userFolder, packPackage());
 	const sandbox = await startSandbox(0);
-	const credentialFile = path.join(devDir, 'screenshots-credential.json');
-	writeSandboxCredential(credentialFile, sandbox.port);
-	const cliEnv = { N8N_RUNNERS_BROKER_PORT: String(PORT + 1) };
-	n8nCli(userFolder, ['import:credentials', `--input=${credentialFile}`], cliEnv);
-	for (const example of readdirSync(path.join(root, 'examples')).filter((file) => file.endsWith('.json'))) {
-		n8nCli(userFolder, ['import:workflow', `--input=${path.join(root, 'examples', example)}`], cliEnv);
-	}
+	importSandboxAndExamples(userFolder, sandbox.port, { N8N_RUNNERS_BROKER_PORT: String(PORT + 1) });
 	const n8n = startN8n(userFolder, { N8N_PORT: String(PORT), N8N_RUNNERS_BROKER_PORT: String(PORT + 1) });
 	selectors.setTestIdAttribute('data-test-id'); // n8n's editor marks its elements this way
 	const browser = await chromium.launch({

@@ -1,18 +1,13 @@
 // npm run dev: this package in a real n8n, with a Coze sandbox, on http://localhost:5678.
-import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 import { closeCozeDispatcher } from '../nodes/Coze/transport/dispatcher';
-import { devDir, ensureN8n, installPackage, n8nCli, N8N_VERSION, packPackage, root, startN8n } from './n8n';
-import { startSandbox, writeSandboxCredential } from './sandbox';
+import { devDir, ensureN8n, installPackage, N8N_VERSION, packPackage, startN8n } from './n8n';
+import { importSandboxAndExamples, startSandbox } from './sandbox';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.COZE_SANDBOX_PORT ?? 5680);
 const userFolder = path.join(devDir, 'user');
-
-function check(result: ReturnType<typeof n8nCli>, what: string): void {
-	if (result.status !== 0) throw new Error(`${what} failed:\n${result.stdout}\n${result.stderr}`);
-}
 
 async function main(): Promise<void> {
 	ensureN8n();
@@ -20,13 +15,7 @@ async function main(): Promise<void> {
 	installPackage(userFolder, packPackage());
 
 	const sandbox = await startSandbox(SANDBOX_PORT);
-	mkdirSync(userFolder, { recursive: true });
-	const credentialFile = path.join(devDir, 'sandbox-credential.json');
-	writeSandboxCredential(credentialFile, SANDBOX_PORT);
-	check(n8nCli(userFolder, ['import:credentials', `--input=${credentialFile}`]), 'Importing the sandbox credential');
-	for (const example of readdirSync(path.join(root, 'examples')).filter((file) => file.endsWith('.json'))) {
-		check(n8nCli(userFolder, ['import:workflow', `--input=${path.join(root, 'examples', example)}`]), `Importing ${example}`);
-	}
+	importSandboxAndExamples(userFolder, SANDBOX_PORT);
 
 	const n8n = startN8n(userFolder, { N8N_PORT: String(N8N_PORT) });
 	console.log(`
