@@ -14,7 +14,7 @@ export interface CozeConnection {
 
 export type CozeRegion = 'cn' | 'com' | 'custom';
 
-export const REGION_BASE_URLS: Record<Exclude<CozeRegion, 'custom'>, string> = {
+const REGION_BASE_URLS: Record<Exclude<CozeRegion, 'custom'>, string> = {
 	cn: 'https://api.coze.cn',
 	com: 'https://api.coze.com',
 };
@@ -77,7 +77,7 @@ function normaliseCustomBaseUrl(raw: unknown): string {
 }
 
 /** Loopback, private and link-local addresses, and names that only resolve inside a private network. */
-export function isLocalOrPrivateHost(hostname: string): boolean {
+function isLocalOrPrivateHost(hostname: string): boolean {
 	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
 	if (host === 'localhost' || host.endsWith('.localhost')) return true;
 	const version = isIP(host);

@@ -17,7 +17,7 @@ import { paceUploads } from '../../transport/pace';
 import type { OperationResult } from '../types';
 
 /** Coze refuses files over 512 MB; saying so before sending saves the user the upload. */
-export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
 /**
  * Read size for the file: fewer, larger chunks cost less per byte than n8n's default 64 KiB

@@ -38,7 +38,7 @@ function parseJsonContent(content: string): IDataObject | IDataObject[] | undefi
 	}
 }
 
-export function interruptJson(interrupt: CollectedInterrupt, messages: CollectedMessage[], context: RunContext): IDataObject {
+function interruptJson(interrupt: CollectedInterrupt, messages: CollectedMessage[], context: RunContext): IDataObject {
 	const json: IDataObject = {
 		workflow_id: context.workflowId,
 		event_id: interrupt.event_id,

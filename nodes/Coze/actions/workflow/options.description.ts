@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const outputModeOption: INodeProperties = {
+const outputModeOption: INodeProperties = {
 	displayName: 'Output',
 	name: 'outputMode',
 	type: 'options',
