@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { closeCozeDispatcher } from '../nodes/Coze/transport/dispatcher';
+import { makeTempRoot, removeTempRoot } from '../test/temp-root';
 
 export interface SimulatorChild {
 	baseUrl: string;
@@ -35,16 +36,20 @@ export async function startSimulatorChild(args: string[] = []): Promise<Simulato
 
 /**
  * Runs a benchmark against a simulator in a child process (so this process measures only the
- * node's side), and cleans up whatever happens.
+ * node's side), and cleans up whatever happens: the simulator, pooled sockets, temp folders.
  */
 export function runBenchmark(simulatorArgs: string[], bench: (sim: SimulatorChild) => Promise<void>): void {
 	void (async () => {
+		// n8n's binary data stores and user folder go under a root removed when the bench ends.
+		const tempRoot = makeTempRoot();
+		process.env.N8N_USER_FOLDER ??= path.join(tempRoot, 'n8n-user');
 		const sim = await startSimulatorChild(simulatorArgs);
 		try {
 			await bench(sim);
 		} finally {
 			await closeCozeDispatcher();
 			await sim.stop();
+			removeTempRoot(tempRoot);
 		}
 	})().catch((error: unknown) => {
 		console.error(error);

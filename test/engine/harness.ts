@@ -1,7 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import { BinaryDataService, ErrorReporter, ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute } from 'n8n-core';
@@ -22,6 +18,7 @@ import {
 } from 'n8n-workflow';
 
 import { Coze } from '../../nodes/Coze/Coze.node';
+import { makeTempFolder } from '../temp-root';
 import { CollectNode, FixedItemsNode, MakeBinaryNode, SetFieldsNode, StartNode } from './fixture-nodes';
 
 /** Node type names as n8n registers them for an installed community package. */
@@ -99,7 +96,7 @@ export async function useBinaryMode(mode: 'filesystem' | 'memory'): Promise<void
 	if (binaryMode === mode) return;
 	const config = {
 		mode: mode === 'filesystem' ? 'filesystem' : 'default',
-		localStoragePath: mkdtempSync(path.join(tmpdir(), 'coze-binary-')),
+		localStoragePath: makeTempFolder('binary-'),
 	};
 	const service = new BinaryDataService(config as never, Container.get(ErrorReporter), Container.get(Logger));
 	await service.init();
