@@ -63,7 +63,7 @@ async function bareLoop(connection: CozeConnection, workflowId: string, keep = f
 
 /** The node's path: transport (events) and collector (messages joined per node). */
 async function nodePath(connection: CozeConnection, workflowId: string): Promise<number> {
-	const run = await collectRun(streamWorkflowEvents(connection, '/v1/workflow/stream_run', { workflow_id: workflowId, parameters: {} }));
+	const run = await collectRun(streamWorkflowEvents(connection, '/v1/workflow/stream_run', JSON.stringify({ workflow_id: workflowId, parameters: {} })));
 	if (run.messages.length !== 10 || !run.debugUrl) throw new Error(`unexpected run: ${run.messages.length} messages`);
 	return run.messages.reduce((total, message) => total + message.content.length, 0);
 }

@@ -38,7 +38,7 @@ function curlSeconds(sim: SimulatorChild, file: string): number {
 async function transportSeconds(sim: SimulatorChild, file: string, bytes: number): Promise<number> {
 	const started = performance.now();
 	const body = () => fileUploadBody({ source: createReadStream(file, { highWaterMark: MB }), bytes, fileName: 'bench.bin', mimeType: 'application/octet-stream' });
-	await requestCozeJson({ baseUrl: sim.baseUrl, accessToken: sim.token }, { method: 'POST', path: '/v1/files/upload', body });
+	await requestCozeJson({ baseUrl: sim.baseUrl, accessToken: sim.token }, { method: 'POST', path: '/v1/files/upload', kind: 'upload', body });
 	return (performance.now() - started) / 1000;
 }
 

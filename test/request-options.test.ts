@@ -11,6 +11,7 @@ it('shows the transport\'s own defaults in Request Options', () => {
 		connectTimeoutSeconds: DEFAULT_POLICY.connectTimeoutMs / 1000,
 		idleTimeoutSeconds: DEFAULT_POLICY.idleTimeoutMs / 1000,
 		concurrency: 1,
-		runTimeLimitSeconds: 0,
+		maxOutputMegabytes: DEFAULT_POLICY.maxOutputBytes / 1024 / 1024,
+		runTimeLimitSeconds: DEFAULT_POLICY.runTimeLimitMs / 1000,
 	});
 });

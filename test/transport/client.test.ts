@@ -26,7 +26,7 @@ describe('transport client against the simulator', () => {
 	});
 	afterEach(() => stopSimulator(sim));
 
-	const me = (conn: CozeConnection) => requestCozeJson(conn, { method: 'GET', path: '/v1/users/me' });
+	const me = (conn: CozeConnection) => requestCozeJson(conn, { method: 'GET', path: '/v1/users/me', kind: 'read' });
 
 	it('sends the bearer token and returns the envelope', async () => {
 		const answer = (await me(connection)) as { data: { user_id: string } };
@@ -79,22 +79,6 @@ describe('transport client against the simulator', () => {
 		expect(error.description).toContain('502 Bad Gateway');
 	});
 
-	it('redacts the token when a server echoes it back', async () => {
-		sim.override('/v1/users/me', (req, res) => {
-			res.writeHead(400, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ code: 4000, msg: `bad header ${req.headers.authorization}` }));
-		});
-		const echoed = await caught(me(connection));
-		expect(echoed.message).toContain('[redacted]');
-		expect(echoed.message).not.toContain(sim.token);
-		sim.override('/v1/users/me', (req, res) => {
-			res.writeHead(500, { 'content-type': 'text/plain' });
-			res.end(`upstream rejected ${req.headers.authorization}`);
-		});
-		const plain = await caught(me(connection));
-		expect(`${plain.message} ${plain.description}`).not.toContain(sim.token);
-	});
-
 	it('does not follow a redirect, so the token stays with the configured host', async () => {
 		const elsewhere = await CozeSimulator.start();
 		try {
@@ -127,7 +111,7 @@ describe('transport client against the simulator', () => {
 		sim.override('/v1/users/me', () => {
 			controller.abort();
 		});
-		const error = await caught(requestCozeJson(connection, { method: 'GET', path: '/v1/users/me', signal: controller.signal }));
+		const error = await caught(requestCozeJson(connection, { method: 'GET', path: '/v1/users/me', kind: 'read', signal: controller.signal }));
 		expect(error.kind).toBe('cancelled');
 	});
 });

@@ -14,7 +14,7 @@ describe('the streamed multipart upload body', () => {
 	const upload = async (fileName: string, chunks: Buffer[], bytes = chunks.reduce((n, c) => n + c.length, 0)) =>
 		await requestCozeJson(
 			{ baseUrl: sim.baseUrl, accessToken: sim.token },
-			{ method: 'POST', path: '/v1/files/upload', body: () => fileUploadBody({ source: Readable.from(chunks), bytes, fileName, mimeType: 'text/plain' }) },
+			{ method: 'POST', path: '/v1/files/upload', kind: 'upload', body: () => fileUploadBody({ source: Readable.from(chunks), bytes, fileName, mimeType: 'text/plain' }) },
 		);
 
 	it.each([

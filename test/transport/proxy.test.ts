@@ -52,11 +52,11 @@ describe('proxy variables, as n8n honours them', () => {
 			delete process.env.NO_PROXY;
 			delete process.env.no_proxy;
 			const connection = { baseUrl: sim.baseUrl, accessToken: sim.token };
-			await requestCozeJson(connection, { method: 'GET', path: '/v1/users/me' });
+			await requestCozeJson(connection, { method: 'GET', path: '/v1/users/me', kind: 'read' });
 			expect(proxy.tunnels).toEqual([`127.0.0.1:${sim.port}`]);
 
 			process.env.NO_PROXY = '127.0.0.1';
-			await requestCozeJson(connection, { method: 'GET', path: '/v1/users/me' });
+			await requestCozeJson(connection, { method: 'GET', path: '/v1/users/me', kind: 'read' });
 			expect(proxy.tunnels).toHaveLength(1);
 			expect(sim.requests).toHaveLength(2);
 		} finally {

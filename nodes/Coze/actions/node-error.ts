@@ -1,33 +1,38 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
 import { CozeError } from '../transport/coze-error';
+import { Redactor } from '../transport/redaction';
 
 /**
  * The one place where the transport's CozeError becomes an n8n error: NodeApiError when Coze
  * answered (with Coze's code, message and log id), NodeOperationError for the rest. Either way
  * it carries `itemIndex`, so n8n shows which input item failed.
  */
-export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+export function toNodeError(node: INode, error: unknown, itemIndex: number, redact = new Redactor([])): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex ??= itemIndex;
 		return error;
 	}
 	if (error instanceof CozeError) {
+		// Every text of the error may hold what a server sent: the secrets leave it here, before
+		// n8n copies message and description into the execution's data.
+		const message = redact.text(error.message);
+		const description = error.description === undefined ? undefined : redact.text(error.description);
 		if (error.kind === 'api') {
-			const response: JsonObject = { message: error.message };
+			const response: JsonObject = { message };
 			if (error.cozeCode !== undefined) response.code = error.cozeCode;
-			if (error.logId) response.logid = error.logId;
-			if (error.debugUrl) response.debug_url = error.debugUrl;
+			if (error.logId) response.logid = redact.text(error.logId);
+			if (error.debugUrl) response.debug_url = redact.text(error.debugUrl);
 			return new NodeApiError(node, response, {
-				message: error.message,
-				description: error.description,
+				message,
+				description,
 				httpCode: error.httpStatus === undefined ? undefined : String(error.httpStatus),
 				itemIndex,
 			});
 		}
-		return new NodeOperationError(node, error.message, { description: error.description, itemIndex });
+		return new NodeOperationError(node, message, { description, itemIndex });
 	}
-	return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
+	return new NodeOperationError(node, redact.text(error instanceof Error ? error.message : String(error)), { itemIndex });
 }
 
 /**

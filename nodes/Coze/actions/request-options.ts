@@ -1,6 +1,11 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import { MAX_TIMER_MS } from '../transport/abort';
 import { DEFAULT_POLICY, type RequestPolicy } from '../transport/policy';
+
+/** The longest time any of the options may hold: Node.js timers cannot wait longer. */
+const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+const MAX_OUTPUT_MEGABYTES = 2048;
 
 /**
  * "Request Options": how the node talks to Coze, for every operation. The defaults are
@@ -25,7 +30,7 @@ export const requestOptionsDescription: INodeProperties = {
 			displayName: 'Connect Timeout (Seconds)',
 			name: 'connectTimeoutSeconds',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: MAX_SECONDS },
 			default: 10,
 			description: 'How long to wait for a connection to Coze',
 		},
@@ -33,9 +38,17 @@ export const requestOptionsDescription: INodeProperties = {
 			displayName: 'Idle Timeout (Seconds)',
 			name: 'idleTimeoutSeconds',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: MAX_SECONDS },
 			default: 120,
-			description: 'Fail when Coze sends nothing for this long: no answer yet, or no event on a stream (Coze sends a heartbeat every few seconds). An upload is never cut while it is sending.',
+			description: 'Fail when Coze sends nothing usable for this long: no answer yet, or no whole event on a stream (the cloud sends a heartbeat event every few seconds while a workflow runs). An upload is never cut while it is sending.',
+		},
+		{
+			displayName: 'Max Output Size (MB)',
+			name: 'maxOutputMegabytes',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_OUTPUT_MEGABYTES },
+			default: 256,
+			description: 'The most message text one run may send before it fails, so a runaway workflow cannot exhaust n8n\'s memory. Output → Final Message Only keeps only the last message.',
 		},
 		{
 			displayName: 'Max Retries',
@@ -43,13 +56,13 @@ export const requestOptionsDescription: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10 },
 			default: 3,
-			description: 'Retries of a request Coze did not take on (rate limited, gateway error, connection refused or reset before any answer). A run that has begun streaming is never retried.',
+			description: 'Retries of a request Coze provably did not take on (rate limited, no connection). Reads and uploads are also retried after gateway errors and broken connections; a run or resume never is, since it could run twice.',
 		},
 		{
 			displayName: 'Max Retry Wait (Seconds)',
 			name: 'maxRetryWaitSeconds',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: MAX_SECONDS },
 			default: 30,
 			description: 'The longest wait between tries. If Coze asks to wait longer (Retry-After), the item fails instead.',
 		},
@@ -57,9 +70,9 @@ export const requestOptionsDescription: INodeProperties = {
 			displayName: 'Run Time Limit (Seconds)',
 			name: 'runTimeLimitSeconds',
 			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: 0,
-			description: 'Fail an item whose run (or upload) takes longer than this; 0 means no limit',
+			typeOptions: { minValue: 0, maxValue: MAX_SECONDS },
+			default: 660,
+			description: 'Fail a run, resume, upload or request that takes longer than this, retries included; 0 for no limit. Coze ends a run after 10 minutes, so the default is 11 minutes. In Asynchronous mode it applies to each request, and Max Wait to the whole wait.',
 		},
 	],
 };
@@ -67,21 +80,33 @@ export const requestOptionsDescription: INodeProperties = {
 export interface RequestOptions {
 	policy: RequestPolicy;
 	concurrency: number;
-	/** Per item; undefined for none. */
-	runTimeLimitMs?: number;
 }
 
+type RawOptions = Record<string, unknown>;
+
+/** Reads Request Options, refusing values (typed or from an expression) the transport cannot honour. */
 export function readRequestOptions(this: IExecuteFunctions): RequestOptions {
-	const raw = this.getNodeParameter('requestOptions', 0, {}) as Record<string, number | undefined>;
-	const seconds = (value: number | undefined, fallbackMs: number) => (typeof value === 'number' && value > 0 ? value * 1000 : fallbackMs);
+	const raw = this.getNodeParameter('requestOptions', 0, {}) as RawOptions;
+	const number = (name: string, label: string, fallback: number, min: number, max: number): number => {
+		const value = raw[name];
+		if (value === undefined || value === null || value === '') return fallback;
+		const parsed = typeof value === 'number' ? value : Number(value);
+		if (Number.isFinite(parsed) && parsed >= min && parsed <= max) return parsed;
+		throw new NodeOperationError(this.getNode(), `Request Options → ${label} must be a number from ${min} to ${max}`, {
+			itemIndex: 0,
+			description: `It is ${JSON.stringify(value)}. Set it in the node's Request Options, or remove it to use the default (${fallback}).`,
+		});
+	};
+	const seconds = (name: string, label: string, fallbackMs: number, min = 1) => Math.round(number(name, label, fallbackMs / 1000, min, MAX_SECONDS) * 1000);
 	return {
 		policy: {
-			maxRetries: typeof raw.maxRetries === 'number' ? Math.max(0, Math.floor(raw.maxRetries)) : DEFAULT_POLICY.maxRetries,
-			maxRetryWaitMs: seconds(raw.maxRetryWaitSeconds, DEFAULT_POLICY.maxRetryWaitMs),
-			connectTimeoutMs: seconds(raw.connectTimeoutSeconds, DEFAULT_POLICY.connectTimeoutMs),
-			idleTimeoutMs: seconds(raw.idleTimeoutSeconds, DEFAULT_POLICY.idleTimeoutMs),
+			maxRetries: Math.floor(number('maxRetries', 'Max Retries', DEFAULT_POLICY.maxRetries, 0, 10)),
+			maxRetryWaitMs: seconds('maxRetryWaitSeconds', 'Max Retry Wait', DEFAULT_POLICY.maxRetryWaitMs),
+			connectTimeoutMs: seconds('connectTimeoutSeconds', 'Connect Timeout', DEFAULT_POLICY.connectTimeoutMs),
+			idleTimeoutMs: seconds('idleTimeoutSeconds', 'Idle Timeout', DEFAULT_POLICY.idleTimeoutMs),
+			maxOutputBytes: Math.round(number('maxOutputMegabytes', 'Max Output Size', DEFAULT_POLICY.maxOutputBytes / 1024 / 1024, 1, MAX_OUTPUT_MEGABYTES) * 1024 * 1024),
+			runTimeLimitMs: seconds('runTimeLimitSeconds', 'Run Time Limit', DEFAULT_POLICY.runTimeLimitMs, 0),
 		},
-		concurrency: Math.max(1, Math.floor(raw.concurrency ?? 1)),
-		runTimeLimitMs: raw.runTimeLimitSeconds ? raw.runTimeLimitSeconds * 1000 : undefined,
+		concurrency: Math.floor(number('concurrency', 'Concurrency', 1, 1, 50)),
 	};
 }

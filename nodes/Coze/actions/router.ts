@@ -1,7 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { connectionFromCredentials, type CozeConnection } from '../transport/connection';
+import { connectionFromCredentials, redactorFor, type CozeConnection } from '../transport/connection';
+import { Redactor } from '../transport/redaction';
 import { RunFailure } from '../transport/run-collector';
 import * as upload from './file/upload.operation';
 import { errorItemJson, toNodeError } from './node-error';
@@ -33,7 +34,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			description: 'Pick the resource and operation again in the node.',
 		});
 	}
-	const { policy, concurrency, runTimeLimitMs } = readRequestOptions.call(this);
+	const { policy, concurrency } = readRequestOptions.call(this);
 	const cancel = this.getExecutionCancelSignal();
 	const continueOnFail = this.continueOnFail();
 
@@ -46,9 +47,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			const itemIndex = nextItem++;
 			try {
 				connection ??= { ...connectionFromCredentials(await this.getCredentials('cozeApi', itemIndex)), policy };
-				const signals = [cancel, runTimeLimitMs ? AbortSignal.timeout(runTimeLimitMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
-				const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-				outcomes[itemIndex] = { result: await execute.call(this, itemIndex, connection, signal) };
+				outcomes[itemIndex] = { result: await execute.call(this, itemIndex, connection, cancel) };
 			} catch (failure) {
 				outcomes[itemIndex] = { failure };
 				if (!continueOnFail) stopped = true;
@@ -57,6 +56,10 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 
+	// Everything this node outputs or throws passes here: the one place secrets are removed from
+	// what a server sent back (redaction.ts).
+	const redact = connection ? redactorFor(connection) : new Redactor([]);
+	const item = (json: IDataObject, itemIndex: number): INodeExecutionData => ({ json: redact.deep(json), pairedItem: { item: itemIndex } });
 	const main: INodeExecutionData[] = [];
 	const interrupts: INodeExecutionData[] = [];
 	for (const [itemIndex, outcome] of outcomes.entries()) {
@@ -64,21 +67,19 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		// "canceled" itself, provided the node returns rather than throws.
 		if (!outcome || cancel?.aborted) break;
 		if ('result' in outcome) {
-			main.push(...outcome.result.main);
-			interrupts.push(...(outcome.result.interrupts ?? []));
+			main.push(...outcome.result.main.map((out) => ({ ...out, json: redact.deep(out.json) })));
+			interrupts.push(...(outcome.result.interrupts ?? []).map((out) => ({ ...out, json: redact.deep(out.json) })));
 			continue;
 		}
 		const failure = outcome.failure instanceof RunFailure ? outcome.failure.failure : outcome.failure;
-		const nodeError = toNodeError(this.getNode(), failure, itemIndex);
+		const nodeError = toNodeError(this.getNode(), failure, itemIndex, redact);
 		if (!continueOnFail) throw nodeError;
 		// Nothing is dropped: the messages a failed run had sent go out before its error item.
 		if (outcome.failure instanceof RunFailure) {
 			const workflowId = String(this.getNodeParameter('workflowId', itemIndex, ''));
-			for (const message of outcome.failure.messages) {
-				main.push({ json: messageJson(message, undefined, workflowId), pairedItem: { item: itemIndex } });
-			}
+			for (const message of outcome.failure.messages) main.push(item(messageJson(message, undefined, workflowId), itemIndex));
 		}
-		main.push({ json: errorItemJson(nodeError, failure), pairedItem: { item: itemIndex } });
+		main.push(item(errorItemJson(nodeError, failure), itemIndex));
 	}
 	return [main, interrupts];
 }

@@ -2,28 +2,34 @@ import type { Readable } from 'node:stream';
 
 import { request, type Dispatcher } from 'undici';
 
-import { abortFailure } from './abort';
+import { abortFailure, runTimeLimit } from './abort';
 import type { CozeConnection } from './connection';
-import { CozeError, redactSecret } from './coze-error';
+import { CozeError } from './coze-error';
 import { cozeDispatcher } from './dispatcher';
 import { apiErrorFromEnvelope, type CozeEnvelope } from './envelope';
+import { LocalReadError } from './local-read-error';
 import { parseJsonKeepingLongIntegers } from './lossless-json';
 import type { StreamedBody } from './multipart';
 import { DEFAULT_POLICY, type RequestPolicy } from './policy';
-import { RetryableFailure, retryAfterMs, withRetries } from './retry';
+import { snippet } from './redaction';
+import { retryAfterMs, withRetries } from './retry';
+import type { RequestKind } from './retry-rules';
 
 export interface CozeRequest {
 	method: 'GET' | 'POST';
 	/** Path under the base URL, starting with "/", e.g. "/v1/files/upload". */
 	path: string;
+	/** What the request does: it decides which failures are retried (retry-rules.ts). */
+	kind: RequestKind;
 	query?: Record<string, string>;
-	/** A JSON body; mutually exclusive with `body`. */
-	json?: unknown;
+	/** A JSON body, already serialised (lossless-json's stringifyJson keeps every digit); exclusive with `body`. */
+	json?: string;
 	/** A streamed body (a multipart upload), made anew for each try. */
 	body?: () => Promise<StreamedBody>;
 	/** Fires when the n8n execution is stopped or the run's time limit passes. */
 	signal?: AbortSignal;
-	accept?: string;
+	/** An event stream is asked for: its idle time is measured per event by its reader, not per byte. */
+	stream?: boolean;
 }
 
 export interface CozeResponse {
@@ -36,11 +42,8 @@ export interface CozeResponse {
 
 const USER_AGENT = 'n8n-nodes-coze-workflow';
 
-/** Socket failures before any answer: the request cannot have reached Coze's handler whole. */
-const RETRYABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
-/** Answers that say the request was not taken on: rate limited, or a gateway in front of Coze failed. */
-const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
-const RATE_LIMITED_CODE = 4013;
+/** Failures of the connection itself: nothing was sent, so any request may be sent again. */
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export function policyOf(connection: CozeConnection): RequestPolicy {
 	return connection.policy ?? DEFAULT_POLICY;
@@ -49,8 +52,8 @@ export function policyOf(connection: CozeConnection): RequestPolicy {
 /**
  * Sends one request (one try) and hands back the response with its body unread, so that a
  * caller can stream it. Throws a CozeError for what never became a usable response: no
- * connection, a stopped execution, or a redirect (not followed: it would carry the token to
- * another host); a RetryableFailure where the socket failed before any answer.
+ * connection, a stopped execution, a redirect (not followed: it would carry the token to
+ * another host), or a body encoded in a way that was not asked for.
  */
 export async function sendCozeRequest(connection: CozeConnection, req: CozeRequest): Promise<CozeResponse> {
 	const url = new URL(connection.baseUrl + req.path);
@@ -59,13 +62,13 @@ export async function sendCozeRequest(connection: CozeConnection, req: CozeReque
 
 	const headers: Record<string, string> = {
 		authorization: `Bearer ${connection.accessToken}`,
-		accept: req.accept ?? 'application/json',
+		accept: req.stream ? 'text/event-stream' : 'application/json',
 		'user-agent': USER_AGENT,
 	};
 	let body: string | AsyncIterable<Uint8Array> | undefined;
 	if (req.json !== undefined) {
 		headers['content-type'] = 'application/json';
-		body = JSON.stringify(req.json);
+		body = req.json;
 	} else if (req.body) {
 		const streamed = await req.body();
 		headers['content-type'] = streamed.contentType;
@@ -84,13 +87,11 @@ export async function sendCozeRequest(connection: CozeConnection, req: CozeReque
 			signal: req.signal,
 			dispatcher: cozeDispatcher(policy.connectTimeoutMs),
 			headersTimeout: policy.idleTimeoutMs,
-			bodyTimeout: policy.idleTimeoutMs,
+			// A stream's reader times whole events instead (workflow-stream.ts); 0 turns undici's off.
+			bodyTimeout: req.stream ? 0 : policy.idleTimeoutMs,
 		});
 	} catch (error) {
-		const failure = requestFailure(error, connection, req.signal);
-		// undici resolves at the answer's headers: any failure here came before an answer.
-		if (failure.kind === 'network' && RETRYABLE_NETWORK_CODES.has(causeCode(error) ?? '')) throw new RetryableFailure(failure);
-		throw failure;
+		throw requestFailure(error, connection, req.signal);
 	}
 
 	const logId = headerText(response.headers['x-tt-logid']) ?? headerText(response.headers['x-log-id']);
@@ -104,40 +105,40 @@ export async function sendCozeRequest(connection: CozeConnection, req: CozeReque
 			description: `The server points to ${location}. Following it would send your access token there, so set the credential's Base URL to the final address instead.`,
 		});
 	}
+	const encoding = headerText(response.headers['content-encoding'])?.trim().toLowerCase();
+	if (encoding && encoding !== 'identity') {
+		await response.body.dump().catch(() => undefined);
+		throw new CozeError(`Coze answered with a ${encoding}-encoded body, which the node did not ask for`, {
+			kind: 'protocol',
+			httpStatus: response.statusCode,
+			logId,
+			description: `The node asks for plain bodies. Something between n8n and Coze (a proxy or gateway at ${connection.baseUrl}) encoded it: configure it to pass Coze's answers through unchanged.`,
+		});
+	}
 	return { statusCode: response.statusCode, headers: response.headers, body: response.body, logId };
 }
 
-/** Sends a request whose answer is Coze's JSON envelope, with retries, and returns it once `code` is 0. */
+/** Sends a request whose answer is Coze's JSON envelope, with retries by its kind, and returns it once `code` is 0. */
 export async function requestCozeJson<T extends CozeEnvelope>(connection: CozeConnection, req: CozeRequest): Promise<T> {
-	return await withRetries(policyOf(connection), req.signal, async () => {
-		const response = await sendCozeRequest(connection, req);
-		return await readCozeJsonOrRetry<T>(connection, response, req.signal);
-	});
-}
-
-/** readCozeJson, with the answers that mean "not taken on, try again" turned into RetryableFailure. */
-export async function readCozeJsonOrRetry<T extends CozeEnvelope>(connection: CozeConnection, response: CozeResponse, signal?: AbortSignal): Promise<T> {
+	const policy = policyOf(connection);
+	const limit = runTimeLimit(policy.runTimeLimitMs, req.kind, req.signal);
 	try {
-		return await readCozeJson<T>(connection, response, signal);
-	} catch (error) {
-		if (error instanceof CozeError && (RETRYABLE_STATUSES.has(error.httpStatus ?? 0) || error.cozeCode === RATE_LIMITED_CODE)) {
-			throw new RetryableFailure(error, retryAfterMs(response.headers['retry-after']));
-		}
-		throw error;
+		return await withRetries(policy, req.kind, limit.signal, async () => {
+			const response = await sendCozeRequest(connection, { ...req, signal: limit.signal });
+			return await readCozeJson<T>(connection, response, limit.signal);
+		});
+	} finally {
+		limit.clear();
 	}
 }
 
 /**
- * Reads a JSON answer whole (envelopes are small) and checks it: an HTTP error status or a
- * non-zero `code` (Coze also sends those with HTTP 200) becomes a CozeError.
+ * Reads a JSON answer whole, up to the policy's output cap, and checks it: an HTTP error status
+ * or a non-zero `code` (Coze also sends those with HTTP 200) becomes a CozeError, which carries
+ * the answer's Retry-After for the retry loop.
  */
-async function readCozeJson<T extends CozeEnvelope>(connection: CozeConnection, response: CozeResponse, signal?: AbortSignal): Promise<T> {
-	let text: string;
-	try {
-		text = await response.body.text();
-	} catch (error) {
-		throw requestFailure(error, connection, signal);
-	}
+export async function readCozeJson<T extends CozeEnvelope>(connection: CozeConnection, response: CozeResponse, signal?: AbortSignal): Promise<T> {
+	const text = await readText(connection, response, signal);
 	let parsed: unknown;
 	try {
 		parsed = parseJsonKeepingLongIntegers(text);
@@ -149,12 +150,36 @@ async function readCozeJson<T extends CozeEnvelope>(connection: CozeConnection, 
 	}
 	const envelope = parsed as T;
 	const failed = response.statusCode >= 400 || (envelope.code !== undefined && envelope.code !== 0);
-	if (failed) throw apiErrorFromEnvelope(envelope, response.statusCode, response.logId, connection.accessToken);
+	if (failed) throw apiErrorFromEnvelope(envelope, response.statusCode, response.logId).with({ retryAfterMs: retryAfterMs(response.headers['retry-after']) });
 	return envelope;
 }
 
+async function readText(connection: CozeConnection, response: CozeResponse, signal?: AbortSignal): Promise<string> {
+	const limit = policyOf(connection).maxOutputBytes;
+	const chunks: Buffer[] = [];
+	let bytes = 0;
+	try {
+		for await (const chunk of response.body) {
+			bytes += (chunk as Buffer).length;
+			if (bytes > limit) {
+				response.body.destroy();
+				throw new CozeError(`Coze's answer is larger than Max Output Size (${Math.round(limit / 1024 / 1024)} MB)`, {
+					kind: 'protocol',
+					httpStatus: response.statusCode,
+					logId: response.logId,
+					description: "Raise Max Output Size in the node's Request Options if n8n has the memory for it.",
+				});
+			}
+			chunks.push(chunk as Buffer);
+		}
+	} catch (error) {
+		throw requestFailure(error, connection, signal, true);
+	}
+	return Buffer.concat(chunks).toString('utf8');
+}
+
 function notJson(connection: CozeConnection, response: CozeResponse, text: string): CozeError {
-	const snippet = redactSecret(text.replace(/\s+/g, ' ').trim().slice(0, 200), connection.accessToken);
+	const said = snippet(text, 200);
 	const status = response.statusCode;
 	return new CozeError(
 		status >= 400 ? `Coze answered HTTP ${status} without a Coze error body` : 'Coze answered with something that is not JSON',
@@ -162,36 +187,50 @@ function notJson(connection: CozeConnection, response: CozeResponse, text: strin
 			kind: status >= 400 ? 'api' : 'protocol',
 			httpStatus: status,
 			logId: response.logId,
-			description: `${snippet ? `It said: "${snippet}". ` : ''}Check the credential's Base URL points at the Coze API (${connection.baseUrl}), not a web page or a proxy's error page.`,
+			retryAfterMs: retryAfterMs(response.headers['retry-after']),
+			description: `${said ? `It said: "${said}". ` : ''}Check the credential's Base URL points at the Coze API (${connection.baseUrl}), not a web page or a proxy's error page.`,
 		},
 	);
 }
 
-/** Turns undici's failure into a CozeError that says where we tried to go and what to check. */
-function requestFailure(error: unknown, connection: CozeConnection, signal?: AbortSignal): CozeError {
+/**
+ * Turns undici's failure into a CozeError that says where we tried to go and what to check,
+ * and whether a connection had been made (retry-rules.ts decides on that).
+ */
+export function requestFailure(error: unknown, connection: CozeConnection, signal?: AbortSignal, answered = false): CozeError {
 	if (error instanceof CozeError) return error;
 	if (signal?.aborted) return abortFailure(signal, error);
+	const local = LocalReadError.within(error);
+	if (local) return local.toCozeError();
 	const code = causeCode(error);
 	if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return idleTimeoutFailure(connection);
-	const detail = redactSecret(describeCause(error), connection.accessToken);
-	return new CozeError(`Could not talk to Coze at ${connection.baseUrl}`, {
+	// Only a failure known to come before the connection proves nothing was sent; any other
+	// (a reset, a closed socket, a code not seen before) may have come after the request went out.
+	const connected = answered || !NOT_CONNECTED_CODES.has(code ?? '');
+	return new CozeError(connected ? `The connection to Coze at ${connection.baseUrl} broke` : `Could not talk to Coze at ${connection.baseUrl}`, {
 		kind: 'network',
-		description: `${detail}. Check the credential's Region or Base URL, your network, and HTTPS_PROXY / NO_PROXY if n8n reaches the internet through a proxy.`,
+		connected,
+		description: `${describeCause(error)}. Check the credential's Region or Base URL, your network, and HTTPS_PROXY / NO_PROXY if n8n reaches the internet through a proxy.`,
 	});
 }
 
 export function idleTimeoutFailure(connection: CozeConnection): CozeError {
 	const seconds = Math.round(policyOf(connection).idleTimeoutMs / 1000);
 	return new CozeError(`Coze sent nothing for ${seconds} s (Idle Timeout)`, {
-		kind: 'network',
+		kind: 'timeout',
 		description: 'The connection looked dead, so it was closed. If Coze is just slow, raise Idle Timeout in the node\'s Request Options. A workflow may still be running in Coze.',
 	});
 }
 
 interface ChainLink {
-	code?: string;
+	code?: unknown;
 	message?: string;
 	cause?: unknown;
+}
+
+/** A link's code, when it is a string: a DOMException's `code` is a number (an abort's reason). */
+function codeOf(link: ChainLink): string | undefined {
+	return typeof link.code === 'string' ? link.code : undefined;
 }
 
 /**
@@ -203,8 +242,9 @@ function specificLink(error: unknown): ChainLink | undefined {
 	let current = error as ChainLink | undefined;
 	let firstCoded: ChainLink | undefined;
 	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-		if (current.code) {
-			if (!current.code.startsWith('UND_ERR')) return current;
+		const code = codeOf(current);
+		if (code) {
+			if (!code.startsWith('UND_ERR')) return current;
 			firstCoded ??= current;
 		}
 		current = current.cause as ChainLink | undefined;
@@ -214,15 +254,17 @@ function specificLink(error: unknown): ChainLink | undefined {
 
 /** The most specific error code in undici's error chain. */
 export function causeCode(error: unknown): string | undefined {
-	return specificLink(error)?.code;
+	const link = specificLink(error);
+	return link ? codeOf(link) : undefined;
 }
 
 /** The most specific reason in undici's error chain, e.g. "connect ECONNREFUSED 127.0.0.1:8888". */
 function describeCause(error: unknown): string {
 	const link = specificLink(error);
-	if (link?.message && !link.code?.startsWith('UND_ERR')) return withCode(link.code, link.message);
+	const code = link ? codeOf(link) : undefined;
+	if (link?.message && !code?.startsWith('UND_ERR')) return withCode(code, link.message);
 	const top = error as ChainLink | undefined;
-	if (top && typeof top === 'object' && top.message) return withCode(top.code, top.message);
+	if (top && typeof top === 'object' && top.message) return withCode(codeOf(top), top.message);
 	return String(error);
 }
 

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 
 import { CozeError } from './coze-error';
 import type { RequestPolicy } from './policy';
+import { Redactor } from './redaction';
 
 /** Where to send requests, with which token, and how patiently. */
 export interface CozeConnection {
@@ -10,6 +11,20 @@ export interface CozeConnection {
 	accessToken: string;
 	/** Retries and timeouts; the defaults when absent. */
 	policy?: RequestPolicy;
+	/** What else the credential holds that must never be shown (a private key), beyond the token. */
+	secrets?: string[];
+}
+
+/** The credential's fields that are secrets (its password fields): none of them may ever be shown. */
+const SECRET_FIELDS = ['accessToken', 'privateKey'];
+
+export function credentialSecrets(credentials: Record<string, unknown>): string[] {
+	return SECRET_FIELDS.map((field) => credentials[field]).filter((value): value is string => typeof value === 'string' && value.trim() !== '');
+}
+
+/** Removes the connection's token and every other secret of its credential from what leaves the node. */
+export function redactorFor(connection: Pick<CozeConnection, 'accessToken' | 'secrets'>): Redactor {
+	return new Redactor([connection.accessToken, ...(connection.secrets ?? [])]);
 }
 
 export type CozeRegion = 'cn' | 'com' | 'custom';
@@ -29,9 +44,10 @@ export function connectionFromCredentials(credentials: Record<string, unknown>):
 				'Open the credential and paste a personal access token (it starts with "pat_"), created under Coze → API → Personal access tokens.',
 		});
 	}
+	const secrets = credentialSecrets(credentials);
 	const region = (credentials.region ?? 'cn') as CozeRegion;
 	if (region === 'custom') {
-		return { baseUrl: normaliseCustomBaseUrl(credentials.baseUrl), accessToken };
+		return { baseUrl: normaliseCustomBaseUrl(credentials.baseUrl), accessToken, secrets };
 	}
 	const baseUrl = REGION_BASE_URLS[region];
 	if (!baseUrl) {
@@ -40,7 +56,7 @@ export function connectionFromCredentials(credentials: Record<string, unknown>):
 			description: 'Choose coze.cn, coze.com or Custom in the credential.',
 		});
 	}
-	return { baseUrl, accessToken };
+	return { baseUrl, accessToken, secrets };
 }
 
 function normaliseCustomBaseUrl(raw: unknown): string {
@@ -60,6 +76,13 @@ function normaliseCustomBaseUrl(raw: unknown): string {
 			description: `"${text}" uses ${url.protocol}; for example http://localhost:8888`,
 		});
 	}
+	// The URL parser drops an empty "?" or "#"; either would still break every path appended to it.
+	if (url.username || url.password || text.includes('?') || text.includes('#')) {
+		throw new CozeError(`The Coze API credential's Base URL must be a plain address`, {
+			kind: 'config',
+			description: 'Remove any user name, password, "?query" or "#fragment" from it, e.g. http://localhost:8888',
+		});
+	}
 	if (url.protocol === 'http:' && !isLocalOrPrivateHost(url.hostname)) {
 		throw new CozeError(`The Coze API credential's Base URL must use https:// for ${url.hostname}`, {
 			kind: 'config',
@@ -67,25 +90,42 @@ function normaliseCustomBaseUrl(raw: unknown): string {
 				'Plain http:// would send your access token unencrypted across the internet. It is allowed only for this machine or a private network (localhost, 10.x, 172.16–31.x, 192.168.x, fc00::/7, or a one-word host name such as a Docker service).',
 		});
 	}
-	if (url.username || url.password || url.search || url.hash) {
-		throw new CozeError(`The Coze API credential's Base URL must be a plain address`, {
-			kind: 'config',
-			description: 'Remove any user name, password, "?query" or "#fragment" from it.',
-		});
-	}
 	return url.href.replace(/\/+$/, '');
 }
 
-/** Loopback, private and link-local addresses, and names that only resolve inside a private network. */
+/**
+ * Cloud metadata services answer on link-local or private-looking addresses and names; they
+ * are not a Coze Studio, and sending a token there in plain text is what an attacker wants.
+ */
+const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal', 'instance-data', 'instance-data.ec2.internal', 'fd00:ec2::254']);
+
+/** Loopback, private ranges and names that only resolve inside a private network; not link-local. */
 function isLocalOrPrivateHost(hostname: string): boolean {
 	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	if (METADATA_HOSTS.has(host)) return false;
 	if (host === 'localhost' || host.endsWith('.localhost')) return true;
 	const version = isIP(host);
-	if (version === 4) {
-		const [a, b] = host.split('.').map(Number);
-		return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+	if (version === 4) return isPrivateIPv4(host);
+	if (version === 6) {
+		const mapped = mappedIPv4(host);
+		if (mapped) return isPrivateIPv4(mapped);
+		// Loopback and unique local addresses (fc00::/7); link-local fe80::/10 is not a network of yours.
+		return host === '::1' || /^f[cd]/.test(host);
 	}
-	if (version === 6) return host === '::1' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
 	// One-word names (a Docker or Kubernetes service such as "coze-server") and private suffixes.
 	return !host.includes('.') || /\.(local|internal|lan|home\.arpa)$/.test(host);
+}
+
+function isPrivateIPv4(host: string): boolean {
+	const [a, b] = host.split('.').map(Number);
+	return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
+}
+
+/** The IPv4 address inside an IPv4-mapped IPv6 one (the URL parser writes ::ffff:127.0.0.1 as ::ffff:7f00:1). */
+function mappedIPv4(host: string): string | undefined {
+	const match = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+	if (!match) return undefined;
+	const high = parseInt(match[1], 16);
+	const low = parseInt(match[2], 16);
+	return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }

@@ -7,12 +7,16 @@ export type CozeErrorKind =
 	| 'api'
 	/** The server could not be reached, or the connection broke. */
 	| 'network'
+	/** Idle Timeout or Run Time Limit passed. */
+	| 'timeout'
 	/** The answer was not what the API promises (not JSON, a cut stream, a redirect). */
 	| 'protocol'
 	/** The user stopped the execution. */
 	| 'cancelled'
 	/** A credential or parameter is wrong before anything was sent. */
-	| 'config';
+	| 'config'
+	/** This machine failed: n8n's binary data could not be read. */
+	| 'local';
 
 export interface CozeErrorDetails {
 	kind: CozeErrorKind;
@@ -23,6 +27,10 @@ export interface CozeErrorDetails {
 	/** Coze's log id: Coze support asks for it. */
 	logId?: string;
 	debugUrl?: string;
+	/** For a network failure: false when no connection was ever made, so nothing was sent. */
+	connected?: boolean;
+	/** What the server asked for (Retry-After), in ms. */
+	retryAfterMs?: number;
 	cause?: unknown;
 }
 
@@ -33,6 +41,8 @@ export class CozeError extends Error {
 	readonly cozeCode?: number;
 	readonly logId?: string;
 	readonly debugUrl?: string;
+	readonly connected?: boolean;
+	readonly retryAfterMs?: number;
 
 	constructor(message: string, details: CozeErrorDetails) {
 		super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -43,16 +53,24 @@ export class CozeError extends Error {
 		this.cozeCode = details.cozeCode;
 		this.logId = details.logId;
 		this.debugUrl = details.debugUrl;
+		this.connected = details.connected;
+		this.retryAfterMs = details.retryAfterMs;
 	}
-}
 
-const REDACTED = '[redacted]';
-
-/**
- * Removes the access token from text that came from outside (a server can echo the
- * Authorization header back in an error body), so it never reaches an error or a log.
- */
-export function redactSecret(text: string, secret: string): string {
-	if (!secret) return text;
-	return text.split(secret).join(REDACTED);
+	/** The same error with some details changed (errors stay immutable once thrown). */
+	with(changes: Partial<CozeErrorDetails> & { message?: string }): CozeError {
+		const { message = this.message, ...details } = changes;
+		return new CozeError(message, {
+			kind: this.kind,
+			description: this.description,
+			httpStatus: this.httpStatus,
+			cozeCode: this.cozeCode,
+			logId: this.logId,
+			debugUrl: this.debugUrl,
+			connected: this.connected,
+			retryAfterMs: this.retryAfterMs,
+			cause: this.cause,
+			...details,
+		});
+	}
 }

@@ -1,8 +1,9 @@
-import { connectionFromCredentials, type CozeConnection } from './connection';
+import { connectionFromCredentials, credentialSecrets, type CozeConnection } from './connection';
 import { requestCozeJson } from './client';
 import { CozeError } from './coze-error';
 import { isStudioUnknownPath, STUDIO_INVALID_TOKEN_CODE, type CozeEnvelope } from './envelope';
 import { DEFAULT_POLICY } from './policy';
+import { Redactor } from './redaction';
 
 export interface CredentialCheck {
 	ok: boolean;
@@ -22,6 +23,9 @@ interface UserEnvelope extends CozeEnvelope {
  */
 export async function checkCozeCredential(credentials: Record<string, unknown>): Promise<CredentialCheck> {
 	let connection: CozeConnection;
+	// The dialog's message can carry what a server said: the credential's secrets leave it first.
+	const redact = new Redactor(credentialSecrets(credentials));
+	const failure = (error: unknown): CredentialCheck => ({ ok: false, message: redact.text(failureMessage(error)) });
 	try {
 		// Someone is waiting on the dialog: one try each, a short timeout, an answer now.
 		connection = { ...connectionFromCredentials(credentials), policy: { ...DEFAULT_POLICY, maxRetries: 0, idleTimeoutMs: 20_000 } };
@@ -29,15 +33,16 @@ export async function checkCozeCredential(credentials: Record<string, unknown>):
 		return failure(error);
 	}
 	try {
-		const me = await requestCozeJson<UserEnvelope>(connection, { method: 'GET', path: '/v1/users/me' });
+		const me = await requestCozeJson<UserEnvelope>(connection, { method: 'GET', path: '/v1/users/me', kind: 'read' });
 		const who = me.data?.nick_name || me.data?.user_name;
-		return { ok: true, message: who ? `Connected to Coze as ${who}` : 'Connected to Coze' };
+		return { ok: true, message: redact.text(who ? `Connected to Coze as ${who}` : 'Connected to Coze') };
 	} catch (error) {
 		if (!isStudioUnknownPath(error)) return failure(error);
 	}
 	try {
 		await requestCozeJson(connection, {
 			method: 'GET',
+			kind: 'read',
 			path: '/v1/workflow/get_run_history',
 			query: { workflow_id: '0', execute_id: '0' },
 		});
@@ -48,9 +53,7 @@ export async function checkCozeCredential(credentials: Record<string, unknown>):
 	return { ok: true, message: 'Connected to Coze Studio: the token was accepted' };
 }
 
-function failure(error: unknown): CredentialCheck {
-	if (error instanceof CozeError) {
-		return { ok: false, message: error.description ? `${error.message}. ${error.description}` : error.message };
-	}
-	return { ok: false, message: error instanceof Error ? error.message : String(error) };
+function failureMessage(error: unknown): string {
+	if (error instanceof CozeError) return error.description ? `${error.message}. ${error.description}` : error.message;
+	return error instanceof Error ? error.message : String(error);
 }

@@ -1,10 +1,10 @@
-import { CozeError, redactSecret } from './coze-error';
+import { CozeError } from './coze-error';
 
 /** Coze's JSON answer: `code` 0 and `data`, or a non-zero `code` with `msg`. */
 export interface CozeEnvelope {
 	code?: number;
-	msg?: string;
-	detail?: { logid?: string };
+	msg?: unknown;
+	detail?: { logid?: unknown };
 }
 
 /** Coze Studio answers a token it does not know with this code, on HTTP 200. */
@@ -39,11 +39,10 @@ export function apiErrorFromEnvelope(
 	envelope: CozeEnvelope,
 	httpStatus: number,
 	headerLogId: string | undefined,
-	accessToken: string,
 ): CozeError {
 	const code = typeof envelope.code === 'number' && envelope.code !== 0 ? envelope.code : undefined;
-	const msg = redactSecret(typeof envelope.msg === 'string' ? envelope.msg : '', accessToken);
-	const logId = envelope.detail?.logid ?? headerLogId;
+	const msg = typeof envelope.msg === 'string' ? envelope.msg : envelope.msg === undefined ? '' : JSON.stringify(envelope.msg);
+	const logId = typeof envelope.detail?.logid === 'string' ? envelope.detail.logid : headerLogId;
 	const what = code === undefined ? `HTTP ${httpStatus}` : `error ${code}`;
 	const message = `Coze ${what}${msg ? `: ${msg}` : ''}${logId ? ` (log id ${logId})` : ''}`;
 	return new CozeError(message, {

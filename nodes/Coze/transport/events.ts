@@ -2,6 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 import { CozeError } from './coze-error';
 import { parseJsonKeepingLongIntegers } from './lossless-json';
+import { snippet } from './redaction';
 
 /** One chunk of a node's message (`Message` event). Names as Coze sends them. */
 export interface CozeMessageData {
@@ -20,10 +21,11 @@ export interface CozeMessageData {
 }
 
 export interface CozeInterruptData {
+	/** As the server sent it: collectedInterrupt checks each field. */
 	interrupt_data?: {
-		event_id?: string;
-		type?: number;
-		data?: string;
+		event_id?: unknown;
+		type?: unknown;
+		data?: unknown;
 		required_parameters?: unknown;
 	};
 	node_title?: string;
@@ -53,7 +55,9 @@ const MAX_EVENT_CHARS = 64 * 1024 * 1024;
  * skipped; a gap in the event ids means events were lost, which is an error.
  *
  * Yields the events of each network chunk together: one await per chunk rather than per event
- * keeps a stream of 100k small events cheap (bench/stream).
+ * keeps a stream of 100k small events cheap (bench/stream). A chunk that completed only events
+ * this reader skips (a PING) yields an empty batch, so the caller sees the sign of life; a
+ * chunk that completed no event yields nothing.
  */
 export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<CozeStreamEvent[]> {
 	const decoder = new TextDecoder('utf-8');
@@ -71,8 +75,9 @@ export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGen
 	const ids = new IdSequence();
 
 	/** The events parsed so far, and the error that stopped them (after those events: none is lost). */
-	function drain(): { batch: CozeStreamEvent[]; error?: unknown } {
+	function drain(): { batch: CozeStreamEvent[]; any: boolean; error?: unknown } {
 		const batch: CozeStreamEvent[] = [];
+		const any = parsed.length > 0;
 		try {
 			for (const event of parsed) {
 				ids.check(event.id);
@@ -80,17 +85,17 @@ export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGen
 				if (typed) batch.push(typed);
 			}
 			if (parseError) throw new CozeError('Coze sent an event larger than 64 MB', { kind: 'protocol', cause: parseError });
-			return { batch };
+			return { batch, any };
 		} catch (error) {
-			return { batch, error };
+			return { batch, any, error };
 		} finally {
 			parsed.length = 0;
 		}
 	}
 
 	function* flush(): Generator<CozeStreamEvent[]> {
-		const { batch, error } = drain();
-		if (batch.length) yield batch;
+		const { batch, any, error } = drain();
+		if (any) yield batch;
 		if (error) throw error;
 	}
 
@@ -104,30 +109,61 @@ export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGen
 	yield* flush();
 }
 
-/** Coze numbers events 0, 1, 2, …; a jump means events were lost in between. */
+/** Event ids are counters from 0; a longer one is not Coze's (and is not worth parsing). */
+const MAX_ID_DIGITS = 20;
+
+/**
+ * Coze numbers events 0, 1, 2, …; a jump means events were lost, a repeat or a step back means
+ * the stream is not one run's. Compared as decimal strings of bounded length.
+ */
 class IdSequence {
-	private last: bigint | undefined;
+	private last: string | undefined;
 
 	check(id: string | undefined): void {
-		if (id === undefined || !/^\d+$/.test(id)) return;
-		const current = BigInt(id);
-		if (this.last !== undefined && current !== this.last + 1n) {
-			throw new CozeError(`Coze's event stream skipped from event ${this.last} to ${current}: events were lost`, {
+		if (id === undefined) return;
+		if (id.length > MAX_ID_DIGITS) {
+			throw new CozeError(`Coze sent an event id of ${id.length} characters`, {
 				kind: 'protocol',
-				description: 'The workflow may have run, but its output arrived incomplete. Run it again, or check its result in Coze with the debug URL.',
+				description: 'Event ids count 0, 1, 2, …; this stream is not a Coze workflow run. Check the credential\'s Base URL.',
 			});
 		}
+		if (!/^\d+$/.test(id)) return;
+		const current = id.replace(/^0+(?=\d)/, '');
+		const last = this.last;
 		this.last = current;
+		if (last === undefined) return;
+		const expected = incrementDecimal(last);
+		if (current === expected) return;
+		const lostDescription = 'The workflow may have run, but its output arrived incomplete. Run it again, or check its result in Coze with the debug URL.';
+		if (current === last) throw new CozeError(`Coze sent event ${current} twice`, { kind: 'protocol', description: lostDescription });
+		if (compareDecimal(current, last) < 0) {
+			throw new CozeError(`Coze's event stream went back from event ${last} to ${current}`, { kind: 'protocol', description: lostDescription });
+		}
+		throw new CozeError(`Coze's event stream skipped from event ${last} to ${current}: events were lost`, { kind: 'protocol', description: lostDescription });
 	}
+}
+
+function incrementDecimal(digits: string): string {
+	let i = digits.length - 1;
+	while (i >= 0 && digits[i] === '9') i--;
+	if (i < 0) return `1${'0'.repeat(digits.length)}`;
+	return `${digits.slice(0, i)}${String(Number(digits[i]) + 1)}${'0'.repeat(digits.length - i - 1)}`;
+}
+
+/** Compares two decimal strings without leading zeros. */
+function compareDecimal(a: string, b: string): number {
+	if (a.length !== b.length) return a.length - b.length;
+	return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function toCozeEvent(event: EventSourceMessage): CozeStreamEvent | undefined {
 	switch (event.event) {
 		case 'Message':
 		case 'Interrupt':
-		case 'Error':
 		case 'Done':
 			return { type: event.event, data: parseData(event) } as CozeStreamEvent;
+		case 'Error':
+			return { type: 'Error', data: errorData(parseData(event) as Record<string, unknown>) };
 		case 'error':
 			// Coze Studio, failing mid-stream, sends a lower-case "error" whose data is plain text.
 			return { type: 'Error', data: plainTextError(event.data) };
@@ -146,13 +182,25 @@ function parseData(event: EventSourceMessage): object {
 		if (event.event === 'Error') return plainTextError(event.data);
 		throw new CozeError(`Coze sent a ${event.event} event whose data is not JSON`, {
 			kind: 'protocol',
-			description: `It began: "${event.data.slice(0, 120)}". Check the Base URL points at the Coze API.`,
+			description: `It began: "${snippet(event.data, 120)}". Check the Base URL points at the Coze API.`,
 		});
 	}
 	if (data === null || typeof data !== 'object' || Array.isArray(data)) {
 		throw new CozeError(`Coze sent a ${event.event} event whose data is not a JSON object`, { kind: 'protocol' });
 	}
 	return data;
+}
+
+/** An Error event's fields as text and number, whatever types the server used. */
+function errorData(data: Record<string, unknown>): CozeErrorEventData {
+	const message = data.error_message;
+	const code = data.error_code;
+	return {
+		...data,
+		error_message: typeof message === 'string' ? message : message === undefined || message === null ? undefined : JSON.stringify(message),
+		error_code: typeof code === 'number' ? code : typeof code === 'string' && /^-?\d+$/.test(code.trim()) ? Number(code) : undefined,
+		debug_url: typeof data.debug_url === 'string' ? data.debug_url : undefined,
+	};
 }
 
 function plainTextError(text: string): CozeErrorEventData {

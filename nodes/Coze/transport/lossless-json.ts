@@ -1,18 +1,29 @@
 /**
- * JSON.parse that keeps long integers exact. Coze ids are 19-digit numbers, beyond
- * Number.MAX_SAFE_INTEGER; some answers (Coze Studio's run history) send them as JSON numbers,
- * which JSON.parse would round. Every integer literal longer than 15 digits is read as a string.
+ * JSON that keeps every digit, both ways.
+ *
+ * Reading: Coze ids are 19-digit numbers, beyond Number.MAX_SAFE_INTEGER, and some answers
+ * (Coze Studio's run history) send them as JSON numbers, which JSON.parse would round. An
+ * integer literal that is not a safe integer is read as the string of its digits; every other
+ * number (safe integers, fractions, exponents) is read as JSON.parse reads it.
+ *
+ * Writing: a value may hold RawJson, JSON text written out as it is (the Parameters a user
+ * typed: `7404830425073352713` or `1e400` must reach Coze unchanged).
  */
-const SAFE_DIGITS = 15;
-const LONG_LITERAL_CANDIDATE = /[:,[]\s*-?\d{16}/;
-
 export function parseJsonKeepingLongIntegers(text: string): unknown {
-	return JSON.parse(quoteLongIntegers(text));
+	return JSON.parse(quoteUnsafeIntegers(text));
 }
 
-function quoteLongIntegers(text: string): string {
-	// Fast path: a long integer literal can only follow ":", "," or "[". Long digit runs inside
-	// strings (ids already sent as strings) do not match, so most texts skip the scan.
+/** Digits of Number.MAX_SAFE_INTEGER; an integer with fewer digits is always safe. */
+const MAX_SAFE_DIGITS = '9007199254740991';
+/** A number of 16 or more digits can only follow ":", "," or "[" (ids sent as strings do not match). */
+const LONG_LITERAL_CANDIDATE = /[:,[]\s*-?\d{16}/;
+
+function isUnsafeInteger(digits: string): boolean {
+	if (digits.length !== MAX_SAFE_DIGITS.length) return digits.length > MAX_SAFE_DIGITS.length;
+	return digits > MAX_SAFE_DIGITS;
+}
+
+function quoteUnsafeIntegers(text: string): string {
 	if (!LONG_LITERAL_CANDIDATE.test(text)) return text;
 	let out = '';
 	let copiedUpTo = 0;
@@ -28,18 +39,53 @@ function quoteLongIntegers(text: string): string {
 			inString = true;
 			continue;
 		}
-		const isDigit = ch >= 0x30 && ch <= 0x39;
-		if (!isDigit && ch !== 0x2d /* - */) continue;
-		let end = i + (ch === 0x2d ? 1 : 0);
-		while (end < text.length && text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) end++;
-		const digits = end - i - (ch === 0x2d ? 1 : 0);
-		const next = text[end];
-		const isInteger = next !== '.' && next !== 'e' && next !== 'E';
-		if (digits > SAFE_DIGITS && isInteger) {
-			out += `${text.slice(copiedUpTo, i)}"${text.slice(i, end)}"`;
+		if (!isDigit(ch) && ch !== 0x2d /* - */) continue;
+		// One whole number token: -?digits(.digits)?([eE][+-]?digits)?
+		const start = i;
+		let end = ch === 0x2d ? i + 1 : i;
+		const intStart = end;
+		while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+		const digits = text.slice(intStart, end).replace(/^0+(?=\d)/, '');
+		let isInteger = true;
+		if (text[end] === '.') {
+			isInteger = false;
+			end++;
+			while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+		}
+		if (text[end] === 'e' || text[end] === 'E') {
+			isInteger = false;
+			end++;
+			if (text[end] === '+' || text[end] === '-') end++;
+			while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+		}
+		if (isInteger && isUnsafeInteger(digits)) {
+			out += `${text.slice(copiedUpTo, start)}"${text.slice(start, end)}"`;
 			copiedUpTo = end;
 		}
 		i = end - 1;
 	}
 	return out + text.slice(copiedUpTo);
+}
+
+function isDigit(ch: number): boolean {
+	return ch >= 0x30 && ch <= 0x39;
+}
+
+/** JSON text to be written into a request body exactly as it is. */
+export class RawJson {
+	constructor(readonly text: string) {}
+}
+
+/** JSON.stringify for request bodies, writing RawJson as its text; undefined properties are left out. */
+export function stringifyJson(value: unknown): string {
+	if (value instanceof RawJson) return value.text;
+	if (Array.isArray(value)) return `[${value.map((entry) => (entry === undefined ? 'null' : stringifyJson(entry))).join(',')}]`;
+	if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+		const fields: string[] = [];
+		for (const [key, entry] of Object.entries(value)) {
+			if (entry !== undefined) fields.push(`${JSON.stringify(key)}:${stringifyJson(entry)}`);
+		}
+		return `{${fields.join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'null';
 }

@@ -2,6 +2,8 @@ import type { Readable } from 'node:stream';
 
 import { FormData, Response } from 'undici';
 
+import { LocalReadError } from './local-read-error';
+
 export interface StreamedUpload {
 	source: Readable;
 	/** Exact byte count: it becomes part of Content-Length, and undici fails if the stream differs. */
@@ -38,7 +40,11 @@ export async function fileUploadBody(upload: StreamedUpload): Promise<StreamedBo
 	return {
 		chunks: (async function* () {
 			yield head;
-			yield* upload.source as AsyncIterable<Buffer>;
+			try {
+				yield* upload.source as AsyncIterable<Buffer>;
+			} catch (error) {
+				throw new LocalReadError(upload.fileName, error);
+			}
 			yield tail;
 		})(),
 		contentType: encoded.headers.get('content-type') ?? 'multipart/form-data',

@@ -1,21 +1,36 @@
-/** How patient the transport is: retries, their waits, and timeouts. */
+/** How patient and how generous the transport is: retries, their waits, timeouts, sizes. */
 export interface RequestPolicy {
-	/** Retries after the first try, only where no run or upload can have started. */
+	/** Retries after the first try, only where retry-rules.ts allows one. */
 	maxRetries: number;
 	/** The longest wait between two tries; a server asking for more ends the retrying. */
 	maxRetryWaitMs: number;
 	connectTimeoutMs: number;
 	/**
-	 * No byte from Coze for this long fails the request: while waiting for the answer's headers
-	 * and between bytes of its body (a stream's events). Coze sends PING every few seconds on
-	 * a stream and answers a synchronous run within 90 s, so this sits well above both.
+	 * How long Coze may send nothing usable: no answer yet, no byte of a JSON answer, no whole
+	 * event on a stream (a PING counts; a trickle of bytes that never ends an event does not).
 	 */
 	idleTimeoutMs: number;
+	/** The most a run's collected output (or one JSON answer) may hold, in bytes of UTF-8. */
+	maxOutputBytes: number;
+	/**
+	 * The longest one call may take, retries included: a streamed run or resume, a synchronous
+	 * run, an upload, one request of an asynchronous run (its waiting is bounded by Max Wait).
+	 * 0 for none.
+	 */
+	runTimeLimitMs: number;
 }
+
+/**
+ * Coze ends a workflow run that is not asynchronous after 10 minutes (its run API's limits:
+ * "超时时间 未开启异步时为 10 分钟"), so a call still going a minute later is not coming back.
+ */
+export const COZE_RUN_LIMIT_MS = 10 * 60_000;
 
 export const DEFAULT_POLICY: RequestPolicy = {
 	maxRetries: 3,
 	maxRetryWaitMs: 30_000,
 	connectTimeoutMs: 10_000,
 	idleTimeoutMs: 120_000,
+	maxOutputBytes: 256 * 1024 * 1024,
+	runTimeLimitMs: COZE_RUN_LIMIT_MS + 60_000,
 };

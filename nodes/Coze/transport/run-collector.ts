@@ -1,5 +1,6 @@
 import { CozeError } from './coze-error';
 import type { CozeInterruptData, CozeMessageData, CozeStreamEvent } from './events';
+import { DEFAULT_POLICY } from './policy';
 
 /** One node's whole message: its streamed chunks joined in order. */
 export interface CollectedMessage {
@@ -43,8 +44,17 @@ export class RunFailure extends Error {
  * Reads a run's events to its end: Done (finished), Interrupt (waiting for an answer) or
  * Error. A stream that stops without one of those did not finish, and is a failure.
  */
-export async function collectRun(batches: AsyncIterable<CozeStreamEvent[]>): Promise<CollectedRun> {
-	const messages = new MessageAssembler();
+export interface CollectOptions {
+	/** The most message text the run may hold, in bytes of UTF-8 (Max Output Size). */
+	maxOutputBytes: number;
+	/** `last`: keep only the newest finished message (Output → Final Message Only), so a long run stays small. */
+	keep: 'all' | 'last';
+}
+
+const KEEP_EVERYTHING: CollectOptions = { maxOutputBytes: DEFAULT_POLICY.maxOutputBytes, keep: 'all' };
+
+export async function collectRun(batches: AsyncIterable<CozeStreamEvent[]>, options = KEEP_EVERYTHING): Promise<CollectedRun> {
+	const messages = new MessageAssembler(options);
 	try {
 		for await (const batch of batches) {
 			for (const event of batch) {
@@ -74,10 +84,26 @@ export function collectedInterrupt(
 	nodeTitle: string | undefined,
 	debugUrl: string | undefined,
 ): CollectedInterrupt {
+	const eventId = typeof interrupt.event_id === 'number' ? String(interrupt.event_id) : interrupt.event_id;
+	if (typeof eventId !== 'string' || eventId.trim() === '') {
+		throw new CozeError('Coze sent an Interrupt without an event_id, so it cannot be answered', {
+			kind: 'protocol',
+			debugUrl,
+			description: `The workflow is waiting${nodeTitle ? ` at "${nodeTitle}"` : ''}, but Resume needs the interrupt's event_id. Answer it in Coze${debugUrl ? `: ${debugUrl}` : '.'}`,
+		});
+	}
+	const type = typeof interrupt.type === 'string' && /^\d+$/.test(interrupt.type.trim()) ? Number(interrupt.type) : interrupt.type;
+	if (typeof type !== 'number' || !Number.isInteger(type)) {
+		throw new CozeError('Coze sent an Interrupt whose type is not a number', {
+			kind: 'protocol',
+			debugUrl,
+			description: `It said type ${JSON.stringify(interrupt.type) ?? 'nothing'}; Resume needs the number Coze uses (2 question, 5 input, 6 client plugin, 7 OAuth plugin).`,
+		});
+	}
 	return {
-		event_id: String(interrupt.event_id ?? ''),
-		interrupt_type: Number(interrupt.type),
-		data: interrupt.data ?? '',
+		event_id: eventId,
+		interrupt_type: type,
+		data: typeof interrupt.data === 'string' ? interrupt.data : interrupt.data === undefined || interrupt.data === null ? '' : JSON.stringify(interrupt.data),
 		node_title: nodeTitle,
 		required_parameters: interrupt.required_parameters,
 		debug_url: debugUrl,
@@ -116,15 +142,26 @@ interface OpenMessage {
 	contents: string[];
 	seqs: number[];
 	inOrder: boolean;
+	/** UTF-8 bytes of its text so far. */
+	bytes: number;
 	usage?: CozeMessageData['usage'];
 }
 
 /** Joins each node execution's chunks; hands out whole messages in the order they finished. */
 class MessageAssembler {
 	private readonly open = new Map<string, OpenMessage>();
-	private readonly finished: CollectedMessage[] = [];
+	private finished: CollectedMessage[] = [];
+	/** Bytes of message text held now, and received in all (Final Message Only drops some). */
+	private heldBytes = 0;
+	private receivedBytes = 0;
+	/** With `keep: 'last'`: the bytes of the one finished message kept. */
+	private keptBytes = 0;
+
+	constructor(private readonly options: CollectOptions) {}
 
 	add(data: CozeMessageData): void {
+		const content = data.content ?? '';
+		const bytes = this.count(content);
 		const key = data.node_execute_uuid || `${data.node_id ?? ''}\u0000${data.node_title ?? ''}`;
 		const seq = Number(data.node_seq_id ?? 0);
 		let message = this.open.get(key);
@@ -134,12 +171,13 @@ class MessageAssembler {
 			message = undefined;
 		}
 		if (!message) {
-			message = { first: data, contents: [], seqs: [], inOrder: true };
+			message = { first: data, contents: [], seqs: [], inOrder: true, bytes: 0 };
 			this.open.set(key, message);
 		}
 		if (message.seqs.length > 0 && seq < message.seqs[message.seqs.length - 1]) message.inOrder = false;
-		message.contents.push(data.content ?? '');
+		message.contents.push(content);
 		message.seqs.push(seq);
+		message.bytes += bytes;
 		if (data.usage) message.usage = data.usage;
 		if (data.node_is_finish) this.finish(key, message);
 	}
@@ -150,10 +188,34 @@ class MessageAssembler {
 		return this.finished;
 	}
 
+	/** Counts a chunk against Max Output Size before it is kept; returns its size. */
+	private count(content: string): number {
+		const bytes = Buffer.byteLength(content, 'utf8');
+		this.heldBytes += bytes;
+		this.receivedBytes += bytes;
+		const limit = this.options.maxOutputBytes;
+		if (this.heldBytes <= limit) return bytes;
+		const megabytes = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
+		throw new CozeError(`The Coze run sent more than Max Output Size (${megabytes(limit)}) of messages`, {
+			kind: 'protocol',
+			description:
+				`${megabytes(this.receivedBytes)} of message text arrived before the node stopped reading. ` +
+				(this.options.keep === 'last'
+					? "Raise Max Output Size in the node's Request Options if n8n has the memory for it."
+					: "Set Options → Output to Final Message Only, which keeps only the last message, or raise Max Output Size in the node's Request Options if n8n has the memory for it."),
+		});
+	}
+
 	private finish(key: string, message: OpenMessage): void {
 		this.open.delete(key);
 		const { first, contents, seqs } = message;
 		const ordered = message.inOrder ? contents : seqs.map((seq, i) => ({ seq, i })).sort((a, b) => a.seq - b.seq).map(({ i }) => contents[i]);
+		if (this.options.keep === 'last') {
+			// Only the newest whole message is kept: what came before it no longer counts.
+			this.heldBytes -= this.keptBytes;
+			this.keptBytes = message.bytes;
+			this.finished = [];
+		}
 		this.finished.push({
 			content: ordered.join(''),
 			node_title: first.node_title,

@@ -8,6 +8,7 @@ import type { CozeConnection } from './connection';
 import { CozeError } from './coze-error';
 import { isStudioUnknownPath, type CozeEnvelope } from './envelope';
 import type { CozeInterruptData } from './events';
+import { stringifyJson } from './lossless-json';
 import { collectedInterrupt, type CollectedRun } from './run-collector';
 
 /** Coze's answer to `POST /v1/workflow/run` (synchronous) and one run-history record. */
@@ -29,8 +30,8 @@ interface HistoryRecord extends RunResult {
 }
 
 /** Runs the workflow and waits for its one answer (Coze cuts the connection at 90 s). */
-export async function runSync(connection: CozeConnection, body: IDataObject, signal?: AbortSignal): Promise<CollectedRun> {
-	const answer = await requestCozeJson<CozeEnvelope & RunResult>(connection, { method: 'POST', path: '/v1/workflow/run', json: body, signal });
+export async function runSync(connection: CozeConnection, body: Record<string, unknown>, signal?: AbortSignal): Promise<CollectedRun> {
+	const answer = await requestCozeJson<CozeEnvelope & RunResult>(connection, { method: 'POST', path: '/v1/workflow/run', kind: 'startsRun', json: stringifyJson(body), signal });
 	return resultToRun(answer, answer.data ?? '');
 }
 
@@ -39,25 +40,39 @@ export interface Polling {
 	maxWaitMs: number;
 }
 
+/** Asking more often than this only loads Coze (and counts against the token's rate limit). */
+export const MIN_POLL_INTERVAL_MS = 1000;
+
+/** Coze's execute ids are decimal numbers; anything else must not become part of a path. */
+const EXECUTE_ID = /^\d{1,30}$/;
+
 /**
  * Starts the run in the background (`is_async`), then asks the run history until it is no
  * longer Running. Stopping the n8n execution stops the waiting at once.
  */
 export async function runAsync(
 	connection: CozeConnection,
-	body: IDataObject,
+	body: Record<string, unknown>,
 	polling: Polling,
 	signal?: AbortSignal,
 ): Promise<{ run: CollectedRun; executeId: string }> {
 	const started = await requestCozeJson<CozeEnvelope & RunResult>(connection, {
 		method: 'POST',
 		path: '/v1/workflow/run',
-		json: { ...body, is_async: true },
+		kind: 'startsRun',
+		json: stringifyJson({ ...body, is_async: true }),
 		signal,
 	});
 	const executeId = String(started.execute_id ?? '');
-	if (!executeId) throw new CozeError('Coze started the run but did not say its execute_id', { kind: 'protocol' });
+	if (!EXECUTE_ID.test(executeId)) {
+		throw new CozeError(executeId ? `Coze started the run but its execute_id "${executeId}" is not a Coze id` : 'Coze started the run but did not say its execute_id', {
+			kind: 'protocol',
+			debugUrl: started.debug_url,
+			description: `The run may be going on in Coze${started.debug_url ? `: ${started.debug_url}` : ''}; without its id the node cannot follow it. Check the credential's Base URL points at the Coze API.`,
+		});
+	}
 	const workflowId = String(body.workflow_id);
+	const intervalMs = Math.max(MIN_POLL_INTERVAL_MS, polling.intervalMs);
 	const deadline = Date.now() + polling.maxWaitMs;
 	let studio = false;
 	for (;;) {
@@ -73,7 +88,7 @@ export async function runAsync(
 		const status = record?.execute_status ?? 'Running';
 		if (status === 'Success') return { run: resultToRun(record!, record!.output ?? ''), executeId };
 		if (status !== 'Running') throw historyFailure(record!, executeId, started.debug_url);
-		if (Date.now() + polling.intervalMs > deadline) {
+		if (Date.now() + intervalMs > deadline) {
 			throw new CozeError(`The Coze run ${executeId} was still running after ${Math.round(polling.maxWaitMs / 60_000)} minutes`, {
 				kind: 'protocol',
 				debugUrl: started.debug_url,
@@ -81,7 +96,7 @@ export async function runAsync(
 			});
 		}
 		try {
-			await sleep(polling.intervalMs, undefined, { signal });
+			await sleep(intervalMs, undefined, { signal });
 		} catch (error) {
 			throw abortFailure(signal, error);
 		}
@@ -91,6 +106,7 @@ export async function runAsync(
 async function readHistory(connection: CozeConnection, workflowId: string, executeId: string, studio: boolean, signal?: AbortSignal): Promise<HistoryRecord | undefined> {
 	const answer = await requestCozeJson<CozeEnvelope & { data?: HistoryRecord[] | HistoryRecord }>(connection, {
 		method: 'GET',
+		kind: 'read',
 		...(studio
 			? { path: '/v1/workflow/get_run_history', query: { workflow_id: workflowId, execute_id: executeId } }
 			: { path: `/v1/workflows/${encodeURIComponent(workflowId)}/run_histories/${encodeURIComponent(executeId)}` }),
@@ -113,8 +129,9 @@ function historyFailure(record: HistoryRecord, executeId: string, debugUrl?: str
 
 /** A one-shot answer as a collected run: its output is one message, or it waits on an interrupt. */
 function resultToRun(result: RunResult, output: string): CollectedRun {
-	if (result.interrupt_data?.event_id) {
-		return { messages: [], interrupt: collectedInterrupt(result.interrupt_data, result.node_title, result.debug_url), debugUrl: result.debug_url };
+	const interrupt = result.interrupt_data;
+	if (interrupt && typeof interrupt === 'object' && Object.keys(interrupt).length > 0) {
+		return { messages: [], interrupt: collectedInterrupt(interrupt, result.node_title, result.debug_url), debugUrl: result.debug_url };
 	}
 	const usage = result.usage as CollectedRun['messages'][number]['usage'];
 	return { messages: [{ content: output, node_title: 'End', usage }], debugUrl: result.debug_url };

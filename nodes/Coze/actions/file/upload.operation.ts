@@ -71,7 +71,7 @@ export async function execute(
 	};
 	let answer: CozeEnvelope & { data?: UploadedFile };
 	try {
-		answer = await requestCozeJson<CozeEnvelope & { data?: UploadedFile }>(connection, { method: 'POST', path: '/v1/files/upload', body, signal });
+		answer = await requestCozeJson<CozeEnvelope & { data?: UploadedFile }>(connection, { method: 'POST', path: '/v1/files/upload', kind: 'upload', body, signal });
 	} finally {
 		// A failed request may not have read the file to its end: release the file handle.
 		source?.destroy();

@@ -1,11 +1,18 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { policyOf } from '../../transport/client';
+import type { CozeConnection } from '../../transport/connection';
 import { parseJsonKeepingLongIntegers } from '../../transport/lossless-json';
 import type { OperationResult } from '../types';
-import type { CollectedInterrupt, CollectedMessage, CollectedRun } from '../../transport/run-collector';
+import type { CollectedInterrupt, CollectedMessage, CollectedRun, CollectOptions } from '../../transport/run-collector';
 
 /** How the Messages output presents a run's messages. */
 export type OutputMode = 'eachMessage' | 'lastMessage' | 'allMessages';
+
+/** What the collector keeps of a stream: Final Message Only needs just the last message, so it holds no more. */
+export function collectOptions(connection: CozeConnection, mode: OutputMode): CollectOptions {
+	return { maxOutputBytes: policyOf(connection).maxOutputBytes, keep: mode === 'lastMessage' ? 'last' : 'all' };
+}
 
 interface RunContext {
 	workflowId: string;

@@ -1,7 +1,35 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import { RawJson } from '../../transport/lossless-json';
+import { MIN_POLL_INTERVAL_MS, type Polling } from '../../transport/workflow-run';
+
+/** A Coze workflow id: a decimal number (it becomes part of request paths, so nothing else may pass). */
+const WORKFLOW_ID = /^\d{1,30}$/;
+/** An interrupt's event id, "<execute_id>/<n>" on the cloud: printable, no spaces, bounded. */
+const EVENT_ID = /^[\w./:-]{1,200}$/;
+
+/** Reads the Workflow ID: digits only, exactly as typed. */
+export function readWorkflowId(this: IExecuteFunctions, itemIndex: number): string {
+	const id = readId.call(this, 'workflowId', 'Workflow ID', itemIndex);
+	if (WORKFLOW_ID.test(id)) return id;
+	throw new NodeOperationError(this.getNode(), `Workflow ID "${id.slice(0, 80)}" is not a Coze workflow ID`, {
+		itemIndex,
+		description: 'A workflow ID is a number, e.g. 7404830425073352713: the digits after workflow_id= in the workflow\'s address in Coze.',
+	});
+}
+
+/** Reads the Event ID of an interrupt being answered. */
+export function readEventId(this: IExecuteFunctions, itemIndex: number): string {
+	const id = readId.call(this, 'eventId', 'Event ID', itemIndex);
+	if (EVENT_ID.test(id) && !id.split('/').includes('..')) return id;
+	throw new NodeOperationError(this.getNode(), `Event ID "${id.slice(0, 80)}" is not a Coze interrupt's event ID`, {
+		itemIndex,
+		description: 'Use the event_id of the Coze node\'s interrupt item unchanged, e.g. {{ $json.event_id }} (it looks like 7404830425073352999/6961231853298581504).',
+	});
+}
+
 /** Reads a Coze id parameter as an exact string of digits (ids are 19 digits: never a JS number). */
-export function readId(this: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
+function readId(this: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
 	const value = this.getNodeParameter(name, itemIndex) as unknown;
 	if (typeof value === 'number') {
 		if (!Number.isSafeInteger(value)) {
@@ -22,12 +50,17 @@ export function readId(this: IExecuteFunctions, name: string, label: string, ite
 	return text;
 }
 
-/** The workflow's start-node inputs: a JSON object, typed or produced by an expression. */
-export function readWorkflowParameters(this: IExecuteFunctions, itemIndex: number): IDataObject {
+/**
+ * The workflow's start-node inputs: a JSON object, typed or produced by an expression. Typed
+ * JSON is sent as it was typed (RawJson), so `7404830425073352713` and `1e400` reach Coze with
+ * every digit. An object from an expression is already JavaScript: a number JavaScript cannot
+ * hold exactly has lost digits by now, so it is refused with the field's path.
+ */
+export function readWorkflowParameters(this: IExecuteFunctions, itemIndex: number): RawJson | IDataObject {
 	const value = this.getNodeParameter('parameters', itemIndex, '{}') as unknown;
-	let parsed: unknown = value;
 	if (typeof value === 'string') {
 		const text = value.trim() === '' ? '{}' : value;
+		let parsed: unknown;
 		try {
 			parsed = JSON.parse(text);
 		} catch (error) {
@@ -36,14 +69,36 @@ export function readWorkflowParameters(this: IExecuteFunctions, itemIndex: numbe
 				description: 'Give a JSON object of the workflow\'s start-node inputs, e.g. {"input": "hello", "file": "{\\"file_id\\":\\"…\\"}"}',
 			});
 		}
+		assertObject.call(this, parsed, itemIndex);
+		return new RawJson(text.trim());
 	}
-	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw new NodeOperationError(this.getNode(), 'Parameters must be a JSON object', {
+	assertObject.call(this, value, itemIndex);
+	assertExactNumbers.call(this, value, 'Parameters', itemIndex);
+	return value as IDataObject;
+}
+
+function assertObject(this: IExecuteFunctions, value: unknown, itemIndex: number): void {
+	if (value !== null && typeof value === 'object' && !Array.isArray(value)) return;
+	throw new NodeOperationError(this.getNode(), 'Parameters must be a JSON object', {
+		itemIndex,
+		description: `It is ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}. Wrap the inputs in {…}, one key per start-node input.`,
+	});
+}
+
+/** Refuses numbers that JSON cannot carry exactly: integers beyond 2^53 (already rounded), NaN, Infinity. */
+function assertExactNumbers(this: IExecuteFunctions, value: unknown, path: string, itemIndex: number): void {
+	if (typeof value === 'number') {
+		if (Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value))) return;
+		const what = Number.isFinite(value) ? `the integer ${value}, beyond what JavaScript holds exactly (2^53), so it has lost digits` : `${value}, which JSON cannot carry`;
+		throw new NodeOperationError(this.getNode(), `${path} is ${what}`, {
 			itemIndex,
-			description: `It is ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`}. Wrap the inputs in {…}, one key per start-node input.`,
+			description: 'Quote it as a string in the data it comes from (a Coze id is a string of digits), or type Parameters as JSON text, which is sent digit for digit.',
 		});
 	}
-	return parsed as IDataObject;
+	if (Array.isArray(value)) value.forEach((entry, i) => assertExactNumbers.call(this, entry, `${path}[${i}]`, itemIndex));
+	else if (value !== null && typeof value === 'object') {
+		for (const [key, entry] of Object.entries(value)) assertExactNumbers.call(this, entry, `${path}.${key}`, itemIndex);
+	}
 }
 
 /** JSON.parse's message, with the line and column of the position it names. */
@@ -78,4 +133,24 @@ export function readRunOptions(this: IExecuteFunctions, itemIndex: number): IDat
 		if (entries.length) body.ext = Object.fromEntries(entries.map(([key, value]) => [key, String(value).trim()]));
 	}
 	return body;
+}
+
+/**
+ * Asynchronous mode's Poll Interval and Max Wait. Either may come from an expression, so both
+ * are checked here; an interval under a second is raised to one (the transport enforces it too).
+ */
+export function readPolling(this: IExecuteFunctions, options: IDataObject, itemIndex: number): Polling {
+	const read = (name: string, label: string, fallback: number, unitMs: number): number => {
+		const value = options[name] ?? fallback;
+		const number = typeof value === 'number' ? value : Number(value);
+		if (Number.isFinite(number) && number >= 0) return number * unitMs;
+		throw new NodeOperationError(this.getNode(), `Options → ${label} must be a number`, {
+			itemIndex,
+			description: `It is ${JSON.stringify(value)}. Remove it to use the default (${fallback}).`,
+		});
+	};
+	return {
+		intervalMs: Math.max(MIN_POLL_INTERVAL_MS, read('pollIntervalSeconds', 'Poll Interval', 5, 1000)),
+		maxWaitMs: read('maxWaitMinutes', 'Max Wait', 60, 60_000),
+	};
 }

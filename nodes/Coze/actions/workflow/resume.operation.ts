@@ -3,10 +3,11 @@ import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from
 import type { CozeConnection } from '../../transport/connection';
 import { streamWorkflowEvents } from '../../transport/workflow-stream';
 import type { OperationResult } from '../types';
-import { runItems, type OutputMode } from './items';
+import { collectOptions, runItems, type OutputMode } from './items';
 import { resumeOptions } from './options.description';
-import { readId } from './parameters';
+import { readEventId, readWorkflowId } from './parameters';
 import { collectRun } from '../../transport/run-collector';
+import { stringifyJson } from '../../transport/lossless-json';
 
 const show = { resource: ['workflow'], operation: ['resume'] };
 
@@ -53,8 +54,8 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, signal?: AbortSignal): Promise<OperationResult> {
-	const workflowId = readId.call(this, 'workflowId', 'Workflow ID', itemIndex);
-	const eventId = readId.call(this, 'eventId', 'Event ID', itemIndex);
+	const workflowId = readWorkflowId.call(this, itemIndex);
+	const eventId = readEventId.call(this, itemIndex);
 	const interruptType = Number(this.getNodeParameter('interruptType', itemIndex));
 	if (!Number.isInteger(interruptType)) {
 		throw new NodeOperationError(this.getNode(), 'Interrupt Type must be a whole number', {
@@ -76,6 +77,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		interrupt_type: interruptType,
 		resume_data: typeof resumeData === 'string' ? resumeData : JSON.stringify(resumeData),
 	};
-	const run = await collectRun(streamWorkflowEvents(connection, '/v1/workflow/stream_resume', body, signal));
-	return runItems(run, options.outputMode ?? 'eachMessage', { workflowId, itemIndex });
+	const outputMode = options.outputMode ?? 'eachMessage';
+	const run = await collectRun(streamWorkflowEvents(connection, '/v1/workflow/stream_resume', stringifyJson(body), signal), collectOptions(connection, outputMode));
+	return runItems(run, outputMode, { workflowId, itemIndex });
 }

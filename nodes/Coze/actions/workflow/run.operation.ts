@@ -4,10 +4,11 @@ import type { CozeConnection } from '../../transport/connection';
 import { streamWorkflowEvents } from '../../transport/workflow-stream';
 import type { OperationResult } from '../types';
 import { runAsync, runSync } from '../../transport/workflow-run';
-import { runItems, type OutputMode } from './items';
+import { collectOptions, runItems, type OutputMode } from './items';
 import { runOptions } from './options.description';
-import { readId, readRunOptions, readWorkflowParameters } from './parameters';
+import { readPolling, readRunOptions, readWorkflowId, readWorkflowParameters } from './parameters';
 import { collectRun } from '../../transport/run-collector';
+import { stringifyJson } from '../../transport/lossless-json';
 
 const show = { resource: ['workflow'], operation: ['run'] };
 
@@ -34,8 +35,8 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, signal?: AbortSignal): Promise<OperationResult> {
-	const workflowId = readId.call(this, 'workflowId', 'Workflow ID', itemIndex);
-	const body: IDataObject = { workflow_id: workflowId, parameters: readWorkflowParameters.call(this, itemIndex), ...readRunOptions.call(this, itemIndex) };
+	const workflowId = readWorkflowId.call(this, itemIndex);
+	const body = { workflow_id: workflowId, parameters: readWorkflowParameters.call(this, itemIndex), ...readRunOptions.call(this, itemIndex) };
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const outputMode = (options.outputMode as OutputMode | undefined) ?? 'eachMessage';
 	const context = { workflowId, itemIndex };
@@ -44,12 +45,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		case 'sync':
 			return runItems(await runSync(connection, body, signal), outputMode, context);
 		case 'async': {
-			const polling = { intervalMs: Number(options.pollIntervalSeconds ?? 5) * 1000, maxWaitMs: Number(options.maxWaitMinutes ?? 60) * 60_000 };
+			const polling = readPolling.call(this, options, itemIndex);
 			const { run, executeId } = await runAsync(connection, body, polling, signal);
 			return runItems(run, outputMode, { ...context, executeId });
 		}
 		default: {
-			const run = await collectRun(streamWorkflowEvents(connection, '/v1/workflow/stream_run', body, signal));
+			const run = await collectRun(streamWorkflowEvents(connection, '/v1/workflow/stream_run', stringifyJson(body), signal), collectOptions(connection, outputMode));
 			return runItems(run, outputMode, context);
 		}
 	}

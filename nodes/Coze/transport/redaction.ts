@@ -1,0 +1,68 @@
+/**
+ * Secrets never leave the node. Every string that reaches an error, an item or the credential
+ * dialog passes through one Redactor, built from everything the credential holds: a server
+ * can echo the Authorization header into any field it sends (a log id, a header, an event).
+ *
+ * Redaction happens where things leave (the router, the error mapper, the credential test),
+ * not where server text comes in: a token split across two streamed chunks is only whole once
+ * the chunks are joined. Text that is cut short before it leaves goes through `snippet`, which
+ * never cuts inside a token-like run of characters, so a secret is either whole (and removed)
+ * or absent, never half there.
+ */
+const REDACTED = '[redacted]';
+
+/** Lines of a PEM key (or any secret) shorter than this are not worth matching on their own. */
+const MIN_SECRET_PART = 16;
+
+export class Redactor {
+	private readonly secrets: string[];
+
+	constructor(secrets: Array<string | undefined>) {
+		const parts = new Set<string>();
+		for (const secret of secrets) {
+			const text = secret?.trim();
+			if (!text) continue;
+			parts.add(text);
+			// A multi-line secret (a PEM private key) may come back re-wrapped: match each line.
+			for (const line of text.split(/\s+/)) if (line.length >= MIN_SECRET_PART && !line.startsWith('-----')) parts.add(line);
+		}
+		// Longest first, so a whole key is replaced before its lines.
+		this.secrets = [...parts].sort((a, b) => b.length - a.length);
+	}
+
+	text(text: string): string {
+		let out = text;
+		for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+		return out;
+	}
+
+	/** Strings anywhere in a JSON-like value, object keys included; returns a redacted copy where needed. */
+	deep<T>(value: T): T {
+		if (typeof value === 'string') return this.text(value) as T;
+		if (Array.isArray(value)) return value.map((entry: unknown) => this.deep(entry)) as T;
+		if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+			const out: Record<string, unknown> = {};
+			for (const [key, entry] of Object.entries(value)) out[this.text(key)] = this.deep(entry);
+			return out as T;
+		}
+		return value;
+	}
+}
+
+/** Characters a token, key or JWT is made of: a cut must not fall inside a run of them. */
+const TOKEN_CHAR = /[A-Za-z0-9_\-.~+/=]/;
+
+/**
+ * At most `max` characters of server text, whitespace folded, for an error message. A cut that
+ * would fall inside a token-like run drops the whole run instead, so that no secret is left
+ * half there, where redaction could no longer recognise it.
+ */
+export function snippet(text: string, max: number): string {
+	const folded = text.replace(/\s+/g, ' ').trim();
+	if (folded.length <= max) return folded;
+	let cut = max;
+	if (TOKEN_CHAR.test(folded[cut]) && TOKEN_CHAR.test(folded[cut - 1])) {
+		while (cut > 0 && TOKEN_CHAR.test(folded[cut - 1])) cut--;
+	}
+	return `${folded.slice(0, cut).trimEnd()}…`;
+}
