@@ -1,5 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
+import type { GeneratedFile } from '../engine/fixture-nodes';
 import { COZE_TYPE, cozeCredentials, type Edge, type TestNode } from '../engine/harness';
 import type { CozeSimulator } from '../simulator/server';
 import { DEBUG_URL, messageChunks, numbered } from '../simulator/workflows';
@@ -16,6 +17,8 @@ export interface CozeGraphOptions {
 	onError?: TestNode['onError'];
 	/** Input items (json) fed to the Coze node. */
 	inputs?: object[];
+	/** Files made by n8n's binary data service instead, one item each (for Upload). */
+	files?: GeneratedFile[];
 	/** A Base URL other than the simulator's. */
 	baseUrl?: string;
 }
@@ -32,7 +35,9 @@ export function cozeGraph(sim: CozeSimulator, options: CozeGraphOptions = {}) {
 	const inputs = options.inputs ?? [{ n: 0 }];
 	const nodes: TestNode[] = [
 		{ name: 'Start', type: 'test.start' },
-		{ name: 'Input', type: 'test.fixedItems', parameters: { items: JSON.stringify(inputs.map((json) => ({ json }))) } },
+		options.files
+			? { name: 'Input', type: 'test.makeBinary', parameters: { files: JSON.stringify(options.files) } }
+			: { name: 'Input', type: 'test.fixedItems', parameters: { items: JSON.stringify(inputs.map((json) => ({ json }))) } },
 		{
 			name: 'Coze',
 			type: COZE_TYPE,
