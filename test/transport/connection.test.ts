@@ -1,5 +1,5 @@
 import { connectionFromCredentials } from '../../nodes/Coze/transport/connection';
-import { parseJsonKeepingLongIntegers } from '../../nodes/Coze/transport/lossless-json';
+import { parseJsonKeepingLongIntegers, RawJson, stringifyJson } from '../../nodes/Coze/transport/lossless-json';
 
 describe('connectionFromCredentials', () => {
 	it('maps the regions to the cloud API hosts', () => {
@@ -50,5 +50,23 @@ describe('parseJsonKeepingLongIntegers', () => {
 			e: 12345678901234567e2,
 			s: '7404830425073352713 " 1234567890123456789',
 		});
+	});
+
+	it.each([
+		['[9007199254740991, -9007199254740991]', [9007199254740991, -9007199254740991]],
+		['[9007199254740992, -9007199254740993]', ['9007199254740992', '-9007199254740993']],
+		['[1234567890123456, -1234567890123456]', [1234567890123456, -1234567890123456]],
+		['{"id":7404830425073352713,"score":0.30000000000000004}', { id: '7404830425073352713', score: 0.30000000000000004 }],
+		['[12345678901234567890.5, 1.2345678901234567890e5, 12345678901234567890E-3, -0.000000000000000001]', [12345678901234567890.5, 1.234567890123456789e5, 12345678901234567890e-3, -1e-18]],
+		['[[7404830425073352713],{"a":[-7404830425073352713]}]', [['7404830425073352713'], { a: ['-7404830425073352713'] }]],
+	])('reads %s with only unsafe integers as strings', (text, expected) => {
+		expect(parseJsonKeepingLongIntegers(text)).toEqual(expected);
+	});
+});
+
+describe('stringifyJson', () => {
+	it('writes RawJson as it is and the rest as JSON.stringify does, leaving undefined out', () => {
+		const body = { workflow_id: '7404830425073352713', parameters: new RawJson('{"n": 7404830425073352713, "x": 1e400}'), bot_id: undefined, ext: { a: 'b' }, list: [1, 'two', null] };
+		expect(stringifyJson(body)).toBe('{"workflow_id":"7404830425073352713","parameters":{"n": 7404830425073352713, "x": 1e400},"ext":{"a":"b"},"list":[1,"two",null]}');
 	});
 });
