@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
+
+import { Container } from '@n8n/di';
+import { BinaryDataService } from 'n8n-core';
 
 import {
 	NodeConnectionTypes,
@@ -117,6 +121,26 @@ export class SetFieldsNode implements INodeType {
 export class CollectNode implements INodeType {
 	description = describe('collect', {});
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
+/**
+ * Breaks each input item's stored binary file (filesystem mode): the file becomes a folder, so
+ * reading it fails with EISDIR, as a failing disk would fail with EIO. Items pass through.
+ */
+export class BreakBinaryNode implements INodeType {
+	description = describe('breakBinary', {});
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const store = Container.get(BinaryDataService);
+		for (const item of this.getInputData()) {
+			const id = item.binary?.data?.id;
+			if (!id) throw new Error('breakBinary needs filesystem binary data');
+			const file = store.getPath(id);
+			rmSync(file);
+			mkdirSync(file);
+		}
 		return [this.getInputData()];
 	}
 }

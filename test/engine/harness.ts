@@ -19,7 +19,7 @@ import {
 
 import { Coze } from '../../nodes/Coze/Coze.node';
 import { makeTempFolder } from '../temp-root';
-import { CollectNode, FixedItemsNode, MakeBinaryNode, SetFieldsNode, StartNode } from './fixture-nodes';
+import { BreakBinaryNode, CollectNode, FixedItemsNode, MakeBinaryNode, SetFieldsNode, StartNode } from './fixture-nodes';
 
 /** Node type names as n8n registers them for an installed community package. */
 export const COZE_TYPE = 'n8n-nodes-coze-workflow.coze';
@@ -31,6 +31,7 @@ const nodeTypeMap: Record<string, INodeType> = {
 	'test.collect': new CollectNode(),
 	'test.fixedItems': new FixedItemsNode(),
 	'test.set': new SetFieldsNode(),
+	'test.breakBinary': new BreakBinaryNode(),
 };
 
 const nodeTypes: INodeTypes = {

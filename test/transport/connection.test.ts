@@ -25,16 +25,25 @@ describe('connectionFromCredentials', () => {
 		[{ region: 'custom', baseUrl: 'http://coze.example.com', accessToken: 'pat_x' }, /must use https:\/\/ for coze\.example\.com/],
 		[{ region: 'custom', baseUrl: 'http://8.8.8.8:8888', accessToken: 'pat_x' }, /must use https:\/\/ for 8\.8\.8\.8/],
 		[{ region: 'custom', baseUrl: 'http://172.32.0.1', accessToken: 'pat_x' }, /must use https:\/\//],
+		[{ region: 'custom', baseUrl: 'http://localhost:8888/?', accessToken: 'pat_x' }, /must be a plain address/],
+		[{ region: 'custom', baseUrl: 'http://localhost:8888/#', accessToken: 'pat_x' }, /must be a plain address/],
+		[{ region: 'custom', baseUrl: 'https://coze.example.com/?x=1', accessToken: 'pat_x' }, /must be a plain address/],
+		[{ region: 'custom', baseUrl: 'http://169.254.169.254', accessToken: 'pat_x' }, /must use https:\/\/ for 169\.254\.169\.254/],
+		[{ region: 'custom', baseUrl: 'http://[fe80::1]:8888', accessToken: 'pat_x' }, /must use https:\/\//],
+		[{ region: 'custom', baseUrl: 'http://[fd00:ec2::254]', accessToken: 'pat_x' }, /must use https:\/\//],
+		[{ region: 'custom', baseUrl: 'http://metadata.google.internal', accessToken: 'pat_x' }, /must use https:\/\/ for metadata\.google\.internal/],
+		[{ region: 'custom', baseUrl: 'http://metadata/computeMetadata', accessToken: 'pat_x' }, /must use https:\/\/ for metadata/],
+		[{ region: 'custom', baseUrl: 'http://[::ffff:8.8.8.8]', accessToken: 'pat_x' }, /must use https:\/\//],
 	])('names the wrong field of %j', (credentials, message) => {
 		expect(() => connectionFromCredentials(credentials)).toThrow(message);
 	});
 });
 
 describe('plain http:// for a self-hosted Coze Studio', () => {
-	it.each(['http://localhost:8888', 'http://127.0.0.1:8888', 'http://10.1.2.3', 'http://172.20.0.5:8888', 'http://192.168.1.20', 'http://[::1]:8888', 'http://[fd00::5]', 'http://coze-server:8888', 'http://studio.local', 'https://coze.example.com'])(
+	it.each(['http://localhost:8888', 'http://127.0.0.1:8888', 'http://[::ffff:127.0.0.1]:8888', 'http://[::ffff:192.168.1.20]', 'http://10.1.2.3', 'http://172.20.0.5:8888', 'http://192.168.1.20', 'http://[::1]:8888', 'http://[fd00::5]', 'http://coze-server:8888', 'http://studio.local', 'https://coze.example.com'])(
 		'is allowed for %s',
 		(baseUrl) => {
-			expect(connectionFromCredentials({ region: 'custom', baseUrl, accessToken: 'pat_x' }).baseUrl).toBe(baseUrl.replace(/\/$/, ''));
+			expect(connectionFromCredentials({ region: 'custom', baseUrl, accessToken: 'pat_x' }).baseUrl).toBe(new URL(baseUrl).href.replace(/\/$/, ''));
 		},
 	);
 });

@@ -171,6 +171,8 @@ class MessageAssembler {
 			message = undefined;
 		}
 		if (!message) {
+			// Final Message Only: a message that begins will end after the one kept, so that one goes now.
+			if (this.options.keep === 'last') this.dropKept();
 			message = { first: data, contents: [], seqs: [], inOrder: true, bytes: 0 };
 			this.open.set(key, message);
 		}
@@ -186,6 +188,12 @@ class MessageAssembler {
 	finishAll(): CollectedMessage[] {
 		for (const [key, message] of this.open) this.finish(key, message);
 		return this.finished;
+	}
+
+	private dropKept(): void {
+		this.heldBytes -= this.keptBytes;
+		this.keptBytes = 0;
+		this.finished = [];
 	}
 
 	/** Counts a chunk against Max Output Size before it is kept; returns its size. */
@@ -212,9 +220,8 @@ class MessageAssembler {
 		const ordered = message.inOrder ? contents : seqs.map((seq, i) => ({ seq, i })).sort((a, b) => a.seq - b.seq).map(({ i }) => contents[i]);
 		if (this.options.keep === 'last') {
 			// Only the newest whole message is kept: what came before it no longer counts.
-			this.heldBytes -= this.keptBytes;
+			this.dropKept();
 			this.keptBytes = message.bytes;
-			this.finished = [];
 		}
 		this.finished.push({
 			content: ordered.join(''),
