@@ -121,8 +121,8 @@ describe('fault injection', () => {
 			sim.defineWorkflow(WORKFLOW_ID, {
 				run: () => ({ stream: numbered(Array.from({ length: 100 }, () => ({ event: 'PING', data: {} }))), shape: { delayMs: 50 } }),
 			});
-			const result = await runWorkflow(runGraph(sim, { idleTimeoutSeconds: 1, runTimeLimitSeconds: 1 }));
-			expect(result.nodeError('Coze')?.message).toBe('The Coze run took longer than the Run Time Limit (1 s)');
+			const result = await runWorkflow(runGraph(sim, { idleTimeoutSeconds: 1, runTimeLimitSeconds: 2 }));
+			expect(result.nodeError('Coze')?.message).toBe('The Coze run took longer than the Run Time Limit (2 s)');
 		});
 	});
 

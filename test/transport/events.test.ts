@@ -95,6 +95,27 @@ describe('readCozeEvents', () => {
 		expect(error.message).toBe("Coze's event stream skipped from event 1 to 5: events were lost");
 	});
 
+	const ping = (id: string) => ({ id, event: 'PING', data: {} });
+	const done = (id: string) => ({ id, event: 'Done', data: {} });
+
+	it.each([
+		[['007', '8'], 'counting on after leading zeros'],
+		[['999999999999999', '1000000000000000'], 'from 15 to 16 digits'],
+		[['99999999999999999998', '99999999999999999999'], 'at 20 digits'],
+	])('accepts consecutive ids %j (%s)', async (ids) => {
+		expect(await read(encodeEvents([ping(ids[0]), done(ids[1])]))).toEqual([{ type: 'Done', data: {} }]);
+	});
+
+	it.each([
+		[['3', '3'], 'Coze sent event 3 twice'],
+		[['12345678901234567', '12345678901234567'], 'Coze sent event 12345678901234567 twice'],
+		[['9', '2'], "Coze's event stream went back from event 9 to 2"],
+		[['12345678901234567', '12345678901234569'], "Coze's event stream skipped from event 12345678901234567 to 12345678901234569: events were lost"],
+		[['1', '123456789012345678901'], 'Coze sent an event id of 21 characters'],
+	])('refuses ids %j', async (ids, message) => {
+		expect((await failure(encodeEvents([ping(ids[0]), done(ids[1])]))).message).toBe(message);
+	});
+
 	it('reads Coze Studio\'s lower-case plain-text error event (no id)', async () => {
 		const body = Buffer.from('id: 0\nevent: Message\ndata: {"content":"a"}\n\nevent: error\ndata: workflow execution failed: node timeout\n\n');
 		expect((await read(body))[1]).toEqual({ type: 'Error', data: { error_message: 'workflow execution failed: node timeout' } });

@@ -111,13 +111,17 @@ export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGen
 
 /** Event ids are counters from 0; a longer one is not Coze's (and is not worth parsing). */
 const MAX_ID_DIGITS = 20;
+/** Up to this many digits an id is read as a number exactly (the common, fast case). */
+const EXACT_NUMBER_DIGITS = 15;
+const DIGITS = /^\d+$/;
 
 /**
  * Coze numbers events 0, 1, 2, …; a jump means events were lost, a repeat or a step back means
- * the stream is not one run's. Compared as decimal strings of bounded length.
+ * the stream is not one run's. Ids of up to 15 digits are compared as numbers, longer ones as
+ * decimal strings; their length is bounded, so no server-sized number is ever parsed.
  */
 class IdSequence {
-	private last: string | undefined;
+	private last: number | string | undefined;
 
 	check(id: string | undefined): void {
 		if (id === undefined) return;
@@ -127,19 +131,20 @@ class IdSequence {
 				description: 'Event ids count 0, 1, 2, …; this stream is not a Coze workflow run. Check the credential\'s Base URL.',
 			});
 		}
-		if (!/^\d+$/.test(id)) return;
-		const current = id.replace(/^0+(?=\d)/, '');
+		if (!DIGITS.test(id)) return;
+		const current = id.length <= EXACT_NUMBER_DIGITS ? Number(id) : id.replace(/^0+(?=\d)/, '');
 		const last = this.last;
 		this.last = current;
 		if (last === undefined) return;
-		const expected = incrementDecimal(last);
-		if (current === expected) return;
+		if (typeof last === 'number' && typeof current === 'number' && current === last + 1) return;
+		const [before, now] = [String(last), String(current)];
+		if (now === incrementDecimal(before)) return;
 		const lostDescription = 'The workflow may have run, but its output arrived incomplete. Run it again, or check its result in Coze with the debug URL.';
-		if (current === last) throw new CozeError(`Coze sent event ${current} twice`, { kind: 'protocol', description: lostDescription });
-		if (compareDecimal(current, last) < 0) {
-			throw new CozeError(`Coze's event stream went back from event ${last} to ${current}`, { kind: 'protocol', description: lostDescription });
+		if (now === before) throw new CozeError(`Coze sent event ${now} twice`, { kind: 'protocol', description: lostDescription });
+		if (compareDecimal(now, before) < 0) {
+			throw new CozeError(`Coze's event stream went back from event ${before} to ${now}`, { kind: 'protocol', description: lostDescription });
 		}
-		throw new CozeError(`Coze's event stream skipped from event ${last} to ${current}: events were lost`, { kind: 'protocol', description: lostDescription });
+		throw new CozeError(`Coze's event stream skipped from event ${before} to ${now}: events were lost`, { kind: 'protocol', description: lostDescription });
 	}
 }
 
