@@ -124,6 +124,12 @@ describe('checks before anything is sent', () => {
 		expect(sim.requests).toHaveLength(0);
 	});
 
+	it.each(['../x', '7404830425073352999/6961231853298581504 OR 1', '7404830425073352999/..'])('refuses Event ID %j of a resume', async (eventId) => {
+		const result = await runWorkflow(cozeGraph(sim, { operation: 'resume', parameters: { eventId } }));
+		expect(result.nodeError('Coze')?.message).toBe(`Event ID "${eventId}" is not a Coze interrupt's event ID`);
+		expect(sim.requests).toHaveLength(0);
+	});
+
 	it('refuses an execute_id from the server that is not a Coze id, before polling with it', async () => {
 		sim.defineWorkflow(WORKFLOW_ID, { blockingRun: () => ({ json: { code: 0, msg: '', execute_id: '..' } }) });
 		const result = await runWorkflow(cozeGraph(sim, { options: { runMode: 'async' } }));
