@@ -122,7 +122,7 @@ describe('the token never leaves the node, whatever the server echoes', () => {
 	beforeEach(async () => (sim = await CozeSimulator.start()));
 	afterEach(() => stopSimulator(sim));
 
-	describe.each(['stopOnFail', 'continueRegularOutput'] as const)('with On Error: %s', (onError) => {
+	describe.each(['stopWorkflow', 'continueRegularOutput'] as const)('with On Error: %s', (onError) => {
 		it.each(scenarios)('$name', async (scenario) => {
 			if (scenario.workflow) sim.defineWorkflow(WORKFLOW_ID, scenario.workflow(sim.token));
 			for (const [path, answer] of Object.entries(scenario.answers?.(sim.token) ?? {})) sim.override(path, answer);

@@ -12,7 +12,7 @@ export interface OperationResult {
 
 /**
  * Runs one operation for one input item. Throwing fails that item. `signal` fires when the
- * execution is stopped or the item's Run Time Limit passes.
+ * execution is stopped; the transport applies Request Options' time limits itself.
  */
 export type OperationExecute = (
 	this: IExecuteFunctions,

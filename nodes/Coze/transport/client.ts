@@ -26,7 +26,7 @@ export interface CozeRequest {
 	json?: string;
 	/** A streamed body (a multipart upload), made anew for each try. */
 	body?: () => Promise<StreamedBody>;
-	/** Fires when the n8n execution is stopped or the run's time limit passes. */
+	/** Fires when the n8n execution is stopped. (Run Time Limit and Idle Timeout are applied inside the transport.) */
 	signal?: AbortSignal;
 	/** An event stream is asked for: its idle time is measured per event by its reader, not per byte. */
 	stream?: boolean;
@@ -253,7 +253,7 @@ function specificLink(error: unknown): ChainLink | undefined {
 }
 
 /** The most specific error code in undici's error chain. */
-export function causeCode(error: unknown): string | undefined {
+function causeCode(error: unknown): string | undefined {
 	const link = specificLink(error);
 	return link ? codeOf(link) : undefined;
 }
