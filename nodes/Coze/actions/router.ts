@@ -59,7 +59,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	// Everything this node outputs or throws passes here: the one place secrets are removed from
 	// what a server sent back (redaction.ts).
 	const redact = connection ? redactorFor(connection) : new Redactor([]);
-	const item = (json: IDataObject, itemIndex: number): INodeExecutionData => ({ json: redact.deep(json), pairedItem: { item: itemIndex } });
+	const clean = (out: INodeExecutionData): INodeExecutionData => ({ ...out, json: redact.deep(out.json) });
+	const item = (json: IDataObject, itemIndex: number) => clean({ json, pairedItem: { item: itemIndex } });
 	const main: INodeExecutionData[] = [];
 	const interrupts: INodeExecutionData[] = [];
 	for (const [itemIndex, outcome] of outcomes.entries()) {
@@ -67,8 +68,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		// "canceled" itself, provided the node returns rather than throws.
 		if (!outcome || cancel?.aborted) break;
 		if ('result' in outcome) {
-			main.push(...outcome.result.main.map((out) => ({ ...out, json: redact.deep(out.json) })));
-			interrupts.push(...(outcome.result.interrupts ?? []).map((out) => ({ ...out, json: redact.deep(out.json) })));
+			main.push(...outcome.result.main.map(clean));
+			interrupts.push(...(outcome.result.interrupts ?? []).map(clean));
 			continue;
 		}
 		const failure = outcome.failure instanceof RunFailure ? outcome.failure.failure : outcome.failure;

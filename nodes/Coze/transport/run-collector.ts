@@ -40,10 +40,6 @@ export class RunFailure extends Error {
 	}
 }
 
-/**
- * Reads a run's events to its end: Done (finished), Interrupt (waiting for an answer) or
- * Error. A stream that stops without one of those did not finish, and is a failure.
- */
 export interface CollectOptions {
 	/** The most message text the run may hold, in bytes of UTF-8 (Max Output Size). */
 	maxOutputBytes: number;
@@ -53,6 +49,10 @@ export interface CollectOptions {
 
 const KEEP_EVERYTHING: CollectOptions = { maxOutputBytes: DEFAULT_POLICY.maxOutputBytes, keep: 'all' };
 
+/**
+ * Reads a run's events to its end: Done (finished), Interrupt (waiting for an answer) or
+ * Error. A stream that stops without one of those did not finish, and is a failure.
+ */
 export async function collectRun(batches: AsyncIterable<CozeStreamEvent[]>, options = KEEP_EVERYTHING): Promise<CollectedRun> {
 	const messages = new MessageAssembler(options);
 	try {
