@@ -1,6 +1,8 @@
 import { encodeEvents } from '../simulator/event-stream';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
+import type { Flavour } from '../simulator/flavours';
+import { ServerStream } from '../simulator/shapes';
 import { DEBUG_URL, messageChunks, numbered, type SimWorkflow } from '../simulator/workflows';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type Edge, type TestNode } from './harness';
 
@@ -48,20 +50,13 @@ const answering: SimWorkflow = {
 	}),
 };
 
-const asking: SimWorkflow = {
-	run: () => ({
-		stream: numbered([
-			...messageChunks({ title: 'Greeter', uuid: 'g1' }, ['Hello! ']),
-			{ event: 'Interrupt', data: { interrupt_data: { event_id: EVENT_ID, type: 2, data: '{"question":"Which city?"}' }, node_title: 'Ask city' } },
-		]),
-	}),
+/** A workflow that greets, then asks which city (its question as each server sends it), and answers once resumed. */
+const asking = (flavour: Flavour): SimWorkflow => ({
+	run: () => ({ stream: numbered(new ServerStream(flavour).message({ title: 'Greeter', id: '100001', uuid: 'g1' }, ['Hello! ']).question('Which city?', EVENT_ID, DEBUG_URL).events) }),
 	resume: (body) => ({
-		stream: numbered([
-			...messageChunks({ title: 'End', uuid: 'e1' }, [`{"output":"Weather for ${String(body.resume_data)}: rain"}`]),
-			{ event: 'Done', data: { debug_url: DEBUG_URL } },
-		]),
+		stream: numbered(new ServerStream(flavour).message({ title: 'End', id: '900001', uuid: 'e1', type: 'End' }, [`{"output":"Weather for ${String(body.resume_data)}: rain"}`]).done(DEBUG_URL).events),
 	}),
-};
+});
 
 describe.each(['cloud', 'studio'] as const)('Workflow → Run through the n8n engine (%s)', (flavour) => {
 	let sim: CozeSimulator;
@@ -96,18 +91,20 @@ describe.each(['cloud', 'studio'] as const)('Workflow → Run through the n8n en
 	});
 
 	it('sends the interrupt out of the Interrupts output, ids exact, and nothing to Messages', async () => {
-		sim.defineWorkflow(WORKFLOW_ID, asking);
+		sim.defineWorkflow(WORKFLOW_ID, asking(sim.flavour));
 		const result = await runWorkflow(runWorkflowGraph(sim, {}));
 		expect(result.output('Coze', 0)).toEqual([]);
 		const [interrupt] = result.output('On Interrupts');
-		expect(interrupt.json).toEqual({
-			workflow_id: WORKFLOW_ID,
-			event_id: EVENT_ID,
-			interrupt_type: 2,
-			data: '{"question":"Which city?"}',
-			node_title: 'Ask city',
-			messages: [expect.objectContaining({ content: 'Hello! ', node_title: 'Greeter' })],
-		});
+		expect(interrupt.json).toMatchObject({ workflow_id: WORKFLOW_ID, event_id: EVENT_ID, interrupt_type: 2, question: 'Which city?' });
+		expect(interrupt.json.messages).toEqual(expect.arrayContaining([expect.objectContaining({ content: 'Hello! ', node_title: 'Greeter' })]));
+		if (flavour === 'cloud') {
+			// cozepy's fixture: the question came as a message of the question node, and data is "".
+			expect(interrupt.json).toMatchObject({ data: '', node_title: '问答' });
+		} else {
+			// question_answer.go: the conversation is in data; Studio names no node.
+			expect(JSON.parse(interrupt.json.data as string)).toMatchObject({ messages: [{ type: 'question', content: 'Which city?' }] });
+			expect(interrupt.json).toMatchObject({ debug_url: DEBUG_URL });
+		}
 		expect(result.run.data.resultData.runData['On Messages']).toBeUndefined();
 	});
 });
@@ -121,7 +118,7 @@ describe('Workflow → Run, Resume and failures', () => {
 	afterEach(() => stopSimulator(sim));
 
 	it('answers an interrupt and resumes, all in one execution: Run → Interrupts → Set → Resume', async () => {
-		sim.defineWorkflow(WORKFLOW_ID, asking);
+		sim.defineWorkflow(WORKFLOW_ID, asking(sim.flavour));
 		const result = await runWorkflow(runAnswerResumeGraph(sim, 'Beijing'));
 
 		expect(result.run.status).toBe('success');
@@ -135,9 +132,11 @@ describe('Workflow → Run, Resume and failures', () => {
 	it('sends a resume that interrupts again out of Resume\'s Interrupts output', async () => {
 		const second = '7404830425073352999/7000000000000000002';
 		sim.defineWorkflow(WORKFLOW_ID, {
-			...asking,
+			...asking(sim.flavour),
+			// An input node (type 5); its data is Coze Studio's form_schema shape (nodes/receiver/input_receiver.go):
+			// no fixture shows the cloud's.
 			resume: () => ({
-				stream: numbered([{ event: 'Interrupt', data: { interrupt_data: { event_id: second, type: 5, data: '{"need":"date"}' }, node_title: 'Ask date' } }]),
+				stream: numbered([{ event: 'Interrupt', data: { interrupt_data: { event_id: second, type: 5, data: '{"content_type":"form_schema","content":"[{\\"name\\":\\"date\\",\\"type\\":\\"string\\"}]"}' }, node_title: 'Ask date' } }]),
 			}),
 		});
 		const result = await runWorkflow(runAnswerResumeGraph(sim, 'Beijing'));
@@ -146,7 +145,7 @@ describe('Workflow → Run, Resume and failures', () => {
 	});
 
 	it('keeps interrupt items out of n8n\'s error output ("On Error: Continue (using error output)")', async () => {
-		sim.defineWorkflow(WORKFLOW_ID, asking);
+		sim.defineWorkflow(WORKFLOW_ID, asking(sim.flavour));
 		const graph = runWorkflowGraph(sim, { onError: 'continueErrorOutput' });
 		graph.nodes.push({ name: 'On Error', type: 'test.collect' });
 		graph.edges.push(['Coze', 2, 'On Error']);
@@ -293,7 +292,7 @@ describe('Workflow → Run, Resume and failures', () => {
 		});
 		const result = await runWorkflow(runWorkflowGraph(sim, { parameters: { resource: 'workflow', operation: 'run', workflowId: WORKFLOW_ID, options: { runMode: 'sync' } } }));
 		expect(result.output('Coze', 0).map((item) => item.json)).toEqual([
-			{ content: '{"output":"sync answer"}', parsed: { output: 'sync answer' }, node_title: 'End', usage: { token_count: 3 }, debug_url: DEBUG_URL, workflow_id: WORKFLOW_ID },
+			{ content: '{"output":"sync answer"}', parsed: { output: 'sync answer' }, node_title: 'End', usage: { token_count: 3 }, debug_url: DEBUG_URL, workflow_id: WORKFLOW_ID, execute_id: '7404830425073350001' },
 		]);
 		expect(sim.bodiesOf('/v1/workflow/run')[0]).not.toHaveProperty('is_async');
 	});

@@ -73,6 +73,7 @@ describe('collectRun', () => {
 			event_id: '7404830425073352713/6961231853298581504',
 			interrupt_type: 2,
 			data: '{"question":"Which city?"}',
+			question: 'Which city?',
 			node_title: 'Ask',
 			required_parameters: undefined,
 			debug_url: undefined,

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { connectionFromCredentials, redactorFor, type CozeConnection } from '../transport/connection';
+import { CozeError } from '../transport/coze-error';
 import { Redactor } from '../transport/redaction';
 import { RunFailure } from '../transport/run-collector';
 import * as upload from './file/upload.operation';
@@ -78,7 +79,9 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		// Nothing is dropped: the messages a failed run had sent go out before its error item.
 		if (outcome.failure instanceof RunFailure) {
 			const workflowId = String(this.getNodeParameter('workflowId', itemIndex, ''));
-			for (const message of outcome.failure.messages) main.push(item(messageJson(message, undefined, workflowId), itemIndex));
+			// The Error event's debug URL (Coze Studio sends one) shows the run these messages came from.
+			const debugUrl = failure instanceof CozeError ? failure.debugUrl : undefined;
+			for (const message of outcome.failure.messages) main.push(item(messageJson(message, debugUrl, workflowId), itemIndex));
 		}
 		main.push(item(errorItemJson(nodeError, failure), itemIndex));
 	}

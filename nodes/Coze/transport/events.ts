@@ -4,19 +4,30 @@ import { CozeError } from './coze-error';
 import { parseJsonKeepingLongIntegers } from './lossless-json';
 import { snippet } from './redaction';
 
-/** One chunk of a node's message (`Message` event). Names as Coze sends them. */
+/** One chunk of a node's message (`Message` event). Names and types as Coze sends them. */
 export interface CozeMessageData {
 	content?: string;
 	content_type?: string;
 	node_title?: string;
 	node_id?: string;
 	node_type?: string;
+	/** One execution of a node (the cloud; Coze Studio never sends it). */
 	node_execute_uuid?: string;
-	/** Position of this chunk within its node's message, "0", "1", … */
+	/** Where the cloud has no node_execute_uuid, these tell a node's executions apart. */
+	sub_execute_id?: string;
+	batch_index?: number | string;
+	loop_index?: number | string;
+	/**
+	 * Position of this chunk: within its node's message on the cloud ("0", "1", …); on Coze Studio
+	 * one counter per node_id for the whole stream.
+	 */
 	node_seq_id?: string;
 	/** True on the last chunk of the node's message. */
 	node_is_finish?: boolean;
 	usage?: { token_count?: number; input_count?: number; output_count?: number };
+	/** Coze Studio's (and the cloud End node's) token count, in place of usage. */
+	token?: number | string;
+	cost?: string;
 	ext?: Record<string, string>;
 }
 

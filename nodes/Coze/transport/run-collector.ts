@@ -1,23 +1,26 @@
 import { CozeError } from './coze-error';
 import type { CozeInterruptData, CozeMessageData, CozeStreamEvent } from './events';
+import { questionOf } from './interrupt-question';
 import { DEFAULT_POLICY } from './policy';
 
+/** The fields of a message that tell which node (and which execution of it) sent it, as Coze names them. */
+const IDENTITY_FIELDS = ['node_title', 'node_id', 'node_type', 'node_execute_uuid', 'sub_execute_id', 'batch_index', 'loop_index', 'content_type'] as const;
+/** The fields that account for a message, sent with its last chunk. */
+const ACCOUNTING_FIELDS = ['usage', 'token', 'cost', 'ext'] as const;
+
 /** One node's whole message: its streamed chunks joined in order. */
-export interface CollectedMessage {
-	content: string;
-	node_title?: string;
-	node_id?: string;
-	node_type?: string;
-	node_execute_uuid?: string;
-	content_type?: string;
-	usage?: CozeMessageData['usage'];
-}
+export type CollectedMessage = { content: string } & Pick<CozeMessageData, (typeof IDENTITY_FIELDS)[number] | (typeof ACCOUNTING_FIELDS)[number]>;
 
 /** A workflow waiting for an answer (a question node, an input node, a plugin's auth). */
 export interface CollectedInterrupt {
 	event_id: string;
 	interrupt_type: number;
+	/** `interrupt_data.data` as Coze sent it. */
 	data: string;
+	/** The text a person must answer, wherever the server put it (see interrupt-question.ts). */
+	question: string;
+	/** A question with choices (Coze Studio's option content): the choices' names. */
+	options?: string[];
 	node_title?: string;
 	required_parameters?: unknown;
 	debug_url?: string;
@@ -27,6 +30,8 @@ export interface CollectedRun {
 	messages: CollectedMessage[];
 	interrupt?: CollectedInterrupt;
 	debugUrl?: string;
+	/** A synchronous or asynchronous run's id (a stream's is inside its debug URL). */
+	executeId?: string;
 }
 
 /** A run that failed part-way; `messages` are the ones that had arrived, so none is lost. */
@@ -83,6 +88,8 @@ export function collectedInterrupt(
 	interrupt: NonNullable<CozeInterruptData['interrupt_data']>,
 	nodeTitle: string | undefined,
 	debugUrl: string | undefined,
+	/** The messages that came before it in the same stream (the cloud streams its question there). */
+	messages: CollectedMessage[] = [],
 ): CollectedInterrupt {
 	const eventId = typeof interrupt.event_id === 'number' ? String(interrupt.event_id) : interrupt.event_id;
 	if (typeof eventId !== 'string' || eventId.trim() === '') {
@@ -100,10 +107,12 @@ export function collectedInterrupt(
 			description: `It said type ${JSON.stringify(interrupt.type) ?? 'nothing'}; Resume needs the number Coze uses (2 question, 5 input, 6 client plugin, 7 OAuth plugin).`,
 		});
 	}
+	const data = typeof interrupt.data === 'string' ? interrupt.data : interrupt.data === undefined || interrupt.data === null ? '' : JSON.stringify(interrupt.data);
 	return {
 		event_id: eventId,
 		interrupt_type: type,
-		data: typeof interrupt.data === 'string' ? interrupt.data : interrupt.data === undefined || interrupt.data === null ? '' : JSON.stringify(interrupt.data),
+		data,
+		...questionOf(data, nodeTitle, messages),
 		node_title: nodeTitle,
 		required_parameters: interrupt.required_parameters,
 		debug_url: debugUrl,
@@ -118,12 +127,14 @@ function endOfRun(event: CozeStreamEvent, messages: MessageAssembler): Collected
 			return undefined;
 		case 'Done':
 			return { messages: messages.finishAll(), debugUrl: event.data.debug_url };
-		case 'Interrupt':
+		case 'Interrupt': {
+			const arrived = messages.finishAll();
 			return {
-				messages: messages.finishAll(),
-				interrupt: collectedInterrupt(event.data.interrupt_data ?? {}, event.data.node_title, event.data.debug_url),
+				messages: arrived,
+				interrupt: collectedInterrupt(event.data.interrupt_data ?? {}, event.data.node_title, event.data.debug_url, arrived),
 				debugUrl: event.data.debug_url,
 			};
+		}
 		case 'Error': {
 			const { error_code: code, error_message: message, debug_url: debugUrl } = event.data;
 			throw new CozeError(`The Coze workflow failed${code === undefined ? '' : ` with error ${code}`}: ${message ?? 'no message'}`, {
@@ -144,7 +155,8 @@ interface OpenMessage {
 	inOrder: boolean;
 	/** UTF-8 bytes of its text so far. */
 	bytes: number;
-	usage?: CozeMessageData['usage'];
+	/** Usage, token, cost, ext: the latest chunk's (Coze sends them with the last one). */
+	accounting: Pick<CozeMessageData, (typeof ACCOUNTING_FIELDS)[number]>;
 }
 
 /** Joins each node execution's chunks; hands out whole messages in the order they finished. */
@@ -162,7 +174,7 @@ class MessageAssembler {
 	add(data: CozeMessageData): void {
 		const content = data.content ?? '';
 		const bytes = this.count(content);
-		const key = data.node_execute_uuid || `${data.node_id ?? ''}\u0000${data.node_title ?? ''}`;
+		const key = executionKey(data);
 		const seq = Number(data.node_seq_id ?? 0);
 		let message = this.open.get(key);
 		// Without an execution id, a node that runs again (in a loop) restarts at chunk 0.
@@ -173,14 +185,14 @@ class MessageAssembler {
 		if (!message) {
 			// Final Message Only: a message that begins will end after the one kept, so that one goes now.
 			if (this.options.keep === 'last') this.dropKept();
-			message = { first: data, contents: [], seqs: [], inOrder: true, bytes: 0 };
+			message = { first: data, contents: [], seqs: [], inOrder: true, bytes: 0, accounting: {} };
 			this.open.set(key, message);
 		}
 		if (message.seqs.length > 0 && seq < message.seqs[message.seqs.length - 1]) message.inOrder = false;
 		message.contents.push(content);
 		message.seqs.push(seq);
 		message.bytes += bytes;
-		if (data.usage) message.usage = data.usage;
+		for (const field of ACCOUNTING_FIELDS) if (data[field] !== undefined) message.accounting[field] = data[field] as never;
 		if (data.node_is_finish) this.finish(key, message);
 	}
 
@@ -223,14 +235,20 @@ class MessageAssembler {
 			this.dropKept();
 			this.keptBytes = message.bytes;
 		}
-		this.finished.push({
-			content: ordered.join(''),
-			node_title: first.node_title,
-			node_id: first.node_id,
-			node_type: first.node_type,
-			node_execute_uuid: first.node_execute_uuid,
-			content_type: first.content_type,
-			usage: message.usage,
-		});
+		const collected: CollectedMessage = { content: ordered.join('') };
+		for (const field of IDENTITY_FIELDS) if (first[field] !== undefined) collected[field] = first[field] as never;
+		Object.assign(collected, message.accounting);
+		this.finished.push(collected);
 	}
+}
+
+/**
+ * Which execution of which node a chunk belongs to. The cloud's node_execute_uuid says it
+ * outright; without it (Coze Studio never sends it, the cloud not always) a node is its id and
+ * title, and one execution of it is told apart by the sub-workflow, batch and loop it ran in:
+ * every End node is 900001, in sub-workflows too, and a node in a loop runs many times.
+ */
+function executionKey(data: CozeMessageData): string {
+	if (data.node_execute_uuid) return `uuid\u0000${data.node_execute_uuid}`;
+	return ['node', data.sub_execute_id ?? '', data.node_id ?? '', data.node_title ?? '', data.batch_index ?? '', data.loop_index ?? ''].join('\u0000');
 }

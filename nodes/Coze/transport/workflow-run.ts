@@ -1,38 +1,32 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { IDataObject } from 'n8n-workflow';
-
 import { abortFailure } from './abort';
 import { requestCozeJson } from './client';
 import type { CozeConnection } from './connection';
 import { CozeError } from './coze-error';
-import { isStudioUnknownPath, type CozeEnvelope } from './envelope';
+import type { CozeEnvelope } from './envelope';
 import type { CozeInterruptData } from './events';
 import { stringifyJson } from './lossless-json';
-import { collectedInterrupt, type CollectedRun } from './run-collector';
+import { historyFailure, historyState, RunHistory } from './run-history';
+import { collectedInterrupt, type CollectedMessage, type CollectedRun } from './run-collector';
 
-/** Coze's answer to `POST /v1/workflow/run` (synchronous) and one run-history record. */
-interface RunResult {
-	data?: string;
-	output?: string;
+/** Coze's answer to `POST /v1/workflow/run` (synchronous, or the start of an asynchronous run). */
+interface RunAnswer {
+	data?: unknown;
 	execute_id?: string;
 	debug_url?: string;
-	usage?: IDataObject;
+	usage?: CollectedMessage['usage'];
+	/** coze-js RunWorkflowData and Coze Studio's OpenAPIRunFlowResponse carry token and cost. */
+	token?: number | string;
+	cost?: string;
 	interrupt_data?: CozeInterruptData['interrupt_data'];
 	node_title?: string;
 }
 
-interface HistoryRecord extends RunResult {
-	execute_status?: 'Running' | 'Success' | 'Fail' | 'Cancel' | string;
-	error_code?: number | string;
-	error_message?: string;
-	is_output_trimmed?: boolean;
-}
-
 /** Runs the workflow and waits for its one answer (Coze cuts the connection at 90 s). */
 export async function runSync(connection: CozeConnection, body: Record<string, unknown>, signal?: AbortSignal): Promise<CollectedRun> {
-	const answer = await requestCozeJson<CozeEnvelope & RunResult>(connection, { method: 'POST', path: '/v1/workflow/run', kind: 'startsRun', json: stringifyJson(body), signal });
-	return resultToRun(answer, answer.data ?? '');
+	const answer = await requestCozeJson<CozeEnvelope & RunAnswer>(connection, { method: 'POST', path: '/v1/workflow/run', kind: 'startsRun', json: stringifyJson(body), signal });
+	return resultToRun(answer, answer.data);
 }
 
 export interface Polling {
@@ -55,8 +49,8 @@ export async function runAsync(
 	body: Record<string, unknown>,
 	polling: Polling,
 	signal?: AbortSignal,
-): Promise<{ run: CollectedRun; executeId: string }> {
-	const started = await requestCozeJson<CozeEnvelope & RunResult>(connection, {
+): Promise<CollectedRun> {
+	const started = await requestCozeJson<CozeEnvelope & RunAnswer>(connection, {
 		method: 'POST',
 		path: '/v1/workflow/run',
 		kind: 'startsRun',
@@ -71,23 +65,22 @@ export async function runAsync(
 			description: `The run may be going on in Coze${started.debug_url ? `: ${started.debug_url}` : ''}; without its id the node cannot follow it. Check the credential's Base URL points at the Coze API.`,
 		});
 	}
-	const workflowId = String(body.workflow_id);
+	const history = new RunHistory(connection, String(body.workflow_id), executeId);
 	const intervalMs = Math.max(MIN_POLL_INTERVAL_MS, polling.intervalMs);
 	const deadline = Date.now() + polling.maxWaitMs;
-	let studio = false;
 	for (;;) {
-		let record: HistoryRecord | undefined;
-		try {
-			record = await readHistory(connection, workflowId, executeId, studio, signal);
-		} catch (error) {
-			// Coze Studio serves the history elsewhere and answers the cloud path with its session 401.
-			if (studio || !isStudioUnknownPath(error)) throw error;
-			studio = true;
-			continue;
+		const record = await history.read(signal);
+		const state = historyState(record);
+		if (state === 'success') {
+			const run = record!.is_output_trimmed
+				? { messages: await history.trimmedOutputs(record!, signal), debugUrl: record!.debug_url ?? started.debug_url }
+				: resultToRun({ ...record!, debug_url: record!.debug_url ?? started.debug_url }, record!.output);
+			return { ...run, executeId };
 		}
-		const status = record?.execute_status ?? 'Running';
-		if (status === 'Success') return { run: resultToRun(record!, record!.output ?? ''), executeId };
-		if (status !== 'Running') throw historyFailure(record!, executeId, started.debug_url);
+		if (state === 'interrupted' && record!.interrupt_data && typeof record!.interrupt_data === 'object' && Object.keys(record!.interrupt_data).length > 0) {
+			return { ...resultToRun(record!, undefined), executeId };
+		}
+		if (state !== 'running') throw historyFailure(record!, executeId, started.debug_url);
 		if (Date.now() + intervalMs > deadline) {
 			throw new CozeError(`The Coze run ${executeId} was still running after ${Math.round(polling.maxWaitMs / 60_000)} minutes`, {
 				kind: 'protocol',
@@ -103,36 +96,33 @@ export async function runAsync(
 	}
 }
 
-async function readHistory(connection: CozeConnection, workflowId: string, executeId: string, studio: boolean, signal?: AbortSignal): Promise<HistoryRecord | undefined> {
-	const answer = await requestCozeJson<CozeEnvelope & { data?: HistoryRecord[] | HistoryRecord }>(connection, {
-		method: 'GET',
-		kind: 'read',
-		...(studio
-			? { path: '/v1/workflow/get_run_history', query: { workflow_id: workflowId, execute_id: executeId } }
-			: { path: `/v1/workflows/${encodeURIComponent(workflowId)}/run_histories/${encodeURIComponent(executeId)}` }),
-		signal,
-	});
-	return Array.isArray(answer.data) ? answer.data[0] : answer.data;
-}
-
-function historyFailure(record: HistoryRecord, executeId: string, debugUrl?: string): CozeError {
-	const code = record.error_code === undefined || record.error_code === '' ? undefined : Number(record.error_code);
-	const url = record.debug_url ?? debugUrl;
-	const verb = record.execute_status === 'Cancel' ? 'was cancelled' : 'failed';
-	return new CozeError(`The Coze run ${executeId} ${verb}${code === undefined ? '' : ` with error ${code}`}: ${record.error_message || record.execute_status}`, {
-		kind: 'api',
-		cozeCode: code,
-		debugUrl: url,
-		description: url ? `See the run in Coze: ${url}` : undefined,
-	});
-}
-
 /** A one-shot answer as a collected run: its output is one message, or it waits on an interrupt. */
-function resultToRun(result: RunResult, output: string): CollectedRun {
+function resultToRun(result: RunAnswer, output: unknown): CollectedRun {
 	const interrupt = result.interrupt_data;
+	const executeId = result.execute_id === undefined ? undefined : String(result.execute_id);
 	if (interrupt && typeof interrupt === 'object' && Object.keys(interrupt).length > 0) {
-		return { messages: [], interrupt: collectedInterrupt(interrupt, result.node_title, result.debug_url), debugUrl: result.debug_url };
+		return { messages: [], interrupt: collectedInterrupt(interrupt, result.node_title, result.debug_url), debugUrl: result.debug_url, executeId };
 	}
-	const usage = result.usage as CollectedRun['messages'][number]['usage'];
-	return { messages: [{ content: output, node_title: 'End', usage }], debugUrl: result.debug_url };
+	const message: CollectedMessage = { content: answerText(output), node_title: 'End' };
+	for (const field of ['usage', 'token', 'cost'] as const) if (result[field] !== undefined) message[field] = result[field] as never;
+	return { messages: [message], debugUrl: result.debug_url, executeId };
+}
+
+/**
+ * The run's output as text. Coze Studio's synchronous answer-mode output comes wrapped as
+ * {"content_type":1,"data":…,"type_for_model":2} (coze-studio application/workflow/workflow.go
+ * OpenAPIRun); the wrapped data is the answer.
+ */
+function answerText(output: unknown): string {
+	const text = typeof output === 'string' ? output : output === undefined || output === null ? '' : JSON.stringify(output);
+	if (!text.includes('"content_type"')) return text;
+	try {
+		const wrapped = JSON.parse(text) as { content_type?: unknown; data?: unknown };
+		if (wrapped && typeof wrapped === 'object' && typeof wrapped.content_type === 'number' && 'data' in wrapped) {
+			return typeof wrapped.data === 'string' ? wrapped.data : JSON.stringify(wrapped.data);
+		}
+	} catch {
+		// Not a wrapper: the text is the answer.
+	}
+	return text;
 }

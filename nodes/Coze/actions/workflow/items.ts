@@ -17,18 +17,16 @@ export function collectOptions(connection: CozeConnection, mode: OutputMode): Co
 interface RunContext {
 	workflowId: string;
 	itemIndex: number;
-	executeId?: string;
 }
 
 /** The json of one message item; `parsed` holds `content` read as JSON when it is an object or array. */
 export function messageJson(message: CollectedMessage, debugUrl: string | undefined, workflowId: string): IDataObject {
-	const json: IDataObject = { content: message.content };
-	const parsed = parseJsonContent(message.content);
+	const { content, ...fields } = message;
+	const json: IDataObject = { content };
+	const parsed = parseJsonContent(content);
 	if (parsed !== undefined) json.parsed = parsed;
-	for (const key of ['node_title', 'node_id', 'node_type', 'node_execute_uuid', 'content_type'] as const) {
-		if (message[key] !== undefined) json[key] = message[key];
-	}
-	if (message.usage) json.usage = message.usage as IDataObject;
+	// Every field Coze sent with the message, named as Coze names them (undefined ones are absent).
+	for (const [key, value] of Object.entries(fields)) if (value !== undefined) json[key] = value as IDataObject[string];
 	json.debug_url = debugUrl;
 	json.workflow_id = workflowId;
 	return json;
@@ -45,18 +43,20 @@ function parseJsonContent(content: string): IDataObject | IDataObject[] | undefi
 	}
 }
 
-function interruptJson(interrupt: CollectedInterrupt, messages: CollectedMessage[], context: RunContext): IDataObject {
+function interruptJson(interrupt: CollectedInterrupt, messages: CollectedMessage[], context: RunContext, executeId: string | undefined): IDataObject {
 	const json: IDataObject = {
 		workflow_id: context.workflowId,
 		event_id: interrupt.event_id,
 		interrupt_type: interrupt.interrupt_type,
+		question: interrupt.question,
+		...(interrupt.options ? { options: interrupt.options } : {}),
 		data: interrupt.data,
 		node_title: interrupt.node_title,
 		debug_url: interrupt.debug_url,
 		messages: messages.map((message) => messageJson(message, interrupt.debug_url, context.workflowId)),
 	};
 	if (interrupt.required_parameters !== undefined) json.required_parameters = interrupt.required_parameters as IDataObject;
-	if (context.executeId) json.execute_id = context.executeId;
+	if (executeId) json.execute_id = executeId;
 	return json;
 }
 
@@ -65,17 +65,17 @@ export function runItems(run: CollectedRun, mode: OutputMode, context: RunContex
 	const pairedItem = { item: context.itemIndex };
 	const item = (json: IDataObject): INodeExecutionData => ({ json, pairedItem });
 	if (run.interrupt) {
-		return { main: [], interrupts: [item(interruptJson(run.interrupt, run.messages, context))] };
+		return { main: [], interrupts: [item(interruptJson(run.interrupt, run.messages, context, run.executeId))] };
 	}
 	const messages = run.messages.map((message) => {
 		const json = messageJson(message, run.debugUrl, context.workflowId);
-		if (context.executeId) json.execute_id = context.executeId;
+		if (run.executeId) json.execute_id = run.executeId;
 		return json;
 	});
 	if (mode === 'lastMessage') return { main: messages.length ? [item(messages[messages.length - 1])] : [] };
 	if (mode === 'allMessages') {
 		const all: IDataObject = { messages, debug_url: run.debugUrl, workflow_id: context.workflowId };
-		if (context.executeId) all.execute_id = context.executeId;
+		if (run.executeId) all.execute_id = run.executeId;
 		return { main: [item(all)] };
 	}
 	return { main: messages.map(item) };

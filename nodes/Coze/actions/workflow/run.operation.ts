@@ -46,8 +46,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 			return runItems(await runSync(connection, body, signal), outputMode, context);
 		case 'async': {
 			const polling = readPolling.call(this, options, itemIndex);
-			const { run, executeId } = await runAsync(connection, body, polling, signal);
-			return runItems(run, outputMode, { ...context, executeId });
+			return runItems(await runAsync(connection, body, polling, signal), outputMode, context);
 		}
 		default: {
 			const run = await collectRun(streamWorkflowEvents(connection, '/v1/workflow/stream_run', stringifyJson(body), signal), collectOptions(connection, outputMode));

@@ -1,0 +1,53 @@
+import type { CollectedMessage } from './run-collector';
+
+/**
+ * The text a person must answer, wherever the server put it:
+ * - Coze Studio writes a question node's conversation into `interrupt_data.data` as
+ *   `{"messages":[{"type":"question","content_type":"text","content":"…"}, …]}`, the content
+ *   of a multiple-choice question being `{"question":"…","options":[{"name":"A"}, …]}`
+ *   (coze-studio nodes/qa/question_answer.go). The last question is the one being asked.
+ * - The cloud streams the question as ordinary Message events of the question node just before
+ *   the Interrupt, whose `data` is then "" (cozepy's recorded stream fixture): the last message
+ *   of the node the Interrupt names is the question.
+ * - Plain text in `data` is the question itself, and so is a `question` field of JSON in `data`
+ *   (no server is known to send that; read for whatever does).
+ * An input node (Studio's `{"content_type":"form_schema",…}`) asks no question: "".
+ */
+export function questionOf(data: string, nodeTitle: string | undefined, messages: CollectedMessage[]): { question: string; options?: string[] } {
+	const parsed = parseObject(data);
+	if (parsed) return fromStudioConversation(parsed) ?? { question: typeof parsed.question === 'string' ? parsed.question : '' };
+	if (data.trim() !== '') return { question: data };
+	const fromNode = nodeTitle === undefined ? messages : messages.filter((message) => message.node_title === nodeTitle);
+	return { question: fromNode[fromNode.length - 1]?.content ?? '' };
+}
+
+interface StudioMessage {
+	type?: unknown;
+	content?: unknown;
+}
+
+function fromStudioConversation(data: Record<string, unknown>): { question: string; options?: string[] } | undefined {
+	if (!Array.isArray(data.messages)) return undefined;
+	const questions = (data.messages as StudioMessage[]).filter((message) => message && message.type === 'question');
+	const content = questions[questions.length - 1]?.content;
+	if (typeof content === 'string') return { question: content };
+	if (content && typeof content === 'object') {
+		const choice = content as { question?: unknown; options?: unknown };
+		const options = Array.isArray(choice.options)
+			? choice.options.map((option: { name?: unknown }) => (typeof option?.name === 'string' ? option.name : JSON.stringify(option)))
+			: undefined;
+		return { question: typeof choice.question === 'string' ? choice.question : '', ...(options ? { options } : {}) };
+	}
+	return undefined;
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+	const trimmed = text.trim();
+	if (!trimmed.startsWith('{')) return undefined;
+	try {
+		const value: unknown = JSON.parse(trimmed);
+		return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+	} catch {
+		return undefined;
+	}
+}
