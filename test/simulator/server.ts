@@ -210,6 +210,8 @@ export class CozeSimulator {
 
 	/** The cloud's `/v1/workflows/{id}/run_histories/{execute_id}`; Studio's `/v1/workflow/get_run_history`. */
 	private runHistory(res: ServerResponse, url: URL): void {
+		const nodePath = /^\/v1\/workflows\/(\d+)\/run_histories\/(\d+)\/execute_nodes\/([\w-]+)$/.exec(url.pathname);
+		if (nodePath) return this.nodeOutput(res, nodePath[1], nodePath[3]);
 		const cloudPath = /^\/v1\/workflows\/(\d+)\/run_histories\/(\d+)$/.exec(url.pathname);
 		if (cloudPath && this.flavour === 'studio') return sendUnknownPath(res, this.flavour);
 		if (!cloudPath && this.flavour === 'cloud') return sendUnknownPath(res, this.flavour);
@@ -229,7 +231,17 @@ export class CozeSimulator {
 			res.end(record);
 			return;
 		}
-		sendJson(res, this.flavour, 200, { code: 0, msg: '', data: [record] });
+		// The cloud: {code:0, msg, data:[record]} (cozepy run_histories reads data[0]). Studio leaves
+		// code and msg out on success (omitempty, never set: coze-studio OpenAPIGetWorkflowRunHistory).
+		sendJson(res, this.flavour, 200, this.flavour === 'cloud' ? { code: 0, msg: '', data: [record] } : { data: [record] });
+	}
+
+	/** The cloud's execute_nodes endpoint (Studio has none: its session 401). */
+	private nodeOutput(res: ServerResponse, workflowId: string, uuid: string): void {
+		if (this.flavour === 'studio') return sendUnknownPath(res, this.flavour);
+		const output = this.workflows.get(workflowId)?.nodeOutputs?.[uuid];
+		if (output === undefined) return sendJson(res, this.flavour, 200, { code: 4000, msg: 'only output nodes are supported' });
+		sendJson(res, this.flavour, 200, { code: 0, msg: '', data: { is_finish: true, node_output: output } });
 	}
 
 	private async upload(req: IncomingMessage, res: ServerResponse): Promise<void> {

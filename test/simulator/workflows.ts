@@ -15,6 +15,14 @@ export interface SimWorkflow {
 	blockingRun?: (body: Record<string, unknown>) => WorkflowAnswer;
 	/** Successive answers of the run history, one per poll (the last one repeats). */
 	history?: unknown[];
+	/**
+	 * The cloud's per-node outputs of a run, by node_execute_uuid, served at
+	 * `/v1/workflows/{id}/run_histories/{execute_id}/execute_nodes/{uuid}` as
+	 * {code, msg, data: {is_finish, node_output}} (cozepy run_histories/execute_nodes). A node
+	 * missing here is refused with code 4000, as Coze refuses nodes that are not output nodes
+	 * (cozepy's docstring; the code itself is not documented).
+	 */
+	nodeOutputs?: Record<string, string>;
 }
 
 /** The chunks of one node's message, numbered as Coze numbers them. */

@@ -137,8 +137,15 @@ export async function requestCozeJson<T extends CozeEnvelope>(connection: CozeCo
  * or a non-zero `code` (Coze also sends those with HTTP 200) becomes a CozeError, which carries
  * the answer's Retry-After for the retry loop.
  */
-export async function readCozeJson<T extends CozeEnvelope>(connection: CozeConnection, response: CozeResponse, signal?: AbortSignal): Promise<T> {
+export async function readCozeJson<T extends CozeEnvelope>(
+	connection: CozeConnection,
+	response: CozeResponse,
+	signal?: AbortSignal,
+	/** What a successful status with no body at all means for this request, when it means something. */
+	emptyAnswer?: CozeError,
+): Promise<T> {
 	const text = await readText(connection, response, signal);
+	if (emptyAnswer && response.statusCode < 300 && text.trim() === '') throw emptyAnswer.with({ httpStatus: response.statusCode, logId: response.logId });
 	let parsed: unknown;
 	try {
 		parsed = parseJsonKeepingLongIntegers(text);

@@ -4,7 +4,11 @@ import { CozeError } from './coze-error';
 export interface CozeEnvelope {
 	code?: number;
 	msg?: unknown;
+	/** What coze-js's streaming test sends in place of msg ({"code": 4101, "message": "Unauthorized"}). */
+	message?: unknown;
 	detail?: { logid?: unknown };
+	/** The run that failed (cozepy request.py reads it; Coze Studio's run handler sets it). */
+	debug_url?: unknown;
 }
 
 /** Coze Studio answers a token it does not know with this code, on HTTP 200. */
@@ -18,38 +22,45 @@ export function isStudioUnknownPath(error: unknown): boolean {
 	return error instanceof CozeError && error.httpStatus === 401 && /session_key/i.test(error.message);
 }
 
-const REGION_HINT =
-	'Check that the access token is valid and not expired, and that the credential\'s Region matches the site where the token was made: a coze.com token is refused by coze.cn and the reverse.';
+const OTHER_SITE = 'a coze.com token is refused by coze.cn and the reverse.';
+const REGION_HINT = `Check that the access token is valid and not expired, and that the credential's Region matches the site where the token was made: ${OTHER_SITE}`;
 
-/** What the user should do about each family of Coze errors (codes as Coze's own SDKs map them). */
+const PUBLISH_HINT = 'Check the ID. A workflow must be published before the API can run it: publish it in Coze (or Coze Studio) and run again.';
+
+/** Coze Studio's codes for an unpublished workflow: its internal one, and the one its OpenAPI maps it to (coze-studio types/errno/workflow.go). */
+const STUDIO_NOT_PUBLISHED_CODES = new Set([720702011, 6031]);
+
+/** What the user should do about each family of Coze errors (codes as Coze's own SDKs and Coze Studio map them). */
 function hintFor(httpStatus: number, code: number | undefined): string | undefined {
 	if (httpStatus === 401 || code === 4100 || code === STUDIO_INVALID_TOKEN_CODE) return REGION_HINT;
 	if (httpStatus === 403 || code === 4101)
-		return 'The token lacks a permission: in Coze, edit the token to grant the needed scope (workflow, file) and access to the workspace.';
-	if (httpStatus === 404 || code === 4200)
-		return 'Check the ID. A workflow must be published before the API can run it.';
+		// coze-js treats 4101 as a missing permission, and warns it may be a coze.com token sent to coze.cn.
+		return `The token lacks a permission: in Coze, edit the token to grant the needed scope (workflow, file) and access to the workspace. Or the credential's Region is not the site the token was made on: ${OTHER_SITE}`;
+	if (httpStatus === 404 || code === 4200 || STUDIO_NOT_PUBLISHED_CODES.has(code ?? 0)) return PUBLISH_HINT;
 	if (httpStatus === 429 || code === 4013)
 		return 'Coze limits how many requests a token may make per second (about 10 for uploads on a personal plan). Wait and retry, or send fewer items at once.';
+	if (code === 6003) return 'Asynchronous runs are a paid Coze feature this account does not have: set Run Mode to Stream.';
+	if (code === 6039) return 'A synchronous run cannot stop to ask a question: set Run Mode to Stream, whose questions leave by the Interrupts output.';
 	if (code === 4000) return 'Coze found a field of the request invalid: see its message.';
 	if (httpStatus >= 500) return 'Coze had a problem of its own. Try again later; if it persists, give Coze support the log id.';
 	return undefined;
 }
 
-export function apiErrorFromEnvelope(
-	envelope: CozeEnvelope,
-	httpStatus: number,
-	headerLogId: string | undefined,
-): CozeError {
+export function apiErrorFromEnvelope(envelope: CozeEnvelope, httpStatus: number, headerLogId: string | undefined): CozeError {
 	const code = typeof envelope.code === 'number' && envelope.code !== 0 ? envelope.code : undefined;
-	const msg = typeof envelope.msg === 'string' ? envelope.msg : envelope.msg === undefined ? '' : JSON.stringify(envelope.msg);
+	const said = envelope.msg ?? envelope.message;
+	const msg = typeof said === 'string' ? said : said === undefined || said === null ? '' : JSON.stringify(said);
 	const logId = typeof envelope.detail?.logid === 'string' ? envelope.detail.logid : headerLogId;
+	const debugUrl = typeof envelope.debug_url === 'string' && envelope.debug_url ? envelope.debug_url : undefined;
 	const what = code === undefined ? `HTTP ${httpStatus}` : `error ${code}`;
 	const message = `Coze ${what}${msg ? `: ${msg}` : ''}${logId ? ` (log id ${logId})` : ''}`;
+	const hint = hintFor(httpStatus, code);
 	return new CozeError(message, {
 		kind: 'api',
 		httpStatus,
 		cozeCode: code,
 		logId,
-		description: hintFor(httpStatus, code),
+		debugUrl,
+		description: [hint, debugUrl ? `See the run in Coze: ${debugUrl}` : undefined].filter(Boolean).join(' ') || undefined,
 	});
 }

@@ -1,6 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 import { CozeError } from './coze-error';
+import type { CozeEnvelope } from './envelope';
 import { parseJsonKeepingLongIntegers } from './lossless-json';
 import { snippet } from './redaction';
 
@@ -110,14 +111,54 @@ export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGen
 		if (error) throw error;
 	}
 
+	// Until a first event, the text is kept (up to a bound): a body that never frames one may be
+	// Coze's JSON error envelope sent as a stream (coze-js's fetcher reads it so).
+	let unframed: string | undefined = '';
+	const feed = (text: string) => {
+		if (unframed !== undefined) unframed = unframed.length + text.length <= MAX_UNFRAMED_CHARS ? unframed + text : undefined;
+		parser.feed(text);
+	};
+	function* flushed(): Generator<CozeStreamEvent[]> {
+		for (const batch of flush()) {
+			unframed = undefined;
+			yield batch;
+		}
+	}
+
 	for await (const chunk of body) {
-		parser.feed(decoder.decode(chunk, { stream: true }));
-		yield* flush();
+		feed(decoder.decode(chunk, { stream: true }));
+		yield* flushed();
 	}
 	// A stream whose last event has no blank line after it (or no line end at all) still
 	// delivered that event: end its line and the event. After a proper ending this adds nothing.
-	parser.feed(`${decoder.decode()}\n\n`);
-	yield* flush();
+	const rest = decoder.decode();
+	if (unframed !== undefined) unframed += rest;
+	parser.feed(`${rest}\n\n`);
+	yield* flushed();
+	const envelope = unframed === undefined ? undefined : envelopeIn(unframed);
+	if (envelope) throw new EnvelopeInStream(envelope);
+}
+
+/** The most of an unframed body that is kept to be read as an envelope (envelopes are small). */
+const MAX_UNFRAMED_CHARS = 64 * 1024;
+
+/** A stream body that held no event but Coze's JSON error envelope. */
+export class EnvelopeInStream extends Error {
+	constructor(readonly envelope: CozeEnvelope) {
+		super('Coze sent its error envelope in place of an event stream');
+		this.name = 'EnvelopeInStream';
+	}
+}
+
+function envelopeIn(text: string): CozeEnvelope | undefined {
+	const trimmed = text.trim();
+	if (!trimmed.startsWith('{')) return undefined;
+	try {
+		const value = parseJsonKeepingLongIntegers(trimmed) as CozeEnvelope | null;
+		return value && typeof value === 'object' && typeof value.code === 'number' ? value : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /** Event ids are counters from 0; a longer one is not Coze's (and is not worth parsing). */

@@ -152,7 +152,8 @@ export function historyFailure(record: HistoryRecord, executeId: string, debugUr
 		});
 	}
 	const verb = state === 'cancelled' ? 'was cancelled' : 'failed';
-	return new CozeError(`The Coze run ${executeId} ${verb}${code === undefined ? '' : ` with error ${code}`}${text ? `: ${text}` : ''}`, {
+	const logId = record.log_id ? ` (log id ${record.log_id})` : '';
+	return new CozeError(`The Coze run ${executeId} ${verb}${code === undefined ? '' : ` with error ${code}`}${text ? `: ${text}` : ''}${logId}`, {
 		kind: 'api',
 		cozeCode: code,
 		debugUrl: url,

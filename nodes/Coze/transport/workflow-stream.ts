@@ -2,8 +2,20 @@ import { abortFailure, deadline, runTimeLimit, type Deadline } from './abort';
 import { idleTimeoutFailure, policyOf, readCozeJson, sendCozeRequest, type CozeResponse } from './client';
 import type { CozeConnection } from './connection';
 import { CozeError } from './coze-error';
-import { readCozeEvents, type CozeStreamEvent } from './events';
+import { apiErrorFromEnvelope } from './envelope';
+import { EnvelopeInStream, readCozeEvents, type CozeStreamEvent } from './events';
 import { withRetries } from './retry';
+
+/**
+ * When a run cannot start, Coze Studio's stream handler has already taken over the response, and
+ * its error body is lost: HTTP 200, a JSON content type, nothing else (coze-studio
+ * workflow_service.go with hertz v0.10.2's writeResponse).
+ */
+const EMPTY_RUN_ANSWER = new CozeError('Coze answered the run with an empty body', {
+	kind: 'protocol',
+	description:
+		'Coze Studio answers so when a run cannot start, most often because the workflow is not published or the Workflow ID is wrong: publish it and check the ID. Its log (and the X-Log-ID of the answer) has the reason.',
+});
 
 /**
  * POSTs to a streaming endpoint (`/v1/workflow/stream_run`, `/v1/workflow/stream_resume`) and
@@ -32,7 +44,7 @@ export async function* streamWorkflowEvents(
 			const answer = await sendCozeRequest(connection, { method: 'POST', path, kind: 'startsRun', json, signal: idle.signal, stream: true });
 			const contentType = String(answer.headers['content-type'] ?? '');
 			if (answer.statusCode < 300 && contentType.includes('text/event-stream')) return answer;
-			await readCozeJson(connection, answer, idle.signal);
+			await readCozeJson(connection, answer, idle.signal, EMPTY_RUN_ANSWER);
 			throw new CozeError('Coze answered without an event stream', {
 				kind: 'protocol',
 				httpStatus: answer.statusCode,
@@ -54,6 +66,7 @@ export async function* streamWorkflowEvents(
 		}
 	} catch (error) {
 		if (error instanceof CozeError) throw error;
+		if (error instanceof EnvelopeInStream) throw apiErrorFromEnvelope(error.envelope, response.statusCode, response.logId);
 		if (timer.signal.aborted) throw abortFailure(timer.signal, error);
 		throw new CozeError('The connection to Coze broke while the workflow was streaming', {
 			kind: 'network',

@@ -125,7 +125,12 @@ export function readRunOptions(this: IExecuteFunctions, itemIndex: number): IDat
 	}
 	if (text('botId')) body.bot_id = text('botId');
 	if (text('appId')) body.app_id = text('appId');
-	if (text('workflowVersion')) body.workflow_version = text('workflowVersion');
+	if (text('workflowVersion')) {
+		// The cloud reads workflow_version (coze-api.md, coze-go RunWorkflowsReq); Coze Studio reads
+		// version (coze-studio OpenAPIRunFlowRequest). Each ignores the other's, so both go.
+		body.workflow_version = text('workflowVersion');
+		body.version = text('workflowVersion');
+	}
 	if (text('connectorId')) body.connector_id = text('connectorId');
 	const ext = options.ext as IDataObject | undefined;
 	if (ext) {
