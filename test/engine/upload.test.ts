@@ -41,8 +41,10 @@ describe.each(['cloud', 'studio'] as const)('File → Upload through the n8n eng
 			bytes: file.bytes,
 			file_name: file.fileName,
 			created_at: expect.any(Number),
-			file_ref: JSON.stringify({ file_id: item.json.id }),
 			...(flavour === 'studio' ? { uri: expect.any(String), url: expect.any(String) } : {}),
+			// What a workflow's file input takes on that server: Coze Studio's take a URL
+			// (coze-studio entity/vo/node.go, DataTypeFile "string (url)"), the cloud's a file id.
+			file_ref: flavour === 'studio' ? item.json.url : JSON.stringify({ file_id: item.json.id }),
 		});
 		expect(item.pairedItem).toEqual({ item: 0 });
 
@@ -50,6 +52,18 @@ describe.each(['cloud', 'studio'] as const)('File → Upload through the n8n eng
 		expect(received).toMatchObject({ fieldNames: ['file'], fileName: file.fileName, mimeType: 'application/pdf', bytes: file.bytes, complete: true });
 		expect(received.sha256).toBe(await generatedFileHash(file));
 		expect(Number(sim.requests[0].contentLength)).toBeGreaterThan(file.bytes);
+	});
+
+	it('says a file over the server\'s body limit was refused for its size (Coze Studio: 200 MB by default)', async () => {
+		// hertz (Coze Studio's server) answers a body over MAX_REQUEST_BODY_SIZE with a plain-text 413 and closes.
+		sim.override('/v1/files/upload', (_req, res) => {
+			res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
+			res.end('Request Entity Too Large');
+		});
+		const result = await runWorkflow(uploadWorkflow(sim, [{ bytes: MB, fileName: 'big.bin' }]));
+		expect(result.nodeError('Coze')?.message).toBe('Coze refused the file "big.bin" as too large (HTTP 413)');
+		expect(result.nodeError('Coze')?.description).toMatch(/MAX_REQUEST_BODY_SIZE.*200 MB/);
+		expect(sim.requests.filter((request) => request.path === '/v1/files/upload')).toHaveLength(1);
 	});
 
 	it('uploads every input item, in order, each paired with its input', async () => {

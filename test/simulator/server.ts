@@ -256,6 +256,8 @@ export class CozeSimulator {
 		this.fileCounter += 1;
 		const id = `74${String(Date.now()).slice(-10)}${String(this.fileCounter).padStart(7, '0')}`;
 		const createdAt = Math.floor(Date.now() / 1000);
+		// The cloud: {id, bytes, created_at, file_name} (coze-api.md, from Coze's upload docs).
+		// Studio: {id, uri, bytes, CreatedAt, file_name, url} (coze-studio api/model/app/bot_open_api, UploadFileOpen).
 		const data =
 			this.flavour === 'cloud'
 				? { id, bytes: upload.bytes, created_at: createdAt, file_name: upload.fileName }

@@ -39,6 +39,15 @@ describe('connectionFromCredentials', () => {
 	});
 });
 
+describe('the request policy of each server', () => {
+	it('waits 600 s for a Coze Studio (Custom) that sends no heartbeat, 120 s for the cloud, unless told otherwise', () => {
+		const studio = { region: 'custom', baseUrl: 'http://localhost:8888', accessToken: 'pat_x' };
+		expect(connectionFromCredentials(studio).policy).toMatchObject({ idleTimeoutMs: 600_000, maxRetries: 3, runTimeLimitMs: 660_000 });
+		expect(connectionFromCredentials({ region: 'cn', accessToken: 'pat_x' }).policy).toMatchObject({ idleTimeoutMs: 120_000 });
+		expect(connectionFromCredentials(studio, { idleTimeoutMs: 5_000, maxRetries: 0 }).policy).toMatchObject({ idleTimeoutMs: 5_000, maxRetries: 0, connectTimeoutMs: 10_000 });
+	});
+});
+
 describe('plain http:// for a self-hosted Coze Studio', () => {
 	it.each(['http://localhost:8888', 'http://127.0.0.1:8888', 'http://[::ffff:127.0.0.1]:8888', 'http://[::ffff:192.168.1.20]', 'http://10.1.2.3', 'http://172.20.0.5:8888', 'http://192.168.1.20', 'http://[::1]:8888', 'http://[fd00::5]', 'http://coze-server:8888', 'http://studio.local', 'https://coze.example.com'])(
 		'is allowed for %s',

@@ -40,7 +40,7 @@ export const requestOptionsDescription: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_SECONDS },
 			default: 120,
-			description: 'Fail when Coze sends nothing usable for this long: no answer yet, or no whole event on a stream (the cloud sends a heartbeat event every few seconds while a workflow runs). An upload is never cut while it is sending.',
+			description: 'Fail when Coze sends nothing usable for this long: no answer yet, or no whole event on a stream. The cloud sends a heartbeat every few seconds while a workflow runs; Coze Studio sends none and answers only with its first event, so with the Custom region the default is 600. An upload is never cut while it is sending.',
 		},
 		{
 			displayName: 'Max Output Size (MB)',
@@ -78,7 +78,8 @@ export const requestOptionsDescription: INodeProperties = {
 };
 
 export interface RequestOptions {
-	policy: RequestPolicy;
+	/** Only what the user set: the connection fills the rest with the defaults of its server. */
+	policy: Partial<RequestPolicy>;
 	concurrency: number;
 }
 
@@ -87,9 +88,9 @@ type RawOptions = Record<string, unknown>;
 /** Reads Request Options, refusing values (typed or from an expression) the transport cannot honour. */
 export function readRequestOptions(this: IExecuteFunctions): RequestOptions {
 	const raw = this.getNodeParameter('requestOptions', 0, {}) as RawOptions;
-	const number = (name: string, label: string, fallback: number, min: number, max: number): number => {
+	const number = (name: string, label: string, fallback: number, min: number, max: number): number | undefined => {
 		const value = raw[name];
-		if (value === undefined || value === null || value === '') return fallback;
+		if (value === undefined || value === null || value === '') return undefined;
 		const parsed = typeof value === 'number' ? value : Number(value);
 		if (Number.isFinite(parsed) && parsed >= min && parsed <= max) return parsed;
 		throw new NodeOperationError(this.getNode(), `Request Options → ${label} must be a number from ${min} to ${max}`, {
@@ -97,16 +98,16 @@ export function readRequestOptions(this: IExecuteFunctions): RequestOptions {
 			description: `It is ${JSON.stringify(value)}. Set it in the node's Request Options, or remove it to use the default (${fallback}).`,
 		});
 	};
-	const seconds = (name: string, label: string, fallbackMs: number, min = 1) => Math.round(number(name, label, fallbackMs / 1000, min, MAX_SECONDS) * 1000);
-	return {
-		policy: {
-			maxRetries: Math.floor(number('maxRetries', 'Max Retries', DEFAULT_POLICY.maxRetries, 0, 10)),
-			maxRetryWaitMs: seconds('maxRetryWaitSeconds', 'Max Retry Wait', DEFAULT_POLICY.maxRetryWaitMs),
-			connectTimeoutMs: seconds('connectTimeoutSeconds', 'Connect Timeout', DEFAULT_POLICY.connectTimeoutMs),
-			idleTimeoutMs: seconds('idleTimeoutSeconds', 'Idle Timeout', DEFAULT_POLICY.idleTimeoutMs),
-			maxOutputBytes: Math.round(number('maxOutputMegabytes', 'Max Output Size', DEFAULT_POLICY.maxOutputBytes / 1024 / 1024, 1, MAX_OUTPUT_MEGABYTES) * 1024 * 1024),
-			runTimeLimitMs: seconds('runTimeLimitSeconds', 'Run Time Limit', DEFAULT_POLICY.runTimeLimitMs, 0),
-		},
-		concurrency: Math.floor(number('concurrency', 'Concurrency', 1, 1, 50)),
+	const scaled = (value: number | undefined, unit: number, round = Math.round) => (value === undefined ? undefined : round(value * unit));
+	const seconds = (name: string, label: string, fallbackMs: number, min = 1) => scaled(number(name, label, fallbackMs / 1000, min, MAX_SECONDS), 1000);
+	const policy: Partial<RequestPolicy> = {
+		maxRetries: scaled(number('maxRetries', 'Max Retries', DEFAULT_POLICY.maxRetries, 0, 10), 1, Math.floor),
+		maxRetryWaitMs: seconds('maxRetryWaitSeconds', 'Max Retry Wait', DEFAULT_POLICY.maxRetryWaitMs),
+		connectTimeoutMs: seconds('connectTimeoutSeconds', 'Connect Timeout', DEFAULT_POLICY.connectTimeoutMs),
+		idleTimeoutMs: seconds('idleTimeoutSeconds', 'Idle Timeout', DEFAULT_POLICY.idleTimeoutMs),
+		maxOutputBytes: scaled(number('maxOutputMegabytes', 'Max Output Size', DEFAULT_POLICY.maxOutputBytes / 1024 / 1024, 1, MAX_OUTPUT_MEGABYTES), 1024 * 1024),
+		runTimeLimitMs: seconds('runTimeLimitSeconds', 'Run Time Limit', DEFAULT_POLICY.runTimeLimitMs, 0),
 	};
+	for (const key of Object.keys(policy) as Array<keyof RequestPolicy>) if (policy[key] === undefined) delete policy[key];
+	return { policy, concurrency: Math.floor(number('concurrency', 'Concurrency', 1, 1, 50) ?? 1) };
 }

@@ -47,7 +47,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		while (!stopped && nextItem < items.length && !cancel?.aborted) {
 			const itemIndex = nextItem++;
 			try {
-				connection ??= { ...connectionFromCredentials(await this.getCredentials('cozeApi', itemIndex)), policy };
+				connection ??= connectionFromCredentials(await this.getCredentials('cozeApi', itemIndex), policy);
 				outcomes[itemIndex] = { result: await execute.call(this, itemIndex, connection, cancel) };
 			} catch (failure) {
 				outcomes[itemIndex] = { failure };

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 
 import { CozeError } from './coze-error';
-import type { RequestPolicy } from './policy';
+import { DEFAULT_POLICY, STUDIO_IDLE_TIMEOUT_MS, type RequestPolicy } from './policy';
 import { Redactor } from './redaction';
 
 /** Where to send requests, with which token, and how patiently. */
@@ -34,8 +34,11 @@ const REGION_BASE_URLS: Record<Exclude<CozeRegion, 'custom'>, string> = {
 	com: 'https://api.coze.com',
 };
 
-/** Turns the stored `cozeApi` credential into a connection, or says which field is wrong. */
-export function connectionFromCredentials(credentials: Record<string, unknown>): CozeConnection {
+/**
+ * Turns the stored `cozeApi` credential into a connection, or says which field is wrong. The
+ * policy is `requested` on top of the defaults for the credential's server.
+ */
+export function connectionFromCredentials(credentials: Record<string, unknown>, requested: Partial<RequestPolicy> = {}): CozeConnection {
 	const accessToken = typeof credentials.accessToken === 'string' ? credentials.accessToken.trim() : '';
 	if (!accessToken) {
 		throw new CozeError('The Coze API credential has no Access Token', {
@@ -47,7 +50,9 @@ export function connectionFromCredentials(credentials: Record<string, unknown>):
 	const secrets = credentialSecrets(credentials);
 	const region = (credentials.region ?? 'cn') as CozeRegion;
 	if (region === 'custom') {
-		return { baseUrl: normaliseCustomBaseUrl(credentials.baseUrl), accessToken, secrets };
+		// Custom is a self-hosted Coze Studio, whose streams are silent until their first event.
+		const policy = { ...DEFAULT_POLICY, idleTimeoutMs: STUDIO_IDLE_TIMEOUT_MS, ...requested };
+		return { baseUrl: normaliseCustomBaseUrl(credentials.baseUrl), accessToken, secrets, policy };
 	}
 	const baseUrl = REGION_BASE_URLS[region];
 	if (!baseUrl) {
@@ -56,7 +61,7 @@ export function connectionFromCredentials(credentials: Record<string, unknown>):
 			description: 'Choose coze.cn, coze.com or Custom in the credential.',
 		});
 	}
-	return { baseUrl, accessToken, secrets };
+	return { baseUrl, accessToken, secrets, policy: { ...DEFAULT_POLICY, ...requested } };
 }
 
 function normaliseCustomBaseUrl(raw: unknown): string {

@@ -2,7 +2,6 @@ import { connectionFromCredentials, credentialSecrets, type CozeConnection } fro
 import { requestCozeJson } from './client';
 import { CozeError } from './coze-error';
 import { isStudioUnknownPath, STUDIO_INVALID_TOKEN_CODE, type CozeEnvelope } from './envelope';
-import { DEFAULT_POLICY } from './policy';
 import { Redactor } from './redaction';
 
 export interface CredentialCheck {
@@ -28,7 +27,7 @@ export async function checkCozeCredential(credentials: Record<string, unknown>):
 	const failure = (error: unknown): CredentialCheck => ({ ok: false, message: redact.text(failureMessage(error)) });
 	try {
 		// Someone is waiting on the dialog: one try each, a short timeout, an answer now.
-		connection = { ...connectionFromCredentials(credentials), policy: { ...DEFAULT_POLICY, maxRetries: 0, idleTimeoutMs: 20_000 } };
+		connection = connectionFromCredentials(credentials, { maxRetries: 0, idleTimeoutMs: 20_000 });
 	} catch (error) {
 		return failure(error);
 	}

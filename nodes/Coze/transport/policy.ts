@@ -34,3 +34,10 @@ export const DEFAULT_POLICY: RequestPolicy = {
 	maxOutputBytes: 256 * 1024 * 1024,
 	runTimeLimitMs: COZE_RUN_LIMIT_MS + 60_000,
 };
+
+/**
+ * Idle Timeout for a self-hosted Coze Studio: it sends no heartbeat and writes its answer's
+ * headers only with its first event (coze-studio workflow_service.go), so a slow first node is
+ * minutes without a byte; its nginx in front allows 600 s (proxy_read_timeout 600s).
+ */
+export const STUDIO_IDLE_TIMEOUT_MS = 600_000;

@@ -72,6 +72,8 @@ export async function execute(
 	let answer: CozeEnvelope & { data?: UploadedFile };
 	try {
 		answer = await requestCozeJson<CozeEnvelope & { data?: UploadedFile }>(connection, { method: 'POST', path: '/v1/files/upload', kind: 'upload', body, signal });
+	} catch (error) {
+		throw error instanceof CozeError && error.httpStatus === 413 ? tooLarge(error, binary.fileName ?? propertyName) : error;
 	} finally {
 		// A failed request may not have read the file to its end: release the file handle.
 		source?.destroy();
@@ -135,6 +137,19 @@ function assertUploadable(this: IExecuteFunctions, itemIndex: number, fileName: 
 	});
 }
 
+/**
+ * A body over the server's limit. Coze Studio's is MAX_REQUEST_BODY_SIZE, 200 MB when unset
+ * (coze-studio backend/main.go; its Docker set-up raises it to 1 GB), answered by its HTTP
+ * server with a plain-text 413; the cloud takes up to 512 MB.
+ */
+function tooLarge(error: CozeError, fileName: string): CozeError {
+	return error.with({
+		message: `Coze refused the file "${fileName}" as too large (HTTP 413)`,
+		description:
+			'The server takes bodies up to a limit: Coze Studio up to MAX_REQUEST_BODY_SIZE, 200 MB unless its operator raised it; the cloud up to 512 MB. Send a smaller file, or have the limit raised.',
+	});
+}
+
 function fileItemJson(data: UploadedFile): IDataObject {
 	const id = String(data.id);
 	const json: IDataObject = {
@@ -145,7 +160,9 @@ function fileItemJson(data: UploadedFile): IDataObject {
 	};
 	if (data.uri !== undefined) json.uri = data.uri;
 	if (data.url !== undefined) json.url = data.url;
-	// The exact string a Coze workflow's file input takes.
-	json.file_ref = JSON.stringify({ file_id: id });
+	// What a workflow's file input takes on this server. Coze Studio's take a URL, and resolve
+	// {"file_id"} only in chat messages (coze-studio entity/vo/node.go, DataTypeFile "string (url)");
+	// the cloud's take a URL or {"file_id":"…"}, and its answer has no URL.
+	json.file_ref = typeof data.url === 'string' && data.url !== '' ? data.url : JSON.stringify({ file_id: id });
 	return json;
 }
