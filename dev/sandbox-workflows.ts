@@ -1,4 +1,5 @@
 import type { CozeSimulator } from '../test/simulator/server';
+import { ServerStream } from '../test/simulator/shapes';
 import { messageChunks, numbered } from '../test/simulator/workflows';
 
 /** The Coze workflows the sandbox answers for, with the ids the examples use. */
@@ -8,6 +9,9 @@ export const SANDBOX_WORKFLOWS = {
 };
 
 const SLOW = { delayMs: 120 };
+
+/** What the trip planner asks: the human-in-the-loop example's form shows it. */
+export const TRIP_QUESTION = 'Where would you like to go this weekend? 这个周末想去哪里？';
 
 /** Scripts the sandbox so each example can be opened and executed without a Coze account. */
 export function defineSandboxWorkflows(simulator: CozeSimulator): void {
@@ -28,17 +32,14 @@ export function defineSandboxWorkflows(simulator: CozeSimulator): void {
 		},
 	});
 	simulator.defineWorkflow(SANDBOX_WORKFLOWS.tripPlanner, {
+		// The cloud's shape (cozepy's recorded stream): the question node streams its question as
+		// a Message, then interrupts with data "" (test/simulator/shapes.ts).
 		run: () => ({
-			stream: numbered([
-				...messageChunks({ title: 'Planner', uuid: 'sandbox-planner', type: 'LLM' }, ['Let me plan ', 'your weekend trip. ']),
-				{
-					event: 'Interrupt',
-					data: {
-						interrupt_data: { event_id: '7404830425073399001/7404830425073399002', type: 2, data: 'Where would you like to go this weekend? 这个周末想去哪里？' },
-						node_title: 'Ask destination',
-					},
-				},
-			]),
+			stream: numbered(
+				new ServerStream('cloud')
+					.message({ title: 'Planner', uuid: 'sandbox-planner', type: 'LLM' }, ['Let me plan ', 'your weekend trip. '])
+					.question(TRIP_QUESTION, '7404830425073399001/7404830425073399002', '', { title: 'Ask destination' }).events,
+			),
 			shape: SLOW,
 		}),
 		resume: (body) => ({

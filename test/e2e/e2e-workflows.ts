@@ -1,5 +1,8 @@
 // The workflows the packaged end-to-end test imports into a real n8n: n8n's own nodes around
 // the installed Coze node, one workflow per scenario.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { SANDBOX_CREDENTIAL } from '../../dev/sandbox';
 
 export const RUN_WORKFLOW_ID = '7404830425073352713';
@@ -37,6 +40,14 @@ function workflow(id: string, name: string, nodes: ReturnType<typeof node>[], co
 	return { id, name, nodes, connections, active: false, settings: { executionOrder: 'v1' }, pinData: {} };
 }
 
+/** The form description of examples/human-in-the-loop.json's Wait node, as the example has it. */
+function exampleFormDescription(): string {
+	const example = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'examples', 'human-in-the-loop.json'), 'utf8')) as { nodes: Array<{ type: string; parameters: { formDescription?: string } }> };
+	const form = example.nodes.find((candidate) => candidate.type === 'n8n-nodes-base.wait');
+	if (!form?.parameters.formDescription) throw new Error('the human-in-the-loop example has no Wait form description');
+	return form.parameters.formDescription;
+}
+
 export function e2eWorkflows() {
 	return {
 		upload: workflow(
@@ -72,6 +83,18 @@ export function e2eWorkflows() {
 				coze('Resume', { resource: 'workflow', operation: 'resume' }),
 			],
 			{ Start: main(['Coze']), Coze: main([], ['Answer']), Answer: main(['Resume']) },
+		),
+		// The human-in-the-loop example's form text, computed by n8n from the interrupt item with
+		// the example's own expression (a Wait form renders only in a running n8n's web server).
+		formText: workflow(
+			'e2eCozeForm0001',
+			'e2e: the example form shows the question',
+			[
+				trigger(),
+				coze('Coze', { resource: 'workflow', operation: 'run', workflowId: ASKING_WORKFLOW_ID }),
+				set('Form', [['form_description', exampleFormDescription(), 'string']]),
+			],
+			{ Start: main(['Coze']), Coze: main([], ['Form']) },
 		),
 		error: workflow(
 			'e2eCozeError001',

@@ -10,6 +10,7 @@ import type { IRun } from 'n8n-workflow';
 
 import { ensureN8n, freePort, installPackage, n8nCliAsync, packPackage, rawOutputJson } from '../../dev/n8n';
 import { startSandbox, writeSandboxCredential } from '../../dev/sandbox';
+import { TRIP_QUESTION } from '../../dev/sandbox-workflows';
 import type { CozeSimulator } from '../simulator/server';
 import { e2eWorkflows, RUN_WORKFLOW_ID, UPLOAD_TEXT } from './e2e-workflows';
 
@@ -79,9 +80,18 @@ describe('the packed node in a real n8n (n8n execute)', () => {
 				event_id: '7404830425073399001/7404830425073399002',
 				interrupt_type: 2,
 				node_title: 'Ask destination',
-				messages: [expect.objectContaining({ content: 'Let me plan your weekend trip. ' })],
+				// The cloud's shape: the question came only as a message, data is empty.
+				data: '',
+				question: TRIP_QUESTION,
+				messages: [expect.objectContaining({ content: 'Let me plan your weekend trip. ' }), expect.objectContaining({ content: TRIP_QUESTION })],
 			}),
 		]);
+	});
+
+	it('shows the question in the human-in-the-loop example\'s form text, on the cloud\'s shape', async () => {
+		const run = await execute(workflows.formText.id);
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(output(run, 'Form', 0).map((item) => item.form_description)).toEqual([TRIP_QUESTION]);
 	});
 
 	it('answers the interrupt with n8n\'s Edit Fields and resumes, in one execution', async () => {
