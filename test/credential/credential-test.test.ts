@@ -30,7 +30,7 @@ describe.each(['cloud', 'studio'] as const)('the Coze API credential test agains
 	it('refuses a wrong token with a message that says what to check, not the token', async () => {
 		const result = await testCredential({ region: 'custom', baseUrl: sim.baseUrl, accessToken: 'pat_wrong_but_plausible' });
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(flavour === 'cloud' ? /^Coze error 4100: authentication is invalid/ : /^Coze error 700012006: access token invalid/);
+		expect(result.message).toMatch(flavour === 'cloud' ? /^Coze error 4100: authentication is invalid/ : /^Coze error 700012006: authentication failed: api key invalid/);
 		expect(result.message).toMatch(/Region matches the site where the token was made/);
 		expect(result.message).not.toContain('pat_wrong_but_plausible');
 	});

@@ -67,6 +67,8 @@ async function writeEventStream(res: ServerResponse, events: SimEvent[], shape: 
 	if (shape.initialDelayMs) await new Promise((resolve) => setTimeout(resolve, shape.initialDelayMs));
 	const parts = encodeEventParts(events, shape);
 	const body = Buffer.concat(parts);
+	// Studio's handler sets this content type and cache-control (coze-studio workflow_service.go); the
+	// cloud's stream headers are in no fixture (no evidence), the log id header is its JSON answers'.
 	res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-tt-logid': 'STREAMLOG' });
 	const cuts = [...new Set(shape.splitAt ? shape.splitAt(body) : eventBoundaries(parts))].filter((cut) => cut > 0 && cut < body.length).sort((a, b) => a - b);
 	const limit = shape.cutAfterBytes ?? Infinity;

@@ -182,7 +182,7 @@ export class CozeSimulator {
 			const workflow = this.workflows.get(String(body.workflow_id));
 			const script = route.endsWith('stream_run') ? workflow?.run : route.endsWith('stream_resume') ? workflow?.resume : workflow?.blockingRun;
 			if (!script) {
-				sendJson(res, this.flavour, 200, { code: 4200, msg: `workflow ${String(body.workflow_id)} not found or not published` });
+				this.notPublished(res, route, String(body.workflow_id));
 				return;
 			}
 			await this.answer(res, script(body));
@@ -208,6 +208,21 @@ export class CozeSimulator {
 		else await sendEventStream(res, answer.stream, answer.shape);
 	}
 
+	/**
+	 * A workflow that is not there or not published. The cloud: code 4200 (coze-api.md, as the SDKs
+	 * map it; the msg text has no fixture). Studio's run: HTTP 200 {code 6031, msg, debug_url with
+	 * zero ids} (coze-studio errno/workflow.go, the run handler's error path); Studio's stream: its
+	 * internal code 720702011 (what its stream handler writes; hertz may drop that body once the
+	 * stream writer took over, which test/engine/server-errors covers on its own).
+	 */
+	private notPublished(res: ServerResponse, route: string, workflowId: string): void {
+		if (this.flavour === 'cloud') return sendJson(res, this.flavour, 200, { code: 4200, msg: `workflow ${workflowId} not found or not published` });
+		if (route === 'POST /v1/workflow/run') {
+			return sendJson(res, this.flavour, 200, { code: 6031, msg: 'Workflow not published. Please publish the workflow first.', debug_url: `http://127.0.0.1:${this.port}/work_flow?execute_id=0&space_id=0&workflow_id=0` });
+		}
+		sendJson(res, this.flavour, 200, { code: 720702011, msg: 'Workflow not published. Please publish the workflow first.' });
+	}
+
 	/** The cloud's `/v1/workflows/{id}/run_histories/{execute_id}`; Studio's `/v1/workflow/get_run_history`. */
 	private runHistory(res: ServerResponse, url: URL): void {
 		const nodePath = /^\/v1\/workflows\/(\d+)\/run_histories\/(\d+)\/execute_nodes\/([\w-]+)$/.exec(url.pathname);
@@ -218,6 +233,7 @@ export class CozeSimulator {
 		const workflowId = cloudPath?.[1] ?? url.searchParams.get('workflow_id') ?? '';
 		const history = this.workflows.get(workflowId)?.history;
 		if (!history) {
+			// No fixture shows either server's answer for an unknown run: no evidence.
 			return this.flavour === 'studio'
 				? sendJson(res, this.flavour, 200, { code: 720702011, msg: 'workflow not found' })
 				: sendJson(res, this.flavour, 200, { code: 4200, msg: 'run not found' });

@@ -25,7 +25,12 @@ export interface SimWorkflow {
 	nodeOutputs?: Record<string, string>;
 }
 
-/** The chunks of one node's message, numbered as Coze numbers them. */
+/**
+ * The chunks of one node's message in the cloud's shape (cozepy's recorded stream: content,
+ * node_title, node_seq_id from "0", node_is_finish on the last); node_id, node_type and
+ * node_execute_uuid only where a test gives them (no SDK fixture shows them). For a server's
+ * exact shapes, Studio's included, use shapes.ts's ServerStream.
+ */
 export function messageChunks(
 	node: { title: string; id?: string; uuid?: string; type?: string },
 	chunks: string[],
