@@ -87,6 +87,15 @@ describe('Coze Studio\'s run history (coze-studio OpenAPIGetWorkflowRunHistory)'
 		expect(result.nodeError('Coze')?.description).toMatch(/Run Mode "Stream"/);
 	});
 
+	it('sends an interrupted run out of the Interrupts output when its history carries the interrupt', async () => {
+		// No server is known to put interrupt_data in a history record (Studio's has none): read
+		// for whatever does, in the shape of a stream's Interrupt.
+		const interrupt = { event_id: `${EXECUTE_ID}/1`, type: 2, data: 'Which city?' };
+		const result = await asyncRun([`{"data":[{"execute_id":${EXECUTE_ID},"execute_status":"<UNSET>","interrupt_data":${JSON.stringify(interrupt)}}]}`]);
+		expect(result.output('Coze', 0)).toEqual([]);
+		expect(result.output('Coze', 1).map((item) => item.json)).toEqual([expect.objectContaining({ event_id: `${EXECUTE_ID}/1`, interrupt_type: 2, question: 'Which city?', execute_id: EXECUTE_ID })]);
+	});
+
 	it('gives a status it does not know its own message', async () => {
 		const result = await asyncRun([`{"data":[{"execute_id":${EXECUTE_ID},"execute_status":"Paused"}]}`]);
 		expect(result.nodeError('Coze')?.message).toBe(`The Coze run ${EXECUTE_ID} is in a state the node does not know: "Paused"`);
