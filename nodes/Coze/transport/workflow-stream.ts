@@ -34,30 +34,24 @@ export async function* streamWorkflowEvents(
 ): AsyncGenerator<CozeStreamEvent[]> {
 	const policy = policyOf(connection);
 	const limit = runTimeLimit(policy.runTimeLimitMs, 'startsRun', signal);
-	let idle: Deadline | undefined;
-	let response: CozeResponse;
+	let opened: { response: CozeResponse; idle: Deadline };
 	try {
 		// Retried only where Coze provably did not start the run (retry-rules.ts).
-		response = await withRetries(policy, 'startsRun', limit.signal, async () => {
-			idle?.clear();
-			idle = deadline(policy.idleTimeoutMs, () => idleTimeoutFailure(connection), limit.signal);
-			const answer = await sendCozeRequest(connection, { method: 'POST', path, kind: 'startsRun', json, signal: idle.signal, stream: true });
-			const contentType = String(answer.headers['content-type'] ?? '');
-			if (answer.statusCode < 300 && contentType.includes('text/event-stream')) return answer;
-			await readCozeJson(connection, answer, idle.signal, EMPTY_RUN_ANSWER);
-			throw new CozeError('Coze answered without an event stream', {
-				kind: 'protocol',
-				httpStatus: answer.statusCode,
-				logId: answer.logId,
-				description: `It sent ${contentType || 'no content type'} with code 0. Check the Base URL points at the Coze API.`,
-			});
+		opened = await withRetries(policy, 'startsRun', limit.signal, async () => {
+			// Idle Timeout of this try: the wait for the answer, then (refreshed) for each event.
+			const idle = deadline(policy.idleTimeoutMs, () => idleTimeoutFailure(connection), limit.signal);
+			try {
+				return { response: await openStream(connection, path, json, idle.signal), idle };
+			} catch (error) {
+				idle.clear();
+				throw error;
+			}
 		});
 	} catch (error) {
-		idle?.clear();
 		limit.clear();
 		throw error;
 	}
-	const timer = idle!;
+	const { response, idle: timer } = opened;
 	try {
 		for await (const batch of readCozeEvents(response.body)) {
 			// Every whole event, a PING included, is a sign of life.
@@ -79,4 +73,18 @@ export async function* streamWorkflowEvents(
 		limit.clear();
 		response.body.destroy();
 	}
+}
+
+/** One try: the answer, once it is an event stream; anything else is read as the error it is. */
+async function openStream(connection: CozeConnection, path: string, json: string, signal: AbortSignal): Promise<CozeResponse> {
+	const answer = await sendCozeRequest(connection, { method: 'POST', path, kind: 'startsRun', json, signal, stream: true });
+	const contentType = String(answer.headers['content-type'] ?? '');
+	if (answer.statusCode < 300 && contentType.includes('text/event-stream')) return answer;
+	await readCozeJson(connection, answer, signal, EMPTY_RUN_ANSWER);
+	throw new CozeError('Coze answered without an event stream', {
+		kind: 'protocol',
+		httpStatus: answer.statusCode,
+		logId: answer.logId,
+		description: `It sent ${contentType || 'no content type'} with code 0. Check the Base URL points at the Coze API.`,
+	});
 }
