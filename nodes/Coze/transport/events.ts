@@ -105,12 +105,6 @@ export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGen
 		}
 	}
 
-	function* flush(): Generator<CozeStreamEvent[]> {
-		const { batch, any, error } = drain();
-		if (any) yield batch;
-		if (error) throw error;
-	}
-
 	// Until a first event, the text is kept (up to a bound): a body that never frames one may be
 	// Coze's JSON error envelope sent as a stream (coze-js's fetcher reads it so).
 	let unframed: string | undefined = '';
@@ -118,23 +112,24 @@ export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGen
 		if (unframed !== undefined) unframed = unframed.length + text.length <= MAX_UNFRAMED_CHARS ? unframed + text : undefined;
 		parser.feed(text);
 	};
-	function* flushed(): Generator<CozeStreamEvent[]> {
-		for (const batch of flush()) {
+
+	function* flush(): Generator<CozeStreamEvent[]> {
+		const { batch, any, error } = drain();
+		if (any) {
 			unframed = undefined;
 			yield batch;
 		}
+		if (error) throw error;
 	}
 
 	for await (const chunk of body) {
 		feed(decoder.decode(chunk, { stream: true }));
-		yield* flushed();
+		yield* flush();
 	}
 	// A stream whose last event has no blank line after it (or no line end at all) still
 	// delivered that event: end its line and the event. After a proper ending this adds nothing.
-	const rest = decoder.decode();
-	if (unframed !== undefined) unframed += rest;
-	parser.feed(`${rest}\n\n`);
-	yield* flushed();
+	feed(`${decoder.decode()}\n\n`);
+	yield* flush();
 	const envelope = unframed === undefined ? undefined : envelopeIn(unframed);
 	if (envelope) throw new EnvelopeInStream(envelope);
 }
