@@ -3,4 +3,6 @@
 // would otherwise pick first.
 process.env.TS_NODE_PREFER_TS_EXTS = 'true';
 process.env.TS_NODE_TRANSPILE_ONLY = 'true';
+// ts-node's v8-compile-cache-lib would leave a cache folder in the system's temp folder.
+process.env.DISABLE_V8_COMPILE_CACHE = '1';
 require('ts-node/register');
