@@ -12,6 +12,7 @@ import {
 import * as upload from './actions/file/upload.operation';
 import * as resume from './actions/workflow/resume.operation';
 import * as run from './actions/workflow/run.operation';
+import { outputsExpression } from './actions/outputs';
 import { requestOptionsDescription } from './actions/request-options';
 import { route } from './actions/router';
 import { checkCozeCredential } from './transport/credential-test';
@@ -28,8 +29,7 @@ export class Coze implements INodeType {
 		defaults: { name: 'Coze' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Messages', 'Interrupts'],
+		outputs: outputsExpression,
 		credentials: [{ name: 'cozeApi', required: true, testedBy: 'cozeApiCredentialTest' }],
 		properties: [
 			{

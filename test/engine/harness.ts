@@ -208,3 +208,10 @@ export async function runWorkflow(options: {
 export function cozeCredentials(baseUrl: string, accessToken: string): Record<string, ICredentialDataDecryptedObject> {
 	return { cozeApi: { region: 'custom', baseUrl, accessToken } };
 }
+
+/** The outputs n8n's editor and engine give a Coze node with these parameters (names included). */
+export function cozeNodeOutputs(parameters: INode['parameters'], onError?: INode['onError']) {
+	const node: INode = { id: 'coze', name: 'Coze', type: COZE_TYPE, typeVersion: 1, position: [0, 0], parameters, ...(onError ? { onError } : {}) };
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	return NodeHelpers.getNodeOutputs(workflow, node, nodeTypeMap[COZE_TYPE].description);
+}

@@ -136,6 +136,17 @@ describe('File → Upload errors', () => {
 		expect(uploaded.pairedItem).toEqual({ item: 1 });
 	});
 
+	it('with Continue (using error output), sends a failed item to the error output, right after File', async () => {
+		const files = [...small, { bytes: 20, fileName: 'second.txt', mimeType: 'text/plain' }];
+		const workflow = uploadWorkflow(sim, files, {
+			parameters: { resource: 'file', operation: 'upload', binaryPropertyName: '={{ $json.fileName === "small.txt" ? "nope" : "data" }}' },
+			onError: 'continueErrorOutput',
+		});
+		const result = await runWorkflow(workflow);
+		expect(result.output('Coze', 0).map((item) => item.json.file_name)).toEqual(['second.txt']);
+		expect(result.output('Coze', 1).map((item) => item.json.error)).toEqual(['Input item 0 has no binary field "nope"']);
+	});
+
 	it('refuses a file over 512 MB before sending anything', async () => {
 		const result = await runWorkflow(uploadWorkflow(sim, [{ bytes: 512 * MB + 1, fileName: 'huge.zip' }]));
 		expect(result.nodeError('Coze')?.message).toBe('The file "huge.zip" is 512.0 MB; Coze accepts at most 512 MB');

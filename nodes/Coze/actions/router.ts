@@ -7,6 +7,7 @@ import { Redactor } from '../transport/redaction';
 import { RunFailure } from '../transport/run-collector';
 import * as upload from './file/upload.operation';
 import { errorItemJson, toNodeError } from './node-error';
+import { outputCount } from './outputs';
 import { readRequestOptions } from './request-options';
 import type { OperationExecute, OperationResult } from './types';
 import { messageJson } from './workflow/items';
@@ -85,5 +86,5 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		}
 		main.push(item(errorItemJson(nodeError, failure), itemIndex));
 	}
-	return [main, interrupts];
+	return [main, interrupts].slice(0, outputCount(resource));
 }

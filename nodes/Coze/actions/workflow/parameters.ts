@@ -101,15 +101,19 @@ function assertExactNumbers(this: IExecuteFunctions, value: unknown, path: strin
 	}
 }
 
-/** JSON.parse's message, with the line and column of the position it names. */
-function whereJsonBreaks(text: string, error: Error): string {
-	const position = /position (\d+)/.exec(error.message);
-	if (!position) return error.message;
+/**
+ * JSON.parse's message, with the line and column of the position it names, once: Node 22 and
+ * later already add "(line L column C)" themselves (n8n 2.x runs on Node 24), Node 20 does not.
+ */
+export function whereJsonBreaks(text: string, error: Error): string {
+	const message = error.message.replace(/\s*\(line \d+ column \d+\)/, '');
+	const position = /position (\d+)/.exec(message);
+	if (!position) return message;
 	const offset = Number(position[1]);
 	const before = text.slice(0, offset);
 	const line = before.split('\n').length;
 	const column = offset - before.lastIndexOf('\n');
-	return `${error.message} (line ${line}, column ${column})`;
+	return `${message} (line ${line}, column ${column})`;
 }
 
 /** The optional fields of a run, as Coze names them in the request body. */

@@ -19,7 +19,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: '7404830425073352713',
+		placeholder: 'e.g. 7404830425073352713',
 		description: 'The published workflow to run: the number after workflow_id= in its address in Coze',
 		displayOptions: { show },
 	},
