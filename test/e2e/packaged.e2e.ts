@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { IRun } from 'n8n-workflow';
 
 import { ensureN8n, freePort, installPackage, n8nCliAsync, packPackage, rawOutputJson } from '../../dev/n8n';
-import { startSandbox, writeSandboxCredential } from '../../dev/sandbox';
+import { importSandboxAndExamples, startSandbox, writeSandboxCredential } from '../../dev/sandbox';
 import { TRIP_QUESTION } from '../../dev/sandbox-workflows';
 import type { CozeSimulator } from '../simulator/server';
 import { e2eWorkflows, RUN_WORKFLOW_ID, UPLOAD_TEXT } from './e2e-workflows';
@@ -44,6 +44,7 @@ beforeAll(async () => {
 	writeFileSync(workflowFile, JSON.stringify(Object.values(workflows)));
 	const importedWorkflows = await n8nCliAsync(userFolder, ['import:workflow', `--input=${workflowFile}`], env);
 	expect(importedWorkflows.status).toBe(0);
+	importSandboxAndExamples(userFolder, sandbox.port, env);
 }, 20 * 60_000);
 
 afterAll(async () => {
@@ -107,6 +108,13 @@ describe('the packed node in a real n8n (n8n execute)', () => {
 			interrupt_type: 2,
 			resume_data: 'Suzhou',
 		});
+	});
+
+	it('runs the scheduled example to its end as imported, against the sandbox', async () => {
+		const run = await execute('cozeDailyBrief01');
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(output(run, 'Coze: daily briefing', 0)).toEqual([expect.objectContaining({ parsed: { output: expect.stringContaining('Good morning! Hangzhou') } })]);
+		expect(Object.keys(run.data.resultData.runData)).toContain('Post the answer');
 	});
 
 	it('fails clearly on an unpublished workflow, with Coze\'s code and log id', async () => {
