@@ -96,8 +96,13 @@ export function n8nEnv(userFolder: string, extra: NodeJS.ProcessEnv = {}): NodeJ
 	// Not the test runner's NODE_ENV=test: n8n's logger then prints nothing, the CLI's results included.
 	const { NODE_ENV, JEST_WORKER_ID, ...inherited } = process.env;
 	void [NODE_ENV, JEST_WORKER_ID];
+	// n8n keeps temporary files (data-table uploads, …) in the system's temp folder and leaves
+	// them there: give it one inside the user folder, which goes when the user folder goes.
+	const tmp = path.join(userFolder, 'tmp');
+	mkdirSync(tmp, { recursive: true });
 	return {
 		...inherited,
+		TMPDIR: tmp,
 		N8N_USER_FOLDER: userFolder,
 		DB_TYPE: 'sqlite',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -110,9 +115,17 @@ export function n8nEnv(userFolder: string, extra: NodeJS.ProcessEnv = {}): NodeJ
 		// n8n turns on Node's module compile cache, which by default writes to the system's temp
 		// folder and stays there; keep it beside the installed n8n, whose start-up it speeds.
 		NODE_COMPILE_CACHE: path.join(n8nDir, '.compile-cache'),
-		// n8n 2.x's MCP registry module fetches a list from api.n8n.io; nothing to fetch here.
-		// (n8n 1.x has no such module and refuses the name.)
-		...(N8N_VERSION.startsWith('1.') ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' }),
+		// Nothing to fetch from api.n8n.io here (no network): n8n 2.x's MCP registry, its Instance
+		// AI and agents' model catalogs, the list of verified community nodes. (n8n 1.x has no
+		// such modules and refuses their names.)
+		...(N8N_VERSION.startsWith('1.') ? {} : { N8N_DISABLED_MODULES: 'mcp-registry,instance-ai,agents' }),
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+		// This package is a community package n8n has not verified: say so, as n8n asks, before
+		// its default turns to false. The other settings n8n warns about, set to what it will default to.
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_RUNNERS_TASK_TIMEOUT: '60',
+		N8N_COMPRESSION_NODE_MAX_DECOMPRESSED_SIZE_BYTES: String(256 * 1024 * 1024),
+		N8N_COMPRESSION_NODE_MAX_ZIP_ENTRIES: '1000',
 		...extra,
 	};
 }
