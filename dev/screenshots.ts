@@ -69,6 +69,10 @@ async function main(): Promise<void> {
 				await page.goto(`${base}/workflow/cozeDailyBrief01`);
 				await page.getByTestId('canvas-node').filter({ hasText: 'Coze: daily briefing' }).dblclick({ timeout: 30_000 });
 				await page.getByText('Workflow ID').first().waitFor();
+				// Run it against the sandbox, so the picture shows the streamed messages too (in Chinese
+				// as well: Debian's chromium needs fonts-noto-cjk for that, dev/ensure-browser.sh).
+				await page.getByTestId('node-execute-button').click();
+				await page.getByTestId('output-panel').getByText('早上好', { exact: false }).first().waitFor({ timeout: 30_000 });
 				await shot(page, 'run-parameters.png');
 				await page.goto(`${base}/home/credentials`);
 				await page.getByText('Coze sandbox (local simulator)').first().click({ timeout: 30_000 });
