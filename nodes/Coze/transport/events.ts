@@ -2,7 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 import { CozeError } from './coze-error';
 import type { CozeEnvelope } from './envelope';
-import { parseJsonKeepingLongIntegers } from './lossless-json';
+import { parseJsonKeepingLongIntegers, parseJsonObject } from './lossless-json';
 import { snippet } from './redaction';
 
 /** One chunk of a node's message (`Message` event). Names and types as Coze sends them. */
@@ -146,14 +146,8 @@ export class EnvelopeInStream extends Error {
 }
 
 function envelopeIn(text: string): CozeEnvelope | undefined {
-	const trimmed = text.trim();
-	if (!trimmed.startsWith('{')) return undefined;
-	try {
-		const value = parseJsonKeepingLongIntegers(trimmed) as CozeEnvelope | null;
-		return value && typeof value === 'object' && typeof value.code === 'number' ? value : undefined;
-	} catch {
-		return undefined;
-	}
+	const value = parseJsonObject(text) as CozeEnvelope | undefined;
+	return typeof value?.code === 'number' ? value : undefined;
 }
 
 /** Event ids are counters from 0; a longer one is not Coze's (and is not worth parsing). */

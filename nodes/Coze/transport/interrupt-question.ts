@@ -1,3 +1,4 @@
+import { parseJsonObject } from './lossless-json';
 import type { CollectedMessage } from './run-collector';
 
 /**
@@ -14,7 +15,7 @@ import type { CollectedMessage } from './run-collector';
  * An input node (Studio's `{"content_type":"form_schema",…}`) asks no question: "".
  */
 export function questionOf(data: string, nodeTitle: string | undefined, messages: CollectedMessage[]): { question: string; options?: string[] } {
-	const parsed = parseObject(data);
+	const parsed = parseJsonObject(data);
 	if (parsed) return fromStudioConversation(parsed) ?? { question: typeof parsed.question === 'string' ? parsed.question : '' };
 	if (data.trim() !== '') return { question: data };
 	const fromNode = nodeTitle === undefined ? messages : messages.filter((message) => message.node_title === nodeTitle);
@@ -39,15 +40,4 @@ function fromStudioConversation(data: Record<string, unknown>): { question: stri
 		return { question: typeof choice.question === 'string' ? choice.question : '', ...(options ? { options } : {}) };
 	}
 	return undefined;
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-	const trimmed = text.trim();
-	if (!trimmed.startsWith('{')) return undefined;
-	try {
-		const value: unknown = JSON.parse(trimmed);
-		return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-	} catch {
-		return undefined;
-	}
 }

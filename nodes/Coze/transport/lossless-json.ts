@@ -23,6 +23,18 @@ function isUnsafeInteger(digits: string): boolean {
 	return digits > MAX_SAFE_DIGITS;
 }
 
+/** `text` read as a JSON object (losslessly), or undefined when it is not one: for fields that may hold JSON. */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+	const trimmed = text.trim();
+	if (!trimmed.startsWith('{')) return undefined;
+	try {
+		const value = parseJsonKeepingLongIntegers(trimmed);
+		return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 function quoteUnsafeIntegers(text: string): string {
 	if (!LONG_LITERAL_CANDIDATE.test(text)) return text;
 	let out = '';

@@ -6,7 +6,7 @@ import type { CozeConnection } from './connection';
 import { CozeError } from './coze-error';
 import type { CozeEnvelope } from './envelope';
 import type { CozeInterruptData } from './events';
-import { stringifyJson } from './lossless-json';
+import { parseJsonObject, stringifyJson } from './lossless-json';
 import { historyFailure, historyState, RunHistory } from './run-history';
 import { collectedInterrupt, type CollectedMessage, type CollectedRun } from './run-collector';
 
@@ -115,14 +115,9 @@ function resultToRun(result: RunAnswer, output: unknown): CollectedRun {
  */
 function answerText(output: unknown): string {
 	const text = typeof output === 'string' ? output : output === undefined || output === null ? '' : JSON.stringify(output);
-	if (!text.includes('"content_type"')) return text;
-	try {
-		const wrapped = JSON.parse(text) as { content_type?: unknown; data?: unknown };
-		if (wrapped && typeof wrapped === 'object' && typeof wrapped.content_type === 'number' && 'data' in wrapped) {
-			return typeof wrapped.data === 'string' ? wrapped.data : JSON.stringify(wrapped.data);
-		}
-	} catch {
-		// Not a wrapper: the text is the answer.
+	const wrapped = text.includes('"content_type"') ? parseJsonObject(text) : undefined;
+	if (wrapped && typeof wrapped.content_type === 'number' && 'data' in wrapped) {
+		return typeof wrapped.data === 'string' ? wrapped.data : JSON.stringify(wrapped.data);
 	}
 	return text;
 }
