@@ -121,13 +121,15 @@ describe('File → Upload errors', () => {
 		expect(sim.requests).toHaveLength(0);
 	});
 
-	it('with Continue on Fail, gives an error item and goes on with the next item', async () => {
-		const files = [...small, { bytes: 20, fileName: 'second.txt', mimeType: 'text/plain' }];
-		const workflow = uploadWorkflow(sim, files, {
+	/** Two files; the first item names a binary field it does not have, so it fails and the second uploads. */
+	const firstOfTwoFails = (onError: TestNode['onError']) =>
+		uploadWorkflow(sim, [...small, { bytes: 20, fileName: 'second.txt', mimeType: 'text/plain' }], {
 			parameters: { resource: 'file', operation: 'upload', binaryPropertyName: '={{ $json.fileName === "small.txt" ? "nope" : "data" }}' },
-			onError: 'continueRegularOutput',
+			onError,
 		});
-		const result = await runWorkflow(workflow);
+
+	it('with Continue on Fail, gives an error item and goes on with the next item', async () => {
+		const result = await runWorkflow(firstOfTwoFails('continueRegularOutput'));
 		expect(result.run.status).toBe('success');
 		const [failed, uploaded] = result.output('Coze', 0);
 		expect(failed.json.error).toBe('Input item 0 has no binary field "nope"');
@@ -137,12 +139,7 @@ describe('File → Upload errors', () => {
 	});
 
 	it('with Continue (using error output), sends a failed item to the error output, right after File', async () => {
-		const files = [...small, { bytes: 20, fileName: 'second.txt', mimeType: 'text/plain' }];
-		const workflow = uploadWorkflow(sim, files, {
-			parameters: { resource: 'file', operation: 'upload', binaryPropertyName: '={{ $json.fileName === "small.txt" ? "nope" : "data" }}' },
-			onError: 'continueErrorOutput',
-		});
-		const result = await runWorkflow(workflow);
+		const result = await runWorkflow(firstOfTwoFails('continueErrorOutput'));
 		expect(result.output('Coze', 0).map((item) => item.json.file_name)).toEqual(['second.txt']);
 		expect(result.output('Coze', 1).map((item) => item.json.error)).toEqual(['Input item 0 has no binary field "nope"']);
 	});
