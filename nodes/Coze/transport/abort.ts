@@ -41,7 +41,7 @@ export function deadline(ms: number, failure: () => CozeError, parent?: AbortSig
 }
 
 /** A limit that may be off: then its signal is the parent's. */
-export interface TimeLimit {
+interface TimeLimit {
 	signal?: AbortSignal;
 	clear: () => void;
 }

@@ -24,7 +24,7 @@ export interface RequestPolicy {
  * Coze ends a workflow run that is not asynchronous after 10 minutes (its run API's limits:
  * "超时时间 未开启异步时为 10 分钟"), so a call still going a minute later is not coming back.
  */
-export const COZE_RUN_LIMIT_MS = 10 * 60_000;
+const COZE_RUN_LIMIT_MS = 10 * 60_000;
 
 export const DEFAULT_POLICY: RequestPolicy = {
 	maxRetries: 3,

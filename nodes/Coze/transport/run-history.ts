@@ -10,7 +10,7 @@ import type { CollectedMessage } from './run-collector';
  * cozepy run_histories) and Coze Studio (`GET /v1/workflow/get_run_history`, coze-studio
  * OpenAPIGetWorkflowRunHistory) send it.
  */
-export interface HistoryRecord {
+interface HistoryRecord {
 	execute_id?: string;
 	/** "Running", "Success", "Fail", "Cancel" (Studio); Studio prints an interrupted run (5) as "<UNSET>". */
 	execute_status?: string;
@@ -103,7 +103,7 @@ export class RunHistory {
 }
 
 /** What a record's status means for the waiting node. */
-export type HistoryState = 'running' | 'success' | 'failed' | 'cancelled' | 'interrupted' | 'unknown';
+type HistoryState = 'running' | 'success' | 'failed' | 'cancelled' | 'interrupted' | 'unknown';
 
 export function historyState(record: HistoryRecord | undefined): HistoryState {
 	const status = record?.execute_status;
