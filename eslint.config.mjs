@@ -61,6 +61,16 @@ export default tseslint.config(
 		rules: { '@n8n/community-nodes/require-node-api-error': 'off' },
 	},
 	{
+		// The arrows point one way: operations → protocols → http. HTTP machinery knows no Coze
+		// protocol, and no protocol knows about n8n.
+		files: ['nodes/Coze/transport/http/**/*.ts'],
+		rules: { 'no-restricted-imports': ['error', { patterns: ['../protocols/*', '../../actions/*', 'n8n-workflow'] }] },
+	},
+	{
+		files: ['nodes/Coze/transport/protocols/**/*.ts'],
+		rules: { 'no-restricted-imports': ['error', { patterns: ['../../actions/*', 'n8n-workflow'] }] },
+	},
+	{
 		// Tests and benchmarks are not shipped; n8n's package rules do not apply to them.
 		files: ['test/**/*.ts', 'bench/**/*.ts', 'dev/**/*.ts'],
 		rules: Object.fromEntries(Object.keys(plugin.configs.recommended.rules).map((rule) => [rule, 'off'])),

@@ -7,9 +7,9 @@
 import { createParser } from 'eventsource-parser';
 import { request } from 'undici';
 
-import type { CozeConnection } from '../nodes/Coze/transport/connection';
-import { collectRun } from '../nodes/Coze/transport/run-collector';
-import { streamWorkflowEvents } from '../nodes/Coze/transport/workflow-stream';
+import type { CozeConnection } from '../nodes/Coze/transport/http/connection';
+import { collectRun } from '../nodes/Coze/transport/protocols/run-collector';
+import { streamWorkflowEvents } from '../nodes/Coze/transport/protocols/workflow-stream';
 import { median, runBenchmark } from './bench-harness';
 import { STREAM_BENCH_WORKFLOWS } from './stream-workflows';
 

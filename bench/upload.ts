@@ -10,8 +10,8 @@ import { pipeline } from 'node:stream/promises';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { requestCozeJson } from '../nodes/Coze/transport/client';
-import { fileUploadBody } from '../nodes/Coze/transport/multipart';
+import { requestCozeJson } from '../nodes/Coze/transport/http/client';
+import { fileUploadBody } from '../nodes/Coze/transport/http/multipart';
 import { generatedBytes } from '../test/engine/fixture-nodes';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode } from '../test/engine/harness';
 import { median, runBenchmark, type SimulatorChild } from './bench-harness';

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import { chromium, selectors, type Page } from 'playwright-core';
 
-import { closeCozeDispatcher } from '../nodes/Coze/transport/dispatcher';
+import { closeCozeDispatcher } from '../nodes/Coze/transport/http/dispatcher';
 import { devDir, ensureN8n, installPackage, packPackage, root, startN8n } from './n8n';
 import { importSandboxAndExamples, startSandbox } from './sandbox';
 

@@ -1,7 +1,7 @@
 // npm run dev: this package in a real n8n, with a Coze sandbox, on http://localhost:5678.
 import path from 'node:path';
 
-import { closeCozeDispatcher } from '../nodes/Coze/transport/dispatcher';
+import { closeCozeDispatcher } from '../nodes/Coze/transport/http/dispatcher';
 import { devDir, ensureN8n, installPackage, N8N_VERSION, packPackage, startN8n } from './n8n';
 import { importSandboxAndExamples, startSandbox } from './sandbox';
 

@@ -15,7 +15,7 @@ import * as run from './actions/workflow/run.operation';
 import { outputsExpression } from './actions/outputs';
 import { requestOptionsDescription } from './actions/request-options';
 import { route } from './actions/router';
-import { checkCozeCredential } from './transport/credential-test';
+import { checkCozeCredential } from './transport/http/credential-test';
 
 export class Coze implements INodeType {
 	description: INodeTypeDescription = {

@@ -1,7 +1,7 @@
 import type { ICredentialTestFunctions } from 'n8n-workflow';
 
 import { Coze } from '../../nodes/Coze/Coze.node';
-import { closeCozeDispatcher } from '../../nodes/Coze/transport/dispatcher';
+import { closeCozeDispatcher } from '../../nodes/Coze/transport/http/dispatcher';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 

@@ -1,4 +1,4 @@
-import { closeCozeDispatcher } from '../../nodes/Coze/transport/dispatcher';
+import { closeCozeDispatcher } from '../../nodes/Coze/transport/http/dispatcher';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 import { generatedFileHash, type GeneratedFile } from './fixture-nodes';

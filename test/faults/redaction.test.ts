@@ -4,7 +4,7 @@
 // the token; these shapes are hostile by design.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { checkCozeCredential } from '../../nodes/Coze/transport/credential-test';
+import { checkCozeCredential } from '../../nodes/Coze/transport/http/credential-test';
 import { runWorkflow, useBinaryMode } from '../engine/harness';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';

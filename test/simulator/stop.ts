@@ -1,4 +1,4 @@
-import { closeCozeDispatcher } from '../../nodes/Coze/transport/dispatcher';
+import { closeCozeDispatcher } from '../../nodes/Coze/transport/http/dispatcher';
 import type { CozeSimulator } from './server';
 
 /** Closes a test's simulator and the transport's pooled connections, so no socket outlives the test. */

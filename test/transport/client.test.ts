@@ -1,7 +1,7 @@
-import { requestCozeJson } from '../../nodes/Coze/transport/client';
-import type { CozeConnection } from '../../nodes/Coze/transport/connection';
-import { CozeError } from '../../nodes/Coze/transport/coze-error';
-import { DEFAULT_POLICY } from '../../nodes/Coze/transport/policy';
+import { requestCozeJson } from '../../nodes/Coze/transport/http/client';
+import type { CozeConnection } from '../../nodes/Coze/transport/http/connection';
+import { CozeError } from '../../nodes/Coze/transport/http/coze-error';
+import { DEFAULT_POLICY } from '../../nodes/Coze/transport/http/policy';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 

@@ -1,5 +1,5 @@
-import { connectionFromCredentials } from '../../nodes/Coze/transport/connection';
-import { parseJsonKeepingLongIntegers, RawJson, stringifyJson } from '../../nodes/Coze/transport/lossless-json';
+import { connectionFromCredentials } from '../../nodes/Coze/transport/http/connection';
+import { parseJsonKeepingLongIntegers, RawJson, stringifyJson } from '../../nodes/Coze/transport/http/lossless-json';
 
 describe('connectionFromCredentials', () => {
 	it('maps the regions to the cloud API hosts', () => {

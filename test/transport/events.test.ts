@@ -1,5 +1,6 @@
-import { CozeError } from '../../nodes/Coze/transport/coze-error';
-import { readCozeEvents, type CozeStreamEvent } from '../../nodes/Coze/transport/events';
+import { CozeError } from '../../nodes/Coze/transport/http/coze-error';
+import { readEventStream } from '../../nodes/Coze/transport/http/event-stream';
+import { decodeWorkflowEvent, type CozeStreamEvent } from '../../nodes/Coze/transport/protocols/workflow-events';
 import { encodeEvents, type SimEvent, type StreamShape } from '../simulator/event-stream';
 import { messageChunks, numbered } from '../simulator/workflows';
 
@@ -10,7 +11,7 @@ async function read(body: Buffer, cuts: number[] = []): Promise<CozeStreamEvent[
 		for (let i = 0; i < edges.length - 1; i++) yield body.subarray(edges[i], edges[i + 1]);
 	}
 	const events: CozeStreamEvent[] = [];
-	for await (const batch of readCozeEvents(chunks())) events.push(...batch);
+	for await (const batch of readEventStream(chunks(), decodeWorkflowEvent)) events.push(...batch);
 	return events;
 }
 
@@ -31,7 +32,7 @@ const multilingual: SimEvent[] = numbered([
 	{ event: 'Done', data: { debug_url: 'https://www.coze.cn/work_flow?execute_id=7404830425073352713' } },
 ]);
 
-describe('readCozeEvents', () => {
+describe('readEventStream with the workflow decoder', () => {
 	it('reads the stream of coze-api.md\'s example byte for byte', async () => {
 		const body = Buffer.from(
 			'id: 0\nevent: Message\ndata: {"content":"msg","node_is_finish":false,"node_seq_id":"0","node_title":"Message"}\n\n' +

@@ -1,4 +1,4 @@
-import { questionOf } from '../../nodes/Coze/transport/interrupt-question';
+import { questionOf } from '../../nodes/Coze/transport/protocols/interrupt-question';
 
 const message = (node_title: string, content: string) => ({ content, node_title });
 

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 
-import { requestCozeJson } from '../../nodes/Coze/transport/client';
-import { CozeError } from '../../nodes/Coze/transport/coze-error';
-import { fileUploadBody } from '../../nodes/Coze/transport/multipart';
+import { requestCozeJson } from '../../nodes/Coze/transport/http/client';
+import { CozeError } from '../../nodes/Coze/transport/http/coze-error';
+import { fileUploadBody } from '../../nodes/Coze/transport/http/multipart';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 

@@ -1,4 +1,4 @@
-import { Redactor, snippet } from '../../nodes/Coze/transport/redaction';
+import { Redactor, snippet } from '../../nodes/Coze/transport/http/redaction';
 
 const KEY_BODY = ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7', 'VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNb', 'vJZtnjSMqq7GPXW3Qa2uk7Hs4LuYXeWWqRw5J2WTfAbsTSxB9xYgBkpNQ4+3'];
 const PRIVATE_KEY = ['-----BEGIN PRIVATE KEY-----', ...KEY_BODY, '-----END PRIVATE KEY-----'].join('\n');

@@ -1,6 +1,6 @@
-import { requestFailure } from '../../nodes/Coze/transport/client';
-import { CozeError } from '../../nodes/Coze/transport/coze-error';
-import { isWorthRetrying, mayHaveStartedRun, type RequestKind } from '../../nodes/Coze/transport/retry-rules';
+import { requestFailure } from '../../nodes/Coze/transport/http/client';
+import { CozeError } from '../../nodes/Coze/transport/http/coze-error';
+import { isWorthRetrying, mayHaveStartedRun, type RequestKind } from '../../nodes/Coze/transport/http/retry-rules';
 
 const connection = { baseUrl: 'https://api.coze.cn', accessToken: 'pat_x' };
 

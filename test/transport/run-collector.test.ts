@@ -1,6 +1,6 @@
-import { CozeError } from '../../nodes/Coze/transport/coze-error';
-import type { CozeStreamEvent } from '../../nodes/Coze/transport/events';
-import { collectRun, RunFailure } from '../../nodes/Coze/transport/run-collector';
+import { CozeError } from '../../nodes/Coze/transport/http/coze-error';
+import type { CozeStreamEvent } from '../../nodes/Coze/transport/protocols/workflow-events';
+import { collectRun, RunFailure } from '../../nodes/Coze/transport/protocols/run-collector';
 
 /** The events one per batch, as a slow stream delivers them. */
 async function* stream(events: CozeStreamEvent[]): AsyncGenerator<CozeStreamEvent[]> {

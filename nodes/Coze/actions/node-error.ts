@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
-import { CozeError } from '../transport/coze-error';
-import { Redactor } from '../transport/redaction';
+import { CozeError } from '../transport/http/coze-error';
+import { Redactor } from '../transport/http/redaction';
 
 /**
  * The one place where the transport's CozeError becomes an n8n error: NodeApiError when Coze

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { connectionFromCredentials, redactorFor, type CozeConnection } from '../transport/connection';
-import { CozeError } from '../transport/coze-error';
-import { Redactor } from '../transport/redaction';
-import { RunFailure } from '../transport/run-collector';
+import { connectionFromCredentials, redactorFor, type CozeConnection } from '../transport/http/connection';
+import { CozeError } from '../transport/http/coze-error';
+import { Redactor } from '../transport/http/redaction';
+import { RunFailure } from '../transport/protocols/run-collector';
 import * as upload from './file/upload.operation';
 import { errorItemJson, toNodeError } from './node-error';
 import { outputCount } from './outputs';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { CozeConnection } from '../transport/connection';
+import type { CozeConnection } from '../transport/http/connection';
 
 /** What one input item produced, per output of the node. */
 export interface OperationResult {

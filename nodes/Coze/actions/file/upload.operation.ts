@@ -8,12 +8,12 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { CozeConnection } from '../../transport/connection';
-import { requestCozeJson } from '../../transport/client';
-import { CozeError } from '../../transport/coze-error';
-import type { CozeEnvelope } from '../../transport/envelope';
-import { fileUploadBody, type StreamedUpload } from '../../transport/multipart';
-import { paceUploads } from '../../transport/pace';
+import type { CozeConnection } from '../../transport/http/connection';
+import { requestCozeJson } from '../../transport/http/client';
+import { CozeError } from '../../transport/http/coze-error';
+import type { CozeEnvelope } from '../../transport/http/envelope';
+import { fileUploadBody, type StreamedUpload } from '../../transport/http/multipart';
+import { paceUploads } from '../../transport/http/pace';
 import type { OperationResult } from '../types';
 
 /** Coze refuses files over 512 MB; saying so before sending saves the user the upload. */

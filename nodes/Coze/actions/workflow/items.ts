@@ -1,10 +1,10 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { policyOf } from '../../transport/client';
-import type { CozeConnection } from '../../transport/connection';
-import { parseJsonKeepingLongIntegers } from '../../transport/lossless-json';
+import { policyOf } from '../../transport/http/client';
+import type { CozeConnection } from '../../transport/http/connection';
+import { parseJsonKeepingLongIntegers } from '../../transport/http/lossless-json';
 import type { OperationResult } from '../types';
-import type { CollectedInterrupt, CollectedMessage, CollectedRun, CollectOptions } from '../../transport/run-collector';
+import type { CollectedInterrupt, CollectedMessage, CollectedRun, CollectOptions } from '../../transport/protocols/run-collector';
 
 /** How the Messages output presents a run's messages. */
 export type OutputMode = 'eachMessage' | 'lastMessage' | 'allMessages';

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { RawJson } from '../../transport/lossless-json';
-import { MIN_POLL_INTERVAL_MS, type Polling } from '../../transport/workflow-run';
+import { RawJson } from '../../transport/http/lossless-json';
+import { MIN_POLL_INTERVAL_MS, type Polling } from '../../transport/protocols/workflow-run';
 
 /** A Coze workflow id: a decimal number (it becomes part of request paths, so nothing else may pass). */
 const WORKFLOW_ID = /^\d{1,30}$/;

@@ -1,13 +1,13 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import type { CozeConnection } from '../../transport/connection';
-import { streamWorkflowEvents } from '../../transport/workflow-stream';
+import type { CozeConnection } from '../../transport/http/connection';
+import { streamWorkflowEvents } from '../../transport/protocols/workflow-stream';
 import type { OperationResult } from '../types';
 import { collectOptions, runItems, type OutputMode } from './items';
 import { resumeOptions } from './options.description';
 import { readEventId, readWorkflowId } from './parameters';
-import { collectRun } from '../../transport/run-collector';
-import { stringifyJson } from '../../transport/lossless-json';
+import { collectRun } from '../../transport/protocols/run-collector';
+import { stringifyJson } from '../../transport/http/lossless-json';
 
 const show = { resource: ['workflow'], operation: ['resume'] };
 

@@ -1,14 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { CozeConnection } from '../../transport/connection';
-import { streamWorkflowEvents } from '../../transport/workflow-stream';
+import type { CozeConnection } from '../../transport/http/connection';
+import { streamWorkflowEvents } from '../../transport/protocols/workflow-stream';
 import type { OperationResult } from '../types';
-import { runAsync, runSync } from '../../transport/workflow-run';
+import { runAsync, runSync } from '../../transport/protocols/workflow-run';
 import { collectOptions, runItems, type OutputMode } from './items';
 import { runOptions } from './options.description';
 import { readPolling, readRunOptions, readWorkflowId, readWorkflowParameters } from './parameters';
-import { collectRun } from '../../transport/run-collector';
-import { stringifyJson } from '../../transport/lossless-json';
+import { collectRun } from '../../transport/protocols/run-collector';
+import { stringifyJson } from '../../transport/http/lossless-json';
 
 const show = { resource: ['workflow'], operation: ['run'] };
 

@@ -2,76 +2,24 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 import { CozeError } from './coze-error';
 import type { CozeEnvelope } from './envelope';
-import { parseJsonKeepingLongIntegers, parseJsonObject } from './lossless-json';
-import { snippet } from './redaction';
-
-/** One chunk of a node's message (`Message` event). Names and types as Coze sends them. */
-export interface CozeMessageData {
-	content?: string;
-	content_type?: string;
-	node_title?: string;
-	node_id?: string;
-	node_type?: string;
-	/** One execution of a node (the cloud; Coze Studio never sends it). */
-	node_execute_uuid?: string;
-	/** Where the cloud has no node_execute_uuid, these tell a node's executions apart. */
-	sub_execute_id?: string;
-	batch_index?: number | string;
-	loop_index?: number | string;
-	/**
-	 * Position of this chunk: within its node's message on the cloud ("0", "1", …); on Coze Studio
-	 * one counter per node_id for the whole stream.
-	 */
-	node_seq_id?: string;
-	/** True on the last chunk of the node's message. */
-	node_is_finish?: boolean;
-	usage?: { token_count?: number; input_count?: number; output_count?: number };
-	/** Coze Studio's (and the cloud End node's) token count, in place of usage. */
-	token?: number | string;
-	cost?: string;
-	ext?: Record<string, string>;
-}
-
-export interface CozeInterruptData {
-	/** As the server sent it: collectedInterrupt checks each field. */
-	interrupt_data?: {
-		event_id?: unknown;
-		type?: unknown;
-		data?: unknown;
-		required_parameters?: unknown;
-	};
-	node_title?: string;
-	/** Coze Studio sends it here; the cloud only in Done, which an interrupted run never sends. */
-	debug_url?: string;
-}
-
-export interface CozeErrorEventData {
-	error_code?: number;
-	error_message?: string;
-	debug_url?: string;
-}
-
-export type CozeStreamEvent =
-	| { type: 'Message'; data: CozeMessageData }
-	| { type: 'Interrupt'; data: CozeInterruptData }
-	| { type: 'Error'; data: CozeErrorEventData }
-	| { type: 'Done'; data: { debug_url?: string } };
+import { parseJsonObject } from './lossless-json';
 
 /** Bounds what one event may buffer: a server that never ends a line cannot exhaust memory. */
 const MAX_EVENT_CHARS = 64 * 1024 * 1024;
 
 /**
- * Reads Coze's event stream as it arrives: bytes → UTF-8 text (a character split across chunks
- * is held until complete) → eventsource-parser (any line ending, "id:0" without a space, a
- * last event with no blank line after it) → typed events. PING and unknown events are
- * skipped; a gap in the event ids means events were lost, which is an error.
+ * Reads one of Coze's event streams as it arrives: bytes → UTF-8 text (a character split across
+ * chunks is held until complete) → eventsource-parser (any line ending, "id:0" without a space,
+ * a last event with no blank line after it) → `decode`, which types an event of the protocol or
+ * skips it (a PING, an event the node does not know). A gap in the event ids means events were
+ * lost, which is an error.
  *
  * Yields the events of each network chunk together: one await per chunk rather than per event
  * keeps a stream of 100k small events cheap (bench/stream). A chunk that completed only events
- * this reader skips (a PING) yields an empty batch, so the caller sees the sign of life; a
- * chunk that completed no event yields nothing.
+ * `decode` skips (a PING) yields an empty batch, so the caller sees the sign of life; a chunk
+ * that completed no event yields nothing.
  */
-export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<CozeStreamEvent[]> {
+export async function* readEventStream<T>(body: AsyncIterable<Uint8Array>, decode: (event: EventSourceMessage) => T | undefined): AsyncGenerator<T[]> {
 	const decoder = new TextDecoder('utf-8');
 	const parsed: EventSourceMessage[] = [];
 	let parseError: Error | undefined;
@@ -87,13 +35,13 @@ export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGen
 	const ids = new IdSequence();
 
 	/** The events parsed so far, and the error that stopped them (after those events: none is lost). */
-	function drain(): { batch: CozeStreamEvent[]; any: boolean; error?: unknown } {
-		const batch: CozeStreamEvent[] = [];
+	function drain(): { batch: T[]; any: boolean; error?: unknown } {
+		const batch: T[] = [];
 		const any = parsed.length > 0;
 		try {
 			for (const event of parsed) {
 				ids.check(event.id);
-				const typed = toCozeEvent(event);
+				const typed = decode(event);
 				if (typed) batch.push(typed);
 			}
 			if (parseError) throw new CozeError('Coze sent an event larger than 64 MB', { kind: 'protocol', cause: parseError });
@@ -113,7 +61,7 @@ export async function* readCozeEvents(body: AsyncIterable<Uint8Array>): AsyncGen
 		parser.feed(text);
 	};
 
-	function* flush(): Generator<CozeStreamEvent[]> {
+	function* flush(): Generator<T[]> {
 		const { batch, any, error } = drain();
 		if (any) {
 			unframed = undefined;
@@ -202,53 +150,3 @@ function compareDecimal(a: string, b: string): number {
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function toCozeEvent(event: EventSourceMessage): CozeStreamEvent | undefined {
-	switch (event.event) {
-		case 'Message':
-		case 'Interrupt':
-		case 'Done':
-			return { type: event.event, data: parseData(event) } as CozeStreamEvent;
-		case 'Error':
-			return { type: 'Error', data: errorData(parseData(event) as Record<string, unknown>) };
-		case 'error':
-			// Coze Studio, failing mid-stream, sends a lower-case "error" whose data is plain text.
-			return { type: 'Error', data: plainTextError(event.data) };
-		default:
-			// PING (heartbeat) and any event this node does not know.
-			return undefined;
-	}
-}
-
-function parseData(event: EventSourceMessage): object {
-	if (event.event === 'Done' && event.data.trim() === '') return {};
-	let data: unknown;
-	try {
-		data = parseJsonKeepingLongIntegers(event.data);
-	} catch {
-		if (event.event === 'Error') return plainTextError(event.data);
-		throw new CozeError(`Coze sent a ${event.event} event whose data is not JSON`, {
-			kind: 'protocol',
-			description: `It began: "${snippet(event.data, 120)}". Check the Base URL points at the Coze API.`,
-		});
-	}
-	if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-		throw new CozeError(`Coze sent a ${event.event} event whose data is not a JSON object`, { kind: 'protocol' });
-	}
-	return data;
-}
-
-/** An Error event's fields as text and number, whatever types the server used. */
-function errorData(data: Record<string, unknown>): CozeErrorEventData {
-	const message = data.error_message;
-	const code = data.error_code;
-	return {
-		...data,
-		error_message: typeof message === 'string' ? message : message === undefined || message === null ? undefined : JSON.stringify(message),
-		error_code: typeof code === 'number' ? code : typeof code === 'string' && /^-?\d+$/.test(code.trim()) ? Number(code) : undefined,
-		debug_url: typeof data.debug_url === 'string' ? data.debug_url : undefined,
-	};
-}
-
-function plainTextError(text: string): CozeErrorEventData {
-	return { error_message: text.trim() || 'unknown error' };
-}

@@ -1,7 +1,7 @@
-import { CozeError } from './coze-error';
-import type { CozeInterruptData, CozeMessageData, CozeStreamEvent } from './events';
+import { CozeError } from '../http/coze-error';
+import type { CozeInterruptData, CozeMessageData, CozeStreamEvent } from './workflow-events';
 import { questionOf } from './interrupt-question';
-import { DEFAULT_POLICY } from './policy';
+import { DEFAULT_POLICY } from '../http/policy';
 
 /** The fields of a message that tell which node (and which execution of it) sent it, as Coze names them. */
 const IDENTITY_FIELDS = ['node_title', 'node_id', 'node_type', 'node_execute_uuid', 'sub_execute_id', 'batch_index', 'loop_index', 'content_type'] as const;

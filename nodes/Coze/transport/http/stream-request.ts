@@ -1,37 +1,33 @@
+import type { EventSourceMessage } from 'eventsource-parser';
+
 import { abortFailure, deadline, runTimeLimit, type Deadline } from './abort';
 import { idleTimeoutFailure, policyOf, readCozeJson, sendCozeRequest, type CozeResponse } from './client';
 import type { CozeConnection } from './connection';
 import { CozeError } from './coze-error';
 import { apiErrorFromEnvelope } from './envelope';
-import { EnvelopeInStream, readCozeEvents, type CozeStreamEvent } from './events';
+import { EnvelopeInStream, readEventStream } from './event-stream';
 import { withRetries } from './retry';
 
-/**
- * When a run cannot start, Coze Studio's stream handler has already taken over the response, and
- * its error body is lost: HTTP 200, a JSON content type, nothing else (coze-studio
- * workflow_service.go with hertz v0.10.2's writeResponse).
- */
-const EMPTY_RUN_ANSWER = new CozeError('Coze answered the run with an empty body', {
-	kind: 'protocol',
-	description:
-		'Coze Studio answers so when a run cannot start, most often because the workflow is not published or the Workflow ID is wrong: publish it and check the ID. Its log (and the X-Log-ID of the answer) has the reason.',
-});
+export interface StreamRequest<T> {
+	/** `/v1/workflow/stream_run`, `/v1/workflows/chat`, … */
+	path: string;
+	/** The request body, serialised (lossless-json's stringifyJson). */
+	json: string;
+	/** Types one event of the protocol, or skips it. */
+	decode: (event: EventSourceMessage) => T | undefined;
+	/** The error for an empty answer where a stream was due (what it means depends on the endpoint). */
+	emptyAnswer: CozeError;
+}
 
 /**
- * POSTs to a streaming endpoint (`/v1/workflow/stream_run`, `/v1/workflow/stream_resume`) and
- * yields its events as they arrive, in batches (see readCozeEvents). The status decides first:
- * any HTTP error is an error, whatever its content type, its body read as Coze's envelope.
- * Idle Timeout counts whole events (a PING is one): a server that trickles bytes without ever
- * ending an event is cut like a silent one. The connection is released when the caller stops
- * reading, whatever the reason.
+ * POSTs to one of Coze's streaming endpoints, each of which starts a run, and yields its events
+ * as they arrive, in batches (see readEventStream). The status decides first: any HTTP error is
+ * an error, whatever its content type, its body read as Coze's envelope. Idle Timeout counts
+ * whole events (a PING is one): a server that trickles bytes without ever ending an event is cut
+ * like a silent one. The connection is released when the caller stops reading, whatever the
+ * reason.
  */
-export async function* streamWorkflowEvents(
-	connection: CozeConnection,
-	path: string,
-	/** The request body, serialised (lossless-json's stringifyJson). */
-	json: string,
-	signal?: AbortSignal,
-): AsyncGenerator<CozeStreamEvent[]> {
+export async function* streamEvents<T>(connection: CozeConnection, request: StreamRequest<T>, signal?: AbortSignal): AsyncGenerator<T[]> {
 	const policy = policyOf(connection);
 	const limit = runTimeLimit(policy.runTimeLimitMs, 'startsRun', signal);
 	let opened: { response: CozeResponse; idle: Deadline };
@@ -41,7 +37,7 @@ export async function* streamWorkflowEvents(
 			// Idle Timeout of this try: the wait for the answer, then (refreshed) for each event.
 			const idle = deadline(policy.idleTimeoutMs, () => idleTimeoutFailure(connection), limit.signal);
 			try {
-				return { response: await openStream(connection, path, json, idle.signal), idle };
+				return { response: await openStream(connection, request, idle.signal), idle };
 			} catch (error) {
 				idle.clear();
 				throw error;
@@ -53,7 +49,7 @@ export async function* streamWorkflowEvents(
 	}
 	const { response, idle: timer } = opened;
 	try {
-		for await (const batch of readCozeEvents(response.body)) {
+		for await (const batch of readEventStream(response.body, request.decode)) {
 			// Every whole event, a PING included, is a sign of life.
 			timer.refresh();
 			yield batch;
@@ -76,11 +72,11 @@ export async function* streamWorkflowEvents(
 }
 
 /** One try: the answer, once it is an event stream; anything else is read as the error it is. */
-async function openStream(connection: CozeConnection, path: string, json: string, signal: AbortSignal): Promise<CozeResponse> {
-	const answer = await sendCozeRequest(connection, { method: 'POST', path, kind: 'startsRun', json, signal, stream: true });
+async function openStream<T>(connection: CozeConnection, request: StreamRequest<T>, signal: AbortSignal): Promise<CozeResponse> {
+	const answer = await sendCozeRequest(connection, { method: 'POST', path: request.path, kind: 'startsRun', json: request.json, signal, stream: true });
 	const contentType = String(answer.headers['content-type'] ?? '');
 	if (answer.statusCode < 300 && contentType.includes('text/event-stream')) return answer;
-	await readCozeJson(connection, answer, signal, EMPTY_RUN_ANSWER);
+	await readCozeJson(connection, answer, signal, request.emptyAnswer);
 	throw new CozeError('Coze answered without an event stream', {
 		kind: 'protocol',
 		httpStatus: answer.statusCode,

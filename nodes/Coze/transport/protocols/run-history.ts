@@ -1,8 +1,8 @@
-import { requestCozeJson } from './client';
-import type { CozeConnection } from './connection';
-import { CozeError } from './coze-error';
-import { isStudioUnknownPath, type CozeEnvelope } from './envelope';
-import type { CozeInterruptData } from './events';
+import { requestCozeJson } from '../http/client';
+import type { CozeConnection } from '../http/connection';
+import { CozeError } from '../http/coze-error';
+import { isStudioUnknownPath, type CozeEnvelope } from '../http/envelope';
+import type { CozeInterruptData } from './workflow-events';
 import type { CollectedMessage } from './run-collector';
 
 /**

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { abortFailure } from './abort';
-import { requestCozeJson } from './client';
-import type { CozeConnection } from './connection';
-import { CozeError } from './coze-error';
-import type { CozeEnvelope } from './envelope';
-import type { CozeInterruptData } from './events';
-import { parseJsonObject, stringifyJson } from './lossless-json';
+import { abortFailure } from '../http/abort';
+import { requestCozeJson } from '../http/client';
+import type { CozeConnection } from '../http/connection';
+import { CozeError } from '../http/coze-error';
+import type { CozeEnvelope } from '../http/envelope';
+import type { CozeInterruptData } from './workflow-events';
+import { parseJsonObject, stringifyJson } from '../http/lossless-json';
 import { historyFailure, historyState, RunHistory } from './run-history';
 import { collectedInterrupt, type CollectedMessage, type CollectedRun } from './run-collector';
 

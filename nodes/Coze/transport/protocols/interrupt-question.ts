@@ -1,4 +1,4 @@
-import { parseJsonObject } from './lossless-json';
+import { parseJsonObject } from '../http/lossless-json';
 import type { CollectedMessage } from './run-collector';
 
 /**
