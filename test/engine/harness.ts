@@ -13,8 +13,11 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypes,
+	type IDataObject,
 	type IRun,
 	type IWorkflowExecuteAdditionalData,
+	type StructuredChunk,
+	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { Coze } from '../../nodes/Coze/Coze.node';
@@ -134,6 +137,18 @@ export async function runWorkflow(options: {
 	onStart?: (execution: { cancel: () => void }) => void;
 	/** Called as each node starts and ends (benchmarks time and measure one node). */
 	onNode?: (event: 'start' | 'end', nodeName: string) => void;
+	/**
+	 * Streams as n8n does for a Chat Trigger or a streaming Webhook: `streamingEnabled` and a
+	 * sendChunk hook (n8n-core's isStreaming() needs both, and a mode of manual, webhook, chat or
+	 * integrated), which gets every chunk in order.
+	 */
+	onChunk?: (chunk: StructuredChunk) => void;
+	/** manual (the editor) by default; webhook or trigger run as an active workflow does. */
+	mode?: WorkflowExecuteMode;
+	/** The workflow's static data, kept by the caller from one execution to the next as n8n keeps it. */
+	staticData?: IDataObject;
+	/** The workflow's id (one per test workflow, as n8n's ids are). */
+	workflowId?: string;
 }): Promise<EngineRun> {
 	const nodes: INode[] = options.nodes.map((node, i) => ({
 		id: `node-${i}`,
@@ -151,7 +166,8 @@ export async function runWorkflow(options: {
 		main[output]!.push({ node: to, type: NodeConnectionTypes.Main, index: 0 });
 	}
 	const workflow = new Workflow({
-		id: 'wf-test',
+		id: options.workflowId ?? 'wf-test',
+		staticData: options.staticData,
 		name: 'engine test',
 		nodes,
 		connections,
@@ -162,7 +178,8 @@ export async function runWorkflow(options: {
 
 	executionCounter += 1;
 	const executionId = `exec-${executionCounter}`;
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+	const mode = options.mode ?? 'manual';
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
 		id: workflow.id,
 		name: workflow.name,
 		active: false,
@@ -178,8 +195,11 @@ export async function runWorkflow(options: {
 		hooks.addHandler('nodeExecuteBefore', (nodeName) => onNode('start', nodeName));
 		hooks.addHandler('nodeExecuteAfter', (nodeName) => onNode('end', nodeName));
 	}
+	const { onChunk } = options;
+	if (onChunk) hooks.addHandler('sendChunk', (chunk) => onChunk(chunk));
 	const additionalData = {
 		hooks,
+		streamingEnabled: onChunk !== undefined,
 		executionId,
 		externalSecretsProxy: new ExternalSecretsProxy(),
 		credentialsHelper: new PlainCredentialsHelper(options.credentials ?? {}),
@@ -193,7 +213,7 @@ export async function runWorkflow(options: {
 		currentNodeExecutionIndex: 0,
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const execution = new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: workflow.getNode('Start')! });
+	const execution = new WorkflowExecute(additionalData, mode).run({ workflow, startNode: workflow.getNode('Start')! });
 	options.onStart?.({ cancel: () => execution.cancel() });
 	const run = await execution;
 	const runData = run.data.resultData.runData;

@@ -35,3 +35,37 @@ describe('snippet', () => {
 		expect(snippet(' one\n\ttwo  ', 200)).toBe('one two');
 	});
 });
+
+describe('Redactor.stream', () => {
+	const token = 'pat_simulator_token_0123456789';
+	const redact = new Redactor([token, PRIVATE_KEY]);
+	const text = `答案是 ${token}，还有 ${KEY_BODY[1]} 以及 pat 和 p`;
+
+	function streamed(pieces: string[]): string[] {
+		const stream = redact.stream();
+		return [...pieces.map((piece) => stream.push(piece)), stream.flush()];
+	}
+
+	it('gives, for every place one cut can fall, the text a whole redaction gives, and no half of a secret ever leaves in one piece', () => {
+		for (let cut = 0; cut <= text.length; cut++) {
+			const out = streamed([text.slice(0, cut), text.slice(cut)]);
+			expect(out.join('')).toBe(redact.text(text));
+			for (const piece of out) expect(piece).not.toContain(token.slice(0, 12));
+		}
+	});
+
+	it('survives the text cut into single characters', () => {
+		const out = streamed([...text]);
+		expect(out.join('')).toBe(redact.text(text));
+		expect(out.join('')).not.toContain(token);
+	});
+
+	it('holds back only an end that could start a secret: ordinary text leaves at once', () => {
+		const stream = redact.stream();
+		expect(stream.push('你好，世界')).toBe('你好，世界');
+		expect(stream.push(' and pat_sim')).toBe(' and ');
+		expect(stream.push('ple')).toBe('pat_simple');
+		expect(stream.push(' end p')).toBe(' end ');
+		expect(stream.flush()).toBe('p');
+	});
+});

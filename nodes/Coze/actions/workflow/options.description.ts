@@ -24,7 +24,33 @@ const outputModeOption: INodeProperties = {
 	],
 };
 
-const idOption = (displayName: string, name: string, description: string): INodeProperties => ({
+/** What a Chat Trigger or a streaming Webhook shows live while the run goes on. */
+export const streamToChatOption: INodeProperties = {
+	displayName: 'Stream to Chat',
+	name: 'streamToChat',
+	type: 'options',
+	default: 'messages',
+	description:
+		'When the execution streams (a Chat Trigger or a Webhook with Response Mode "Streaming"), what the person sees as it arrives. The node\'s output items stay the same.',
+	options: [
+		{
+			name: 'Output and End Node Text',
+			value: 'messages',
+			description: 'The text of Output and End nodes (and a question the workflow asks), chunk by chunk; an End node\'s JSON shows its "output"',
+		},
+		{
+			name: 'Final Answer Only',
+			value: 'final',
+			description: 'Only the workflow\'s End node',
+		},
+		{
+			name: 'Nothing',
+			value: 'none',
+		},
+	],
+};
+
+export const idOption = (displayName: string, name: string, description: string): INodeProperties => ({
 	displayName,
 	name,
 	type: 'string',
@@ -99,6 +125,7 @@ export const runOptions: INodeProperties = {
 				},
 			],
 		},
+		streamToChatOption,
 		idOption('Workflow Version', 'workflowVersion', 'A published version such as v0.0.5 (library workflows only); the latest when empty'),
 	],
 };
@@ -111,5 +138,5 @@ export const resumeOptions: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	displayOptions: { show: { resource: ['workflow'], operation: ['resume'] } },
-	options: [outputModeOption],
+	options: [outputModeOption, streamToChatOption],
 };

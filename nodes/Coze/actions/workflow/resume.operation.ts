@@ -8,6 +8,8 @@ import { resumeOptions } from './options.description';
 import { readEventId, readWorkflowId } from './parameters';
 import { collectRun } from '../../transport/protocols/run-collector';
 import { stringifyJson } from '../../transport/http/lossless-json';
+import { tapReaderText, type StreamToChat } from '../../transport/protocols/reader-text';
+import { LiveChat, withLiveChat } from '../live-chat';
 
 const show = { resource: ['workflow'], operation: ['resume'] };
 
@@ -70,7 +72,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 			description: 'Give the answer to the interrupt: set a "resume_data" field on the item (e.g. with an Edit Fields node), or type an expression here.',
 		});
 	}
-	const options = this.getNodeParameter('options', itemIndex, {}) as { outputMode?: OutputMode };
+	const options = this.getNodeParameter('options', itemIndex, {}) as { outputMode?: OutputMode; streamToChat?: StreamToChat };
 	const body = {
 		workflow_id: workflowId,
 		event_id: eventId,
@@ -78,6 +80,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		resume_data: typeof resumeData === 'string' ? resumeData : JSON.stringify(resumeData),
 	};
 	const outputMode = options.outputMode ?? 'eachMessage';
-	const run = await collectRun(streamWorkflowEvents(connection, '/v1/workflow/stream_resume', stringifyJson(body), signal), collectOptions(connection, outputMode));
-	return runItems(run, outputMode, { workflowId, itemIndex });
+	const streamToChat = options.streamToChat ?? 'messages';
+	const chat = streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
+	return await withLiveChat(chat, async () => {
+		let events = streamWorkflowEvents(connection, '/v1/workflow/stream_resume', stringifyJson(body), signal);
+		if (chat) events = tapReaderText(events, streamToChat, chat.text);
+		return runItems(await collectRun(events, collectOptions(connection, outputMode)), outputMode, { workflowId, itemIndex });
+	});
 }

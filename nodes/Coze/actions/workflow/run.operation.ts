@@ -9,6 +9,8 @@ import { runOptions } from './options.description';
 import { readPolling, readRunOptions, readWorkflowId, readWorkflowParameters } from './parameters';
 import { collectRun } from '../../transport/protocols/run-collector';
 import { stringifyJson } from '../../transport/http/lossless-json';
+import { readerTextOfMessages, tapReaderText, type StreamToChat } from '../../transport/protocols/reader-text';
+import { LiveChat, withLiveChat } from '../live-chat';
 
 const show = { resource: ['workflow'], operation: ['run'] };
 
@@ -40,17 +42,26 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const outputMode = (options.outputMode as OutputMode | undefined) ?? 'eachMessage';
 	const context = { workflowId, itemIndex };
+	const streamToChat = (options.streamToChat as StreamToChat | undefined) ?? 'messages';
+	const chat = streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
 
-	switch (options.runMode ?? 'stream') {
-		case 'sync':
-			return runItems(await runSync(connection, body, signal), outputMode, context);
-		case 'async': {
-			const polling = readPolling.call(this, options, itemIndex);
-			return runItems(await runAsync(connection, body, polling, signal), outputMode, context);
+	return await withLiveChat(chat, async () => {
+		switch (options.runMode ?? 'stream') {
+			case 'sync':
+			case 'async': {
+				// One answer at the end: a person reads it whole, by the same rules as a stream.
+				const run =
+					options.runMode === 'sync'
+						? await runSync(connection, body, signal)
+						: await runAsync(connection, body, readPolling.call(this, options, itemIndex), signal);
+				if (chat) chat.text(readerTextOfMessages(run.messages, streamToChat));
+				return runItems(run, outputMode, context);
+			}
+			default: {
+				let events = streamWorkflowEvents(connection, '/v1/workflow/stream_run', stringifyJson(body), signal);
+				if (chat) events = tapReaderText(events, streamToChat, chat.text);
+				return runItems(await collectRun(events, collectOptions(connection, outputMode)), outputMode, context);
+			}
 		}
-		default: {
-			const run = await collectRun(streamWorkflowEvents(connection, '/v1/workflow/stream_run', stringifyJson(body), signal), collectOptions(connection, outputMode));
-			return runItems(run, outputMode, context);
-		}
-	}
+	});
 }

@@ -36,6 +36,31 @@ export class Redactor {
 		return out;
 	}
 
+	/**
+	 * Redacts text that leaves in pieces, as it is written (a live chat): each piece goes out at
+	 * once, except for an end that could be the start of a secret, which waits for what follows.
+	 * A token split across two pieces is so whole (and removed) before either half leaves.
+	 */
+	stream(): RedactingStream {
+		return new RedactingStream(this);
+	}
+
+	/** The longest end of `text` that is the start of a secret (shorter than it), or 0. */
+	heldBack(text: string): number {
+		let held = 0;
+		const last = text[text.length - 1];
+		for (const secret of this.secrets) {
+			for (let length = Math.min(secret.length - 1, text.length); length > held; length--) {
+				// Cheap test first: the secret's character at that place must be the text's last.
+				if (secret[length - 1] === last && text.endsWith(secret.slice(0, length))) {
+					held = length;
+					break;
+				}
+			}
+		}
+		return held;
+	}
+
 	/** Strings anywhere in a JSON-like value, object keys included; returns a redacted copy where needed. */
 	deep<T>(value: T): T {
 		if (typeof value === 'string') return this.text(value) as T;
@@ -46,6 +71,28 @@ export class Redactor {
 			return out as T;
 		}
 		return value;
+	}
+}
+
+/** See Redactor.stream. */
+export class RedactingStream {
+	private pending = '';
+
+	constructor(private readonly redactor: Redactor) {}
+
+	/** The next piece; returns what may leave now (possibly ''). */
+	push(piece: string): string {
+		const text = this.redactor.text(this.pending + piece);
+		const held = this.redactor.heldBack(text);
+		this.pending = text.slice(text.length - held);
+		return text.slice(0, text.length - held);
+	}
+
+	/** The end of the text: what was held back leaves (no secret can complete it any more). */
+	flush(): string {
+		const rest = this.pending;
+		this.pending = '';
+		return rest;
 	}
 }
 

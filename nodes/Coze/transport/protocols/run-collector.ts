@@ -248,7 +248,7 @@ class MessageAssembler {
  * title, and one execution of it is told apart by the sub-workflow, batch and loop it ran in:
  * every End node is 900001, in sub-workflows too, and a node in a loop runs many times.
  */
-function executionKey(data: CozeMessageData): string {
+export function executionKey(data: CozeMessageData): string {
 	if (data.node_execute_uuid) return `uuid\u0000${data.node_execute_uuid}`;
 	return ['node', data.sub_execute_id ?? '', data.node_id ?? '', data.node_title ?? '', data.batch_index ?? '', data.loop_index ?? ''].join('\u0000');
 }

@@ -1,0 +1,118 @@
+import { parseJsonObject } from '../http/lossless-json';
+import { questionOf } from './interrupt-question';
+import { executionKey } from './run-collector';
+import type { CozeMessageData, CozeStreamEvent } from './workflow-events';
+
+/**
+ * What of a run a person reads in a live chat (Stream to Chat):
+ * - `messages`: the text of every node that sends messages (Output and End nodes, and a question
+ *   a workflow asks), each message's chunks the moment they arrive;
+ * - `final`: only the workflow's own End node (not a sub-workflow's);
+ * - `none`: nothing.
+ */
+export type StreamToChat = 'messages' | 'final' | 'none';
+
+/** Receives reader text in order: each call is the next piece. */
+export type TextSink = (text: string) => void;
+
+/**
+ * Passes a run's events through unchanged and, on the way, hands the reader text of each to
+ * `sink` as soon as its event arrives: the run's items do not depend on it.
+ *
+ * A message whose text starts as JSON (an End node returning variables: `{"output":"…"}`) is
+ * held until it is whole, then its `output` string is what a person reads, or the JSON as it
+ * is when there is none. A question node's message on Coze Studio is its interrupt data (JSON
+ * of the conversation): the question is read from the Interrupt event that follows. Messages
+ * are set apart by a blank line.
+ */
+export async function* tapReaderText(batches: AsyncIterable<CozeStreamEvent[]>, mode: StreamToChat, sink: TextSink): AsyncGenerator<CozeStreamEvent[]> {
+	if (mode === 'none') return yield* batches;
+	const reader = new ReaderText(mode, sink);
+	for await (const batch of batches) {
+		for (const event of batch) reader.take(event);
+		yield batch;
+	}
+}
+
+/** A whole message's reader text, by the same rules (a synchronous or asynchronous run's answer). */
+export function readerTextOfMessages(messages: Array<{ content: string } & CozeMessageData>, mode: StreamToChat): string {
+	if (mode === 'none') return '';
+	let text = '';
+	const reader = new ReaderText(mode, (piece) => (text += piece));
+	for (const message of messages) reader.take({ type: 'Message', data: { ...message, node_is_finish: true } });
+	return text;
+}
+
+class ReaderText {
+	/** Per message being read: held JSON text, or undefined once it is streaming live. */
+	private readonly open = new Map<string, { held?: string }>();
+	/** The message written to last: a piece of another one starts a new paragraph. */
+	private lastKey?: string;
+
+	constructor(
+		private readonly mode: Exclude<StreamToChat, 'none'>,
+		private readonly sink: TextSink,
+	) {}
+
+	take(event: CozeStreamEvent): void {
+		if (event.type === 'Message') this.message(event.data);
+		else if (event.type === 'Interrupt' && this.mode === 'messages') {
+			const data = event.data.interrupt_data?.data;
+			// The cloud sends the question as the node's message before the Interrupt (data ""); Studio only in data.
+			const { question } = questionOf(typeof data === 'string' ? data : '', undefined, []);
+			if (question) this.write(question, '\u0000interrupt');
+		}
+	}
+
+	private message(data: CozeMessageData): void {
+		if (this.mode === 'final' && !isWorkflowEnd(data)) return;
+		const key = executionKey(data);
+		const content = data.content ?? '';
+		let message = this.open.get(key);
+		if (!message) {
+			message = /^\s*[[{]/.test(content) ? { held: '' } : {};
+			this.open.set(key, message);
+		}
+		if (message.held === undefined) {
+			if (content) this.write(content, key);
+		} else {
+			message.held += content;
+		}
+		if (!data.node_is_finish) return;
+		this.open.delete(key);
+		if (message.held !== undefined) {
+			const text = readableJson(message.held, data.node_type);
+			if (text) this.write(text, key);
+		}
+		// A node that runs again (a loop) writes a new message under the same key.
+		if (this.lastKey === key) this.lastKey = '\u0000finished';
+	}
+
+	/** Writes `text`, a piece of the message `key`; a piece of a new message is set apart from what came before. */
+	private write(text: string, key: string): void {
+		this.sink(this.lastKey !== undefined && this.lastKey !== key ? `\n\n${text}` : text);
+		this.lastKey = key;
+	}
+}
+
+/** Node types whose message is interrupt data, not text for a person (Coze Studio's display keys). */
+const INTERRUPT_NODE_TYPES = new Set(['Question', 'Input']);
+
+function readableJson(json: string, nodeType: string | undefined): string {
+	const parsed = parseJsonObject(json);
+	if (typeof parsed?.output === 'string') return parsed.output;
+	if (nodeType && INTERRUPT_NODE_TYPES.has(nodeType)) return '';
+	return json;
+}
+
+/**
+ * The workflow's own End node. Coze Studio sends node_type "End" and node_id "900001" (the id of
+ * every End node); a cloud capture sends both too, and the cloud's documented stream only
+ * node_title "End" (docs.coze.cn's workflow stream example). A sub-workflow's End (also 900001)
+ * carries sub_execute_id.
+ */
+function isWorkflowEnd(data: CozeMessageData): boolean {
+	if (data.sub_execute_id) return false;
+	if (data.node_type !== undefined || data.node_id !== undefined) return data.node_type === 'End' || data.node_id === '900001';
+	return data.node_title === 'End';
+}
