@@ -10,6 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import * as upload from './actions/file/upload.operation';
+import * as chat from './actions/workflow/chat.operation';
 import * as resume from './actions/workflow/resume.operation';
 import * as run from './actions/workflow/run.operation';
 import { outputsExpression } from './actions/outputs';
@@ -24,8 +25,8 @@ export class Coze implements INodeType {
 		icon: { light: 'file:coze.svg', dark: 'file:coze.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ { run: "Run Workflow", resume: "Resume Workflow", upload: "Upload File" }[$parameter["operation"]] }}',
-		description: 'Run Coze (扣子) workflows with streamed output and human-in-the-loop interrupts, and upload files',
+		subtitle: '={{ { run: "Run Workflow", resume: "Resume Workflow", chat: "Chat", upload: "Upload File" }[$parameter["operation"]] }}',
+		description: 'Run Coze (扣子) workflows and chatflows with live streamed output and human-in-the-loop interrupts, and upload files',
 		defaults: { name: 'Coze' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -62,6 +63,12 @@ export class Coze implements INodeType {
 						action: 'Resume an interrupted workflow',
 						description: 'Answer a workflow\'s interrupt and stream the rest of the run',
 					},
+					{
+						name: 'Chat',
+						value: 'chat',
+						action: 'Chat with a chatflow',
+						description: 'Send a message to a chatflow (对话流) in a conversation that remembers, and stream its answer',
+					},
 				],
 				default: 'run',
 			},
@@ -83,6 +90,7 @@ export class Coze implements INodeType {
 			},
 			...run.description,
 			...resume.description,
+			...chat.description,
 			...upload.description,
 			requestOptionsDescription,
 		],

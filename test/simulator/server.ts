@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { ChatStream } from './chat-shapes';
 import { sendEncodedStream, sendEventStream } from './event-stream';
 import { sendBadToken, sendJson, sendUnknownPath, type Flavour } from './flavours';
 import { receiveUpload, type ReceivedUpload } from './upload';
-import type { SimWorkflow, WorkflowAnswer } from './workflows';
+import type { ChatTurnScript, SimWorkflow, WorkflowAnswer } from './workflows';
 
 export const SIMULATOR_TOKEN = 'pat_simulator_token_0123456789abcdefghijklmnop';
 
@@ -48,6 +49,11 @@ export class CozeSimulator {
 	private readonly closeWaiters: Array<() => void> = [];
 	private readonly openStreams = new Set<ServerResponse>();
 	private fileCounter = 0;
+	/** Conversations by id: what was said, and a question waiting for its answer. */
+	readonly conversations = new Map<string, { history: Array<{ role: 'user' | 'assistant'; content: string }>; asked?: string }>();
+	/** Coze Studio's conversations by CONVERSATION_NAME (its get-or-create when no id is given). */
+	private readonly conversationsByName = new Map<string, string>();
+	private idCounter = 0;
 
 	private constructor(
 		private readonly server: Server,
@@ -164,7 +170,15 @@ export class CozeSimulator {
 
 	/** Paths Coze Studio serves to a personal access token; any other gets its session 401. */
 	private servesPath(path: string): boolean {
-		return ['/v1/files/upload', '/v1/workflow/get_run_history', '/v1/workflow/run', '/v1/workflow/stream_run', '/v1/workflow/stream_resume'].includes(path);
+		return [
+			'/v1/files/upload',
+			'/v1/workflow/get_run_history',
+			'/v1/workflow/run',
+			'/v1/workflow/stream_run',
+			'/v1/workflow/stream_resume',
+			'/v1/workflows/chat',
+			'/v1/conversation/create',
+		].includes(path);
 	}
 
 	private async route(req: IncomingMessage, res: ServerResponse, url: URL, readBody: () => Promise<string>): Promise<void> {
@@ -186,6 +200,11 @@ export class CozeSimulator {
 				return;
 			}
 			await this.answer(res, script(body));
+		} else if (route === 'POST /v1/conversation/create') {
+			await readBody();
+			this.createConversation(res);
+		} else if (route === 'POST /v1/workflows/chat') {
+			await this.chat(res, JSON.parse(await readBody()) as Record<string, unknown>);
 		} else if (req.method === 'GET' && (url.pathname.startsWith('/v1/workflows/') || url.pathname === '/v1/workflow/get_run_history')) {
 			this.runHistory(res, url);
 		} else {
@@ -221,6 +240,78 @@ export class CozeSimulator {
 			return sendJson(res, this.flavour, 200, { code: 6031, msg: 'Workflow not published. Please publish the workflow first.', debug_url: `http://127.0.0.1:${this.port}/work_flow?execute_id=0&space_id=0&workflow_id=0` });
 		}
 		sendJson(res, this.flavour, 200, { code: 720702011, msg: 'Workflow not published. Please publish the workflow first.' });
+	}
+
+	/** A fresh 19-digit id, as Coze's ids are. */
+	private nextId(): string {
+		this.idCounter += 1;
+		return `746${String(Date.now()).slice(-9)}${String(this.idCounter).padStart(7, '0')}`;
+	}
+
+	/**
+	 * `POST /v1/conversation/create`: data {id (a string), created_at, meta_data, last_section_id}
+	 * (cozepy Conversation; coze-studio's conversation model tags id `json:"id,string"` and adds
+	 * connector_id).
+	 */
+	private createConversation(res: ServerResponse): void {
+		const id = this.nextId();
+		this.conversations.set(id, { history: [] });
+		const data = { id, created_at: Math.floor(Date.now() / 1000), meta_data: {}, last_section_id: id, ...(this.flavour === 'studio' ? { connector_id: '1024' } : {}) };
+		sendJson(res, this.flavour, 200, { code: 0, msg: '', data });
+	}
+
+	/**
+	 * `POST /v1/workflows/chat`, checked as coze-studio's OpenAPIChatFlowRun checks it (chatflow.go):
+	 * additional_messages required, the last one the user's, text or object_string; a given
+	 * conversation_id must exist; without one Studio needs parameters.CONVERSATION_NAME and gets or
+	 * creates the conversation of that name. Its refusals are HTTP 200 {code, msg}; the codes are
+	 * its internal errnos, which the simulator does not know (no evidence): 4000 here. The cloud's
+	 * behaviour without conversation_id is in no fixture (no evidence): a new conversation.
+	 */
+	private async chat(res: ServerResponse, body: Record<string, unknown>): Promise<void> {
+		const workflowId = String(body.workflow_id);
+		const chatflow = this.workflows.get(workflowId)?.chat;
+		if (!chatflow) return this.notPublished(res, 'POST /v1/workflows/chat', workflowId);
+		const refuse = (msg: string) => sendJson(res, this.flavour, 200, { code: 4000, msg });
+		const messages = body.additional_messages as Array<{ role?: string; content?: string; content_type?: string }> | undefined;
+		if (!Array.isArray(messages) || messages.length === 0) return refuse('additional_messages is requird');
+		const last = messages[messages.length - 1];
+		if (last.role !== 'user') return refuse('the role of the last day message must be user');
+		if (!messages.every((message) => message.content_type === 'text' || message.content_type === 'object_string')) return refuse('invalid message content type');
+		let conversationId = typeof body.conversation_id === 'string' && body.conversation_id ? body.conversation_id : undefined;
+		if (conversationId && !this.conversations.has(conversationId)) return refuse('conversation not found');
+		if (!conversationId) {
+			const name = (body.parameters as Record<string, unknown> | undefined)?.CONVERSATION_NAME;
+			if (this.flavour === 'studio' && typeof name !== 'string') return refuse('conversation name is requried');
+			conversationId = (typeof name === 'string' && this.conversationsByName.get(name)) || this.nextId();
+			if (typeof name === 'string') this.conversationsByName.set(name, conversationId);
+			if (!this.conversations.has(conversationId)) this.conversations.set(conversationId, { history: [] });
+		}
+		const conversation = this.conversations.get(conversationId)!;
+		const message = String(last.content ?? '');
+		const script = chatflow({ message, history: [...conversation.history], answering: conversation.asked, conversationId, body });
+		if (!('answers' in script || 'asks' in script || 'fails' in script || 'followUps' in script)) return this.answer(res, script as WorkflowAnswer);
+		const turn = script as ChatTurnScript;
+		conversation.history.push({ role: 'user', content: message });
+		const executeId = this.nextId();
+		const stream = new ChatStream(this.flavour, {
+			conversationId,
+			chatId: this.nextId(),
+			sectionId: conversationId,
+			executeId,
+			debugUrl: `${this.baseUrl}/work_flow?execute_id=${executeId}&space_id=1&workflow_id=${workflowId}`,
+		}).started();
+		for (const pieces of turn.answers ?? []) {
+			stream.answer(pieces);
+			conversation.history.push({ role: 'assistant', content: pieces.join('') });
+		}
+		conversation.asked = turn.asks;
+		if (turn.asks !== undefined) {
+			stream.asks(turn.asks);
+			conversation.history.push({ role: 'assistant', content: turn.asks });
+		} else if (turn.fails) stream.fails(turn.fails.code, turn.fails.msg);
+		else stream.followUps(turn.followUps ?? []).verbose().completed();
+		await this.answer(res, { stream: stream.numbered(), shape: turn.shape });
 	}
 
 	/** The cloud's `/v1/workflows/{id}/run_histories/{execute_id}`; Studio's `/v1/workflow/get_run_history`. */

@@ -23,6 +23,30 @@ export interface SimWorkflow {
 	 * (cozepy's docstring; the code itself is not documented).
 	 */
 	nodeOutputs?: Record<string, string>;
+	/** A chatflow's answer to one turn of `POST /v1/workflows/chat`. */
+	chat?: (turn: ChatTurn) => ChatTurnScript | WorkflowAnswer;
+}
+
+/** What a chatflow is given for one turn: the user's message and what the conversation holds. */
+export interface ChatTurn {
+	message: string;
+	/** The conversation's messages before this turn, oldest first. */
+	history: Array<{ role: 'user' | 'assistant'; content: string }>;
+	/** The question the chatflow asked last turn, which this message answers. */
+	answering?: string;
+	conversationId: string;
+	body: Record<string, unknown>;
+}
+
+/** How a chatflow answers a turn; the simulator sends it in its flavour's shapes (chat-shapes.ts). */
+export interface ChatTurnScript {
+	/** Answer messages, each in the pieces it streams in. */
+	answers?: string[][];
+	/** A question node asks this after the answers; the next user message answers it. */
+	asks?: string;
+	followUps?: string[];
+	fails?: { code: number; msg: string };
+	shape?: StreamShape;
 }
 
 /**

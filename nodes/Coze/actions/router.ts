@@ -4,8 +4,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import { connectionFromCredentials, redactorFor, type CozeConnection } from '../transport/http/connection';
 import { CozeError } from '../transport/http/coze-error';
 import { Redactor } from '../transport/http/redaction';
+import { ChatFailure } from '../transport/protocols/chat-collector';
 import { RunFailure } from '../transport/protocols/run-collector';
 import * as upload from './file/upload.operation';
+import * as chat from './workflow/chat.operation';
+import { partialChatJson } from './workflow/chat-items';
 import { errorItemJson, toNodeError } from './node-error';
 import { outputCount } from './outputs';
 import { readRequestOptions } from './request-options';
@@ -15,7 +18,7 @@ import * as resume from './workflow/resume.operation';
 import * as run from './workflow/run.operation';
 
 const operations: Record<string, Record<string, OperationExecute>> = {
-	workflow: { run: run.execute, resume: resume.execute },
+	workflow: { run: run.execute, resume: resume.execute, chat: chat.execute },
 	file: { upload: upload.execute },
 };
 
@@ -74,7 +77,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			interrupts.push(...(outcome.result.interrupts ?? []).map(clean));
 			continue;
 		}
-		const failure = outcome.failure instanceof RunFailure ? outcome.failure.failure : outcome.failure;
+		const failure = outcome.failure instanceof RunFailure || outcome.failure instanceof ChatFailure ? outcome.failure.failure : outcome.failure;
 		const nodeError = toNodeError(this.getNode(), failure, itemIndex, redact);
 		if (!continueOnFail) throw nodeError;
 		// Nothing is dropped: the messages a failed run had sent go out before its error item.
@@ -83,6 +86,10 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			// The Error event's debug URL (Coze Studio sends one) shows the run these messages came from.
 			const debugUrl = failure instanceof CozeError ? failure.debugUrl : undefined;
 			for (const message of outcome.failure.messages) main.push(item(messageJson(message, debugUrl, workflowId), itemIndex));
+		}
+		if (outcome.failure instanceof ChatFailure && outcome.failure.messages.length > 0) {
+			const workflowId = String(this.getNodeParameter('workflowId', itemIndex, ''));
+			main.push(item(partialChatJson(outcome.failure.messages, outcome.failure.conversationId, workflowId), itemIndex));
 		}
 		main.push(item(errorItemJson(nodeError, failure), itemIndex));
 	}

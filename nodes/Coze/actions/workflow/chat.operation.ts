@@ -1,0 +1,158 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { policyOf } from '../../transport/http/client';
+import type { CozeConnection } from '../../transport/http/connection';
+import { CozeError } from '../../transport/http/coze-error';
+import { RawJson, stringifyJson } from '../../transport/http/lossless-json';
+import { tapChatAnswer } from '../../transport/protocols/chat-answer-text';
+import { collectChat, type CollectedChat } from '../../transport/protocols/chat-collector';
+import { streamChatEvents } from '../../transport/protocols/chat-stream';
+import { createConversation } from '../../transport/protocols/conversations';
+import { LiveChat, withLiveChat } from '../live-chat';
+import type { OperationResult } from '../types';
+import { chatOptions } from './chat.options';
+import { chatJson } from './chat-items';
+import { ConversationMemory } from './conversation-memory';
+import { readRunOptions, readWorkflowId, readWorkflowParameters } from './parameters';
+
+const show = { resource: ['workflow'], operation: ['chat'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Workflow ID',
+		name: 'workflowId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 7404830425073352713',
+		description: 'The published chatflow (对话流) to talk to: the number after workflow_id= in its address in Coze',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		default: '={{ $json.chatInput }}',
+		required: true,
+		typeOptions: { rows: 2 },
+		description: 'What the user says; by default the message of n8n\'s Chat Trigger',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Conversation',
+		name: 'conversation',
+		type: 'options',
+		default: 'session',
+		description: 'Which Coze conversation carries the chat\'s history',
+		options: [
+			{
+				name: 'Remember per Chat Session',
+				value: 'session',
+				description: 'Each session gets its own Coze conversation, made on its first message and remembered by the workflow',
+			},
+			{ name: 'Use Conversation ID', value: 'id', description: 'A Coze conversation you already have' },
+			{ name: 'New Each Time', value: 'new', description: 'A new conversation for every message: no memory' },
+		],
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Session ID',
+		name: 'sessionId',
+		type: 'string',
+		default: '={{ $json.sessionId }}',
+		required: true,
+		description: 'What tells chat sessions apart; by default the session of n8n\'s Chat Trigger',
+		displayOptions: { show: { ...show, conversation: ['session'] } },
+	},
+	{
+		displayName: 'Conversation ID',
+		name: 'conversationId',
+		type: 'string',
+		default: '={{ $json.conversation_id }}',
+		required: true,
+		description: 'The Coze conversation to talk in, e.g. the conversation_id of an earlier Chat item',
+		displayOptions: { show: { ...show, conversation: ['id'] } },
+	},
+	{
+		displayName: 'Parameters',
+		name: 'parameters',
+		type: 'json',
+		default: '{}',
+		description: 'The chatflow\'s other start-node inputs as a JSON object (the message is its USER_INPUT)',
+		displayOptions: { show },
+	},
+	chatOptions,
+];
+
+/** Coze Studio finds or creates the conversation of this name itself when no conversation_id is sent (chatflow.go). */
+const CONVERSATION_NAME = 'CONVERSATION_NAME';
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, signal?: AbortSignal): Promise<OperationResult> {
+	const workflowId = readWorkflowId.call(this, itemIndex);
+	const message = readText.call(this, 'message', 'Message', itemIndex, 'Map the user\'s text here; n8n\'s Chat Trigger gives it as {{ $json.chatInput }}.');
+	const parameters = readWorkflowParameters.call(this, itemIndex);
+	const options = readRunOptions.call(this, itemIndex);
+	const { streamToChat } = this.getNodeParameter('options', itemIndex, {}) as { streamToChat?: 'answer' | 'none' };
+	const mode = this.getNodeParameter('conversation', itemIndex, 'session') as 'session' | 'id' | 'new';
+	const sessionId =
+		mode === 'session'
+			? readText.call(this, 'sessionId', 'Session ID', itemIndex, 'n8n\'s Chat Trigger gives it as {{ $json.sessionId }}. Without sessions, choose Conversation → New Each Time.')
+			: undefined;
+	const memory = sessionId === undefined ? undefined : new ConversationMemory(this, { baseUrl: connection.baseUrl, workflowId });
+
+	const chat = streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
+	return await withLiveChat(chat, async () => {
+		let conversationId: string | undefined;
+		if (mode === 'id') {
+			conversationId = readText.call(this, 'conversationId', 'Conversation ID', itemIndex, 'Use the conversation_id of an earlier Chat item, or choose Remember per Chat Session.');
+		} else {
+			conversationId = memory?.recall(sessionId!);
+			// Named conversations are Coze's to find: the id it reports is remembered after the turn.
+			if (!conversationId && !names(parameters, CONVERSATION_NAME)) {
+				conversationId = await createConversation(connection, { botId: options.bot_id as string | undefined, connectorId: options.connector_id as string | undefined }, signal);
+				memory?.remember(sessionId!, conversationId);
+			}
+		}
+		const body = {
+			workflow_id: workflowId,
+			additional_messages: [{ role: 'user', content: message, content_type: 'text' }],
+			parameters,
+			...(conversationId ? { conversation_id: conversationId } : {}),
+			...options,
+		};
+		let events = streamChatEvents(connection, stringifyJson(body), signal);
+		if (chat) events = tapChatAnswer(events, chat.text);
+		const turn = await collectChat(events, policyOf(connection).maxOutputBytes);
+		if (memory && turn.conversationId) memory.remember(sessionId!, turn.conversationId);
+		assertNoToolCalls(turn);
+		return { main: [{ json: chatJson(turn, workflowId, conversationId), pairedItem: { item: itemIndex } }] };
+	});
+}
+
+function readText(this: IExecuteFunctions, name: string, label: string, itemIndex: number, hint: string): string {
+	const value = this.getNodeParameter(name, itemIndex, '') as unknown;
+	const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+	if (text.trim() !== '') return text;
+	throw new NodeOperationError(this.getNode(), `${label} is empty`, { itemIndex, description: hint });
+}
+
+/** Whether the Parameters (typed JSON or an object from an expression) set `key`. */
+function names(parameters: RawJson | IDataObject, key: string): boolean {
+	const value = parameters instanceof RawJson ? (JSON.parse(parameters.text) as IDataObject) : parameters;
+	return typeof value[key] === 'string' && (value[key] as string).trim() !== '';
+}
+
+/**
+ * The cloud's requires_action with tool calls waits for the caller to run a local plugin and
+ * send its output (`/v3/chat/submit_tool_outputs`): this node cannot. A chatflow's question or
+ * input node also ends its turn in requires_action, without tool calls: that is an answer (the
+ * question), and the next message answers it.
+ */
+function assertNoToolCalls(turn: CollectedChat): void {
+	if (turn.status !== 'requires_action' || turn.requiredAction === undefined || turn.requiredAction === null) return;
+	throw new CozeError('The Coze chatflow waits for the output of a local plugin, which this node cannot send', {
+		kind: 'api',
+		debugUrl: turn.debugUrl,
+		description: `Coze asked for: ${JSON.stringify(turn.requiredAction).slice(0, 300)}. Use a cloud plugin in the chatflow instead of a local one.`,
+	});
+}

@@ -1,0 +1,43 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { idOption } from './options.description';
+
+/** "Options" of Chat: what Coze's chatflow endpoint accepts of Run's options, and what streams. */
+export const chatOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { show: { resource: ['workflow'], operation: ['chat'] } },
+	options: [
+		idOption('App ID', 'appId', 'For a chatflow inside a Coze app: the app\'s ID. Not together with Bot ID.'),
+		idOption('Bot ID', 'botId', 'For a chatflow that runs as an agent: the agent\'s ID. Not together with App ID.'),
+		idOption('Connector ID', 'connectorId', 'The channel the chat is attributed to; Coze uses 1024 (API) when empty'),
+		{
+			displayName: 'Ext',
+			name: 'ext',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			description: 'Extra context Coze passes to the chatflow\'s system variables',
+			options: [
+				{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '' },
+				{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '' },
+				{ displayName: 'User ID', name: 'user_id', type: 'string', default: '' },
+			],
+		},
+		{
+			displayName: 'Stream to Chat',
+			name: 'streamToChat',
+			type: 'options',
+			default: 'answer',
+			description:
+				'When the execution streams (a Chat Trigger or a Webhook with Response Mode "Streaming"), what the person sees as it arrives. The node\'s output items stay the same.',
+			options: [
+				{ name: 'Answer', value: 'answer', description: 'The chatflow\'s answer, piece by piece' },
+				{ name: 'Nothing', value: 'none' },
+			],
+		},
+	],
+};

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+/** The most chat sessions one node remembers; the least recently used is forgotten first. */
+export const MAX_REMEMBERED_SESSIONS = 1000;
+
+/** Manual executions (testing in the editor) do not save static data: the process remembers for them. */
+const inProcess = new Map<string, string>();
+
+/** Conversation ids by session key, least recently used first (object keys keep insertion order). */
+type Remembered = Record<string, string>;
+
+/**
+ * Which Coze conversation each chat session talks in, for one Coze node. Kept in the workflow's
+ * static data, which n8n saves after each production execution, in queue mode by the worker
+ * that ran it, and loads at the start of the next: so a session keeps its conversation across
+ * executions and processes. Sessions are stored by a hash of server, chatflow and session id (a
+ * session id may be personal), bounded to MAX_REMEMBERED_SESSIONS.
+ *
+ * n8n writes static data whole at the end of an execution: when two executions of the workflow
+ * run at once, the one that ends last wins, and a session first seen by the other is forgotten
+ * (its next message starts a new conversation).
+ */
+export class ConversationMemory {
+	private readonly store: Remembered;
+
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly scope: { baseUrl: string; workflowId: string },
+	) {
+		const staticData = context.getWorkflowStaticData('node') as IDataObject;
+		staticData.cozeConversations ??= {};
+		this.store = staticData.cozeConversations as Remembered;
+	}
+
+	recall(sessionId: string): string | undefined {
+		const key = this.key(sessionId);
+		const remembered = this.store[key] ?? inProcess.get(this.processKey(key));
+		if (remembered) this.remember(sessionId, remembered);
+		return remembered;
+	}
+
+	remember(sessionId: string, conversationId: string): void {
+		const key = this.key(sessionId);
+		// Re-inserted, so that insertion order is the order of use.
+		delete this.store[key];
+		this.store[key] = conversationId;
+		const keys = Object.keys(this.store);
+		for (const old of keys.slice(0, Math.max(0, keys.length - MAX_REMEMBERED_SESSIONS))) delete this.store[old];
+
+		const processKey = this.processKey(key);
+		inProcess.delete(processKey);
+		inProcess.set(processKey, conversationId);
+		if (inProcess.size > MAX_REMEMBERED_SESSIONS * 10) inProcess.delete(inProcess.keys().next().value!);
+	}
+
+	private key(sessionId: string): string {
+		return createHash('sha256').update(`${this.scope.baseUrl}\u0000${this.scope.workflowId}\u0000${sessionId}`).digest('base64url').slice(0, 32);
+	}
+
+	/** In-process memory is shared by every workflow and node of this n8n process. */
+	private processKey(key: string): string {
+		return `${this.context.getWorkflow().id ?? ''}\u0000${this.context.getNode().name}\u0000${key}`;
+	}
+}
+
+/** Forgets what this process remembers, as a new process (a queue-mode worker) starts: for tests. */
+export function forgetConversationsOfThisProcess(): void {
+	inProcess.clear();
+}

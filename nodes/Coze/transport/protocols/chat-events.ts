@@ -1,0 +1,117 @@
+import type { EventSourceMessage } from 'eventsource-parser';
+
+import { CozeError } from '../http/coze-error';
+import { parseJsonKeepingLongIntegers } from '../http/lossless-json';
+import { snippet } from '../http/redaction';
+
+// The events of a chat stream (/v1/workflows/chat), as Coze names them: coze-js
+// resources/chat/chat.ts (ChatEventType, ChatV3Message, CreateChatData), cozepy chat/__init__.py,
+// coze-studio backend/domain/workflow/entity/vo/chatflow.go and application/workflow/chatflow.go.
+
+/** A message of the chat, whole (`conversation.message.completed`) or a piece of one (`…delta`). */
+export interface ChatMessageData {
+	id?: string;
+	conversation_id?: string;
+	chat_id?: string;
+	bot_id?: string;
+	section_id?: string;
+	role?: string;
+	/** answer, follow_up, verbose, function_call, tool_output, tool_response, question. */
+	type?: string;
+	/** In a delta, the next piece only; in a completed message, the whole text. */
+	content?: string;
+	/** text, object_string, card. */
+	content_type?: string;
+	reasoning_content?: string;
+	created_at?: number;
+}
+
+/** The chat itself (`conversation.chat.*`): its status, and with the last one its usage. */
+export interface ChatDetailData {
+	id?: string;
+	conversation_id?: string;
+	bot_id?: string;
+	section_id?: string;
+	execute_id?: string;
+	status?: string;
+	usage?: { token_count?: number; output_count?: number; input_count?: number };
+	last_error?: { code?: number; msg?: string };
+	/** What the chat waits for when it requires action (the cloud's tool calls). */
+	required_action?: unknown;
+}
+
+export interface ChatErrorData {
+	/** A number on the cloud (coze-js's type), a string on Coze Studio (vo.ErrorDetail). */
+	code?: number;
+	msg: string;
+	debug_url?: string;
+}
+
+export type ChatStreamEvent =
+	| { type: 'message.delta' | 'message.completed'; data: ChatMessageData }
+	| { type: 'chat.created' | 'chat.in_progress' | 'chat.completed' | 'chat.failed' | 'chat.requires_action'; data: ChatDetailData }
+	| { type: 'error'; data: ChatErrorData }
+	| { type: 'done'; data: { debug_url?: string } };
+
+const CHAT_EVENTS = new Set(['chat.created', 'chat.in_progress', 'chat.completed', 'chat.failed', 'chat.requires_action']);
+const MESSAGE_EVENTS = new Set(['message.delta', 'message.completed']);
+
+/** Types one event of a chat stream, or skips it (audio, PING, anything the node does not know). */
+export function decodeChatEvent(event: EventSourceMessage): ChatStreamEvent | undefined {
+	const name = event.event?.startsWith('conversation.') ? event.event.slice('conversation.'.length) : event.event;
+	if (name === undefined) return undefined;
+	if (MESSAGE_EVENTS.has(name) || CHAT_EVENTS.has(name)) return { type: name, data: parseObject(event) } as ChatStreamEvent;
+	if (name === 'error') return { type: 'error', data: errorData(event.data) };
+	if (name === 'done') return { type: 'done', data: doneData(event.data) };
+	return undefined;
+}
+
+function parseObject(event: EventSourceMessage): Record<string, unknown> {
+	let data: unknown;
+	try {
+		data = parseJsonKeepingLongIntegers(event.data);
+	} catch {
+		throw new CozeError(`Coze sent a ${event.event} event whose data is not JSON`, {
+			kind: 'protocol',
+			description: `It began: "${snippet(event.data, 120)}". Check the Base URL points at the Coze API.`,
+		});
+	}
+	if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+		throw new CozeError(`Coze sent a ${event.event} event whose data is not a JSON object`, { kind: 'protocol' });
+	}
+	return data as Record<string, unknown>;
+}
+
+/**
+ * `{"code":…,"msg":…}` (the cloud; Coze Studio sends the code as a string and adds debug_url),
+ * or plain text (Studio, when the stream itself fails: workflow_service.go).
+ */
+function errorData(text: string): ChatErrorData {
+	let parsed: unknown;
+	try {
+		parsed = parseJsonKeepingLongIntegers(text);
+	} catch {
+		return { msg: text.trim() || 'unknown error' };
+	}
+	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { msg: text.trim() || 'unknown error' };
+	const { code, msg, debug_url: debugUrl } = parsed as Record<string, unknown>;
+	const number = typeof code === 'number' ? code : typeof code === 'string' && /^-?\d+$/.test(code.trim()) ? Number(code) : undefined;
+	return {
+		code: number,
+		msg: typeof msg === 'string' ? msg : msg === undefined || msg === null ? text.trim() : JSON.stringify(msg),
+		debug_url: typeof debugUrl === 'string' ? debugUrl : undefined,
+	};
+}
+
+/** `{"debug_url":…}` (Coze Studio, the cloud's chatflow fixture), or `"[DONE]"` / `[DONE]` (the SDKs' chat fixtures). */
+function doneData(text: string): { debug_url?: string } {
+	try {
+		const parsed = JSON.parse(text) as unknown;
+		if (parsed && typeof parsed === 'object' && typeof (parsed as { debug_url?: unknown }).debug_url === 'string') {
+			return { debug_url: (parsed as { debug_url: string }).debug_url };
+		}
+	} catch {
+		// "[DONE]" without quotes: nothing more to read.
+	}
+	return {};
+}

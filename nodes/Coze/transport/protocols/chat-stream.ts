@@ -1,0 +1,21 @@
+import type { CozeConnection } from '../http/connection';
+import { CozeError } from '../http/coze-error';
+import { streamEvents } from '../http/stream-request';
+import { decodeChatEvent, type ChatStreamEvent } from './chat-events';
+
+/** Coze Studio's chatflow handler answers an empty body where its error was lost, as its run handler does (workflow-stream.ts). */
+const EMPTY_CHAT_ANSWER = new CozeError('Coze answered the chat with an empty body', {
+	kind: 'protocol',
+	description:
+		'Coze Studio answers so when a chatflow cannot start, most often because it is not published or the Workflow ID is wrong: publish it and check the ID. Its log (and the X-Log-ID of the answer) has the reason.',
+});
+
+/** A chatflow turn's events (`POST /v1/workflows/chat`) as they arrive, in batches. */
+export function streamChatEvents(
+	connection: CozeConnection,
+	/** The request body, serialised (lossless-json's stringifyJson). */
+	json: string,
+	signal?: AbortSignal,
+): AsyncGenerator<ChatStreamEvent[]> {
+	return streamEvents(connection, { path: '/v1/workflows/chat', json, decode: decodeChatEvent, emptyAnswer: EMPTY_CHAT_ANSWER }, signal);
+}

@@ -1,0 +1,41 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { ConversationMemory, forgetConversationsOfThisProcess, MAX_REMEMBERED_SESSIONS } from '../../nodes/Coze/actions/workflow/conversation-memory';
+
+/** The three things ConversationMemory asks of n8n's execute context, over static data the test keeps. */
+function contextWith(staticData: IDataObject): IExecuteFunctions {
+	return {
+		getWorkflowStaticData: () => staticData,
+		getWorkflow: () => ({ id: 'wf-1', active: true }),
+		getNode: () => ({ name: 'Coze' }),
+	} as unknown as IExecuteFunctions;
+}
+
+describe('ConversationMemory', () => {
+	const scope = { baseUrl: 'https://api.coze.cn', workflowId: '7404830425073352714' };
+	beforeEach(() => forgetConversationsOfThisProcess());
+
+	it('keeps at most MAX_REMEMBERED_SESSIONS sessions, forgetting the least recently used first', () => {
+		const staticData: IDataObject = {};
+		const memory = new ConversationMemory(contextWith(staticData), scope);
+		for (let i = 0; i < MAX_REMEMBERED_SESSIONS; i++) memory.remember(`s${i}`, `c${i}`);
+		expect(memory.recall('s0')).toBe('c0');
+		memory.remember('new-1', 'n1');
+		memory.remember('new-2', 'n2');
+		forgetConversationsOfThisProcess();
+		const stored = staticData.cozeConversations as IDataObject;
+		expect(Object.keys(stored)).toHaveLength(MAX_REMEMBERED_SESSIONS);
+		// s0 was used last of the old ones: s1 and s2 went.
+		expect([memory.recall('s0'), memory.recall('s1'), memory.recall('s2'), memory.recall('s3'), memory.recall('new-2')]).toEqual(['c0', undefined, undefined, 'c3', 'n2']);
+	});
+
+	it('stores a hash of the session, not the session id, and keeps servers and chatflows apart', () => {
+		const staticData: IDataObject = {};
+		new ConversationMemory(contextWith(staticData), scope).remember('alice@example.com', 'c1');
+		expect(JSON.stringify(staticData)).not.toContain('alice');
+		forgetConversationsOfThisProcess();
+		expect(new ConversationMemory(contextWith(staticData), { ...scope, workflowId: '1' }).recall('alice@example.com')).toBeUndefined();
+		expect(new ConversationMemory(contextWith(staticData), { ...scope, baseUrl: 'https://api.coze.com' }).recall('alice@example.com')).toBeUndefined();
+		expect(new ConversationMemory(contextWith(staticData), scope).recall('alice@example.com')).toBe('c1');
+	});
+});
