@@ -19,8 +19,8 @@ export type TextSink = (text: string) => void;
  * Passes a run's events through unchanged and, on the way, hands the reader text of each to
  * `sink` as soon as its event arrives: the run's items do not depend on it.
  *
- * A message whose text starts as JSON (an End node returning variables: `{"output":"…"}`) is
- * held until it is whole, then its `output` string is what a person reads, or the JSON as it
+ * A message whose text starts as a JSON object (an End node returning variables:
+ * `{"output":"…"}`) is held until it is whole, then its `output` string is what a person reads, or the JSON as it
  * is when there is none. A question node's message on Coze Studio is its interrupt data (JSON
  * of the conversation): the question is read from the Interrupt event that follows. Messages
  * are set apart by a blank line.
@@ -70,7 +70,8 @@ class ReaderText {
 		const content = data.content ?? '';
 		let message = this.open.get(key);
 		if (!message) {
-			message = /^\s*[[{]/.test(content) ? { held: '' } : {};
+			// An End node's variables are a JSON object; text that opens with "[" (a citation, a link) streams.
+			message = /^\s*\{/.test(content) ? { held: '' } : {};
 			this.open.set(key, message);
 		}
 		if (message.held === undefined) {
