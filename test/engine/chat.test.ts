@@ -155,3 +155,21 @@ describe.each(['cloud', 'studio'] as const)('Workflow → Chat through the n8n e
 	});
 });
 
+
+describe('Workflow → Chat: one session, many items at once', () => {
+	let sim: CozeSimulator;
+	beforeAll(async () => {
+		await useBinaryMode('memory');
+		sim = await CozeSimulator.start();
+		sim.defineWorkflow(CHATFLOW_ID, { chat: (turn) => ({ answers: [[`#${turn.history.length}`]] }) });
+	});
+	afterAll(() => stopSimulator(sim));
+
+	it('creates one conversation for a new session whose messages run at the same time (Concurrency 5)', async () => {
+		const inputs = Array.from({ length: 5 }, (_, i) => ({ sessionId: 'busy', chatInput: `m${i}` }));
+		const run = await runWorkflow({ ...chatGraph(sim, inputs, { requestOptions: { concurrency: 5 } }), mode: 'webhook', staticData: {} });
+		expect(run.run.status).toBe('success');
+		expect(sim.requests.filter((request) => request.path === '/v1/conversation/create')).toHaveLength(1);
+		expect(new Set(chatRequests(sim).map((body) => body.conversation_id)).size).toBe(1);
+	});
+});

@@ -106,12 +106,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		if (mode === 'id') {
 			conversationId = readText.call(this, 'conversationId', 'Conversation ID', itemIndex, 'Use the conversation_id of an earlier Chat item, or choose Remember per Chat Session.');
 		} else {
-			conversationId = memory?.recall(sessionId!);
+			const create = () => createConversation(connection, { botId: options.bot_id as string | undefined, connectorId: options.connector_id as string | undefined }, signal);
 			// Named conversations are Coze's to find: the id it reports is remembered after the turn.
-			if (!conversationId && !names(parameters, CONVERSATION_NAME)) {
-				conversationId = await createConversation(connection, { botId: options.bot_id as string | undefined, connectorId: options.connector_id as string | undefined }, signal);
-				memory?.remember(sessionId!, conversationId);
-			}
+			if (names(parameters, CONVERSATION_NAME)) conversationId = memory?.recall(sessionId!);
+			else conversationId = memory ? await memory.recallOrCreate(sessionId!, create) : await create();
 		}
 		const body = {
 			workflow_id: workflowId,

@@ -11,6 +11,9 @@ const inProcess = new Map<string, string>();
 /** Conversation ids by session key, least recently used first (object keys keep insertion order). */
 type Remembered = Record<string, string>;
 
+/** Conversations being created, so that two items or executions of one new session in this process share one. */
+const creating = new Map<string, Promise<string>>();
+
 /**
  * Which Coze conversation each chat session talks in, for one Coze node. Kept in the workflow's
  * static data, which n8n saves after each production execution, in queue mode by the worker
@@ -39,6 +42,21 @@ export class ConversationMemory {
 		const remembered = this.store[key] ?? inProcess.get(this.processKey(key));
 		if (remembered) this.remember(sessionId, remembered);
 		return remembered;
+	}
+
+	/** The session's conversation, or the one `create` makes (once, however many ask at the same time). */
+	async recallOrCreate(sessionId: string, create: () => Promise<string>): Promise<string> {
+		const remembered = this.recall(sessionId);
+		if (remembered) return remembered;
+		const processKey = this.processKey(this.key(sessionId));
+		let pending = creating.get(processKey);
+		if (!pending) {
+			pending = create().finally(() => creating.delete(processKey));
+			creating.set(processKey, pending);
+		}
+		const conversationId = await pending;
+		this.remember(sessionId, conversationId);
+		return conversationId;
 	}
 
 	remember(sessionId: string, conversationId: string): void {
