@@ -156,7 +156,7 @@ describe.each(['cloud', 'studio'] as const)('Workflow → Chat through the n8n e
 });
 
 
-describe('Workflow → Chat: one session, many items at once', () => {
+describe('Workflow → Chat: how a session gets its conversation (cloud)', () => {
 	let sim: CozeSimulator;
 	beforeAll(async () => {
 		await useBinaryMode('memory');
@@ -171,5 +171,21 @@ describe('Workflow → Chat: one session, many items at once', () => {
 		expect(run.run.status).toBe('success');
 		expect(sim.requests.filter((request) => request.path === '/v1/conversation/create')).toHaveLength(1);
 		expect(new Set(chatRequests(sim).map((body) => body.conversation_id)).size).toBe(1);
+	});
+
+	it('lets the chat make the conversation where the server has no /v1/conversation/create (404), and remembers the id it reports', async () => {
+		sim.requests.length = 0;
+		sim.override('/v1/conversation/create', async (_req, res, body) => {
+			await body();
+			res.writeHead(404, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ code: 4200, msg: 'resource not found' }));
+		});
+		const staticData: IDataObject = {};
+		const first = await say(sim, staticData, 'no-create', 'hi');
+		const second = await say(sim, staticData, 'no-create', 'again');
+		const [firstBody, secondBody] = chatRequests(sim);
+		expect(firstBody.conversation_id).toBeUndefined();
+		expect(secondBody.conversation_id).toBe(first.conversation_id);
+		expect(second.conversation_id).toBe(first.conversation_id);
 	});
 });

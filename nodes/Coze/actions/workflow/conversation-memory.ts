@@ -12,7 +12,7 @@ const inProcess = new Map<string, string>();
 type Remembered = Record<string, string>;
 
 /** Conversations being created, so that two items or executions of one new session in this process share one. */
-const creating = new Map<string, Promise<string>>();
+const creating = new Map<string, Promise<string | undefined>>();
 
 /**
  * Which Coze conversation each chat session talks in, for one Coze node. Kept in the workflow's
@@ -44,8 +44,8 @@ export class ConversationMemory {
 		return remembered;
 	}
 
-	/** The session's conversation, or the one `create` makes (once, however many ask at the same time). */
-	async recallOrCreate(sessionId: string, create: () => Promise<string>): Promise<string> {
+	/** The session's conversation, or the one `create` makes (once, however many ask at the same time); `create` may make none. */
+	async recallOrCreate(sessionId: string, create: () => Promise<string | undefined>): Promise<string | undefined> {
 		const remembered = this.recall(sessionId);
 		if (remembered) return remembered;
 		const processKey = this.processKey(this.key(sessionId));
@@ -55,7 +55,7 @@ export class ConversationMemory {
 			creating.set(processKey, pending);
 		}
 		const conversationId = await pending;
-		this.remember(sessionId, conversationId);
+		if (conversationId) this.remember(sessionId, conversationId);
 		return conversationId;
 	}
 
