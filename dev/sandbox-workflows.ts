@@ -46,7 +46,8 @@ export function defineSandboxWorkflows(simulator: CozeSimulator): void {
 	simulator.defineWorkflow(SANDBOX_WORKFLOWS.chatflow, {
 		chat: (turn) => {
 			if (turn.history.length === 0) return { asks: CHATFLOW_QUESTION, shape: WORD_BY_WORD };
-			const name = turn.history.find((_, i, all) => all[i - 1]?.content === CHATFLOW_QUESTION)?.content ?? 'friend';
+			// This message answers the question; later ones find the answer in the conversation.
+			const name = turn.answering ? turn.message : (turn.history.find((_, i, all) => all[i - 1]?.content === CHATFLOW_QUESTION)?.content ?? 'friend');
 			if (turn.answering) {
 				return {
 					answers: [words(`Nice to meet you, ${name}! 很高兴认识你。 Ask me anything: I will remember this conversation.`)],

@@ -9,6 +9,7 @@ import { chromium, selectors, type Page } from 'playwright-core';
 import { closeCozeDispatcher } from '../nodes/Coze/transport/http/dispatcher';
 import { devDir, ensureN8n, installPackage, packPackage, root, startN8n } from './n8n';
 import { importSandboxAndExamples, startSandbox } from './sandbox';
+import { CHATFLOW_QUESTION } from './sandbox-workflows';
 
 const PORT = 5690;
 const base = `http://localhost:${PORT}`;
@@ -38,6 +39,79 @@ async function shot(page: Page, name: string): Promise<void> {
 	await page.waitForTimeout(800);
 	await page.screenshot({ path: path.join(outDir, name) });
 	console.log(`saved docs/${name}`);
+}
+
+/** Drags an edge of a panel (its resizer) by `dx`, `dy` pixels, as a person resizes it. */
+async function drag(page: Page, selector: string, dx: number, dy: number): Promise<void> {
+	const box = await page.locator(selector).first().boundingBox();
+	if (!box) throw new Error(`nothing to drag at ${selector}`);
+	const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+	await page.mouse.move(x, y);
+	await page.mouse.down();
+	await page.mouse.move(x + dx, y + dy, { steps: 10 });
+	await page.mouse.up();
+}
+
+/** Scrolls the canvas (as a mouse wheel or touchpad does) until the node's top left is at `to`. */
+async function panNodeTo(page: Page, name: string, to: { x: number; y: number }): Promise<void> {
+	const node = page.getByTestId('canvas-node').filter({ hasText: name }).first();
+	for (let i = 0; i < 10; i++) {
+		const box = await node.boundingBox();
+		if (!box) throw new Error(`no node ${name} on the canvas`);
+		const [dx, dy] = [box.x - to.x, box.y - to.y];
+		if (Math.abs(dx) < 4 && Math.abs(dy) < 4) break;
+		await page.mouse.move(660, 150);
+		await page.mouse.wheel(dx, dy);
+		await page.waitForTimeout(200);
+	}
+	await page.mouse.move(0, 400);
+}
+
+/**
+ * The chat example in n8n's chat panel, taken while the chatflow's answer is still streaming
+ * in: its beginning shown, its end not yet (checked before and after the picture).
+ */
+async function liveChatShot(page: Page): Promise<void> {
+	const [start, end] = ['Nice to meet you, Mei! 很高兴认识你。', 'remember this conversation.'];
+	const answers = '[data-test-id="canvas-chat-body"] .chat-message-from-bot';
+	await page.goto(`${base}/workflow/cozeChatExample1`);
+	await page.getByText('Coze: chatflow').first().waitFor({ timeout: 30_000 });
+	await page.getByTestId('workflow-chat-button').click();
+	const input = page.getByTestId('chat-input');
+	await input.waitFor();
+	// A taller logs panel and a wider chat in it, so the conversation has room; the two nodes
+	// nearer, above the canvas's Hide chat button.
+	await drag(page, '[data-dir="top"]', 0, -230);
+	await drag(page, '[data-test-id="logs-panel"] [data-dir="right"]', 150, 0);
+	await page.getByTestId('zoom-to-fit').click();
+	for (let i = 0; i < 3; i++) await page.getByTestId('zoom-in-button').click();
+	await panNodeTo(page, 'When chat message received', { x: 480, y: 86 });
+	// The send button is greyed out until the run before has ended: sent as a person sends it.
+	const send = async (message: string) => {
+		await input.fill(message);
+		await page.locator('.chat-input-send-button').click({ timeout: 30_000 });
+	};
+	await send('hello');
+	await page.getByTestId('canvas-chat-body').getByText(CHATFLOW_QUESTION).waitFor({ timeout: 30_000 });
+	await send('Mei');
+	// The first run's "executed successfully" toast, closed (it shows once that run has ended).
+	for (const close of await page.locator('.el-notification__closeBtn').all()) await close.click();
+	// Watched on every frame the page paints: the picture is taken the moment the answer is part-way.
+	await page.waitForFunction(
+		({ selector, start, end }) => {
+			const { document } = globalThis as unknown as { document: { querySelectorAll: (selector: string) => ArrayLike<{ innerText: string }> } };
+			const text = Array.from(document.querySelectorAll(selector), (message) => message.innerText).join('\n');
+			if (text.includes(end)) throw new Error(`the answer ended without "${start}" seen part-way; the chat showed:\n${text}`);
+			return text.includes(start);
+		},
+		{ selector: answers, start, end },
+		{ polling: 'raf', timeout: 30_000 },
+	);
+	await page.screenshot({ path: path.join(outDir, 'live-chat.png') });
+	const after = (await page.locator(answers).allInnerTexts()).join('\n');
+	if (after.includes(end)) throw new Error(`the answer ended while docs/live-chat.png was taken; run again:\n${after}`);
+	await page.getByTestId('canvas-chat-body').getByText(end).waitFor({ timeout: 30_000 });
+	console.log('saved docs/live-chat.png');
 }
 
 async function main(): Promise<void> {
@@ -78,6 +152,7 @@ async function main(): Promise<void> {
 				await page.getByText('Coze sandbox (local simulator)').first().click({ timeout: 30_000 });
 				await page.getByText('Access Token').first().waitFor();
 				await shot(page, 'credential.png');
+				await liveChatShot(page);
 			}
 			await context.close();
 		}

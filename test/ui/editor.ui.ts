@@ -1,8 +1,9 @@
 // A newcomer's first hour, kept by a browser: sign up, find the node by its name, run a Coze
-// workflow against the sandbox, answer the human-in-the-loop example's form, test the credential.
+// workflow against the sandbox, answer the human-in-the-loop example's form, chat with the
+// chatflow example and watch its answer stream in, test the credential.
 import type { Page } from 'playwright-core';
 
-import { TRIP_QUESTION } from '../../dev/sandbox-workflows';
+import { CHATFLOW_QUESTION, TRIP_QUESTION } from '../../dev/sandbox-workflows';
 import { eventually, openEditor, shows, step, type EditorSession } from './browser';
 
 /** The node panel's search field (the test id sits on the input or on its wrapper, by n8n version). */
@@ -81,6 +82,55 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 			await page.getByTestId('canvas-node').filter({ hasText: 'Coze: resume' }).dblclick();
 			await shows(page.getByTestId('output-panel'), 'Your weekend in Hangzhou is planned.');
 			await page.getByTestId('ndv-close-button').click();
+		});
+	});
+
+	it('chats with the chatflow example in n8n\'s chat: the answer streams in word by word, and the conversation is remembered', async () => {
+		const { page, base } = session;
+		const chat = page.getByTestId('canvas-chat-body');
+		const input = page.getByTestId('chat-input');
+		// Typed, then sent with the send button, which n8n keeps greyed out (and Enter does nothing)
+		// until the run before has ended, even when its answer has streamed in already.
+		const send = async (message: string) => {
+			await input.fill(message);
+			await page.locator('.chat-input-send-button').click({ timeout: 30_000 });
+			await eventually(`"${message}" sent (the chat's input emptied)`, () => input.inputValue({ timeout: 1000 }), (value) => value === '');
+		};
+		await step(page, 'chat open', async () => {
+			await page.goto(`${base}/workflow/cozeChatExample1`);
+			await page.getByText('Coze: chatflow').first().waitFor();
+			await page.getByTestId('workflow-chat-button').filter({ hasText: 'Open chat' }).click();
+			await input.waitFor();
+		});
+		await step(page, 'chat question', async () => {
+			await send('hello');
+			await shows(chat, CHATFLOW_QUESTION);
+		});
+		await step(page, 'chat streamed answer', async () => {
+			await send('Mei');
+			// Checked in the page on every frame it paints, as a person watching it would see it: a
+			// beginning of the answer on screen while its end is not yet. An answer sent in one piece
+			// goes straight from nothing to all of it.
+			const seen = await page.waitForFunction(
+				({ selector, start, end }) => {
+					const { document } = globalThis as unknown as { document: { querySelectorAll: (selector: string) => ArrayLike<{ innerText: string }> } };
+					const text = Array.from(document.querySelectorAll(selector), (message) => message.innerText).join('\n');
+					if (text.includes(end)) return { partial: false, text };
+					return text.includes(start) ? { partial: true, text } : false;
+				},
+				{ selector: '[data-test-id="canvas-chat-body"] .chat-message-from-bot', start: 'Nice to meet you', end: 'remember this conversation.' },
+				{ polling: 'raf', timeout: 30_000 },
+			).catch(async () => {
+				throw new Error(`no answer to "Mei" in the chat in 30 s; it showed:\n${await chat.innerText().catch(() => '(no chat)')}`);
+			});
+			const { partial, text } = (await seen.jsonValue()) as { partial: boolean; text: string };
+			if (!partial) throw new Error(`the answer was never seen part-way: the chat went straight to its end, not streamed. It showed:\n${text}`);
+			await shows(chat, 'Nice to meet you, Mei! 很高兴认识你。 Ask me anything: I will remember this conversation.');
+		});
+		await step(page, 'chat remembers', async () => {
+			// Another execution of the workflow, in the same chat session: the same Coze conversation.
+			await send('What is my name?');
+			await shows(chat, 'You asked: "What is my name?". 我记得你叫Mei。');
 		});
 	});
 
