@@ -4,10 +4,8 @@ import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 import { ServerStream } from '../simulator/shapes';
 import { DEBUG_URL, numbered, type SimWorkflow } from '../simulator/workflows';
-import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type Edge, type TestNode } from './harness';
-
-const WORKFLOW_ID = '7404830425073352713';
-const EVENT_ID = '7404830425073352999/6961231853298581504';
+import { cozeGraph, EVENT_ID, WORKFLOW_ID, type CozeGraphOptions } from '../faults/graph';
+import { runWorkflow, useBinaryMode } from './harness';
 
 /** The chunks of one item, and its text as a person reads it. */
 function itemChunks(chunks: StructuredChunk[], itemIndex = 0) {
@@ -15,28 +13,11 @@ function itemChunks(chunks: StructuredChunk[], itemIndex = 0) {
 	return { types: mine.map((chunk) => chunk.type), text: mine.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content).join('') };
 }
 
-function graph(sim: CozeSimulator, coze: Partial<TestNode>, inputs: object[] = [{}]) {
-	const nodes: TestNode[] = [
-		{ name: 'Start', type: 'test.start' },
-		{ name: 'Input', type: 'test.fixedItems', parameters: { items: JSON.stringify(inputs.map((json) => ({ json }))) } },
-		{ name: 'Coze', type: COZE_TYPE, parameters: { resource: 'workflow', operation: 'run', workflowId: WORKFLOW_ID, parameters: '{}' }, ...coze },
-		{ name: 'On Messages', type: 'test.collect' },
-		{ name: 'On Interrupts', type: 'test.collect' },
-	];
-	const edges: Edge[] = [
-		['Start', 0, 'Input'],
-		['Input', 0, 'Coze'],
-		['Coze', 0, 'On Messages'],
-		['Coze', 1, 'On Interrupts'],
-	];
-	return { nodes, edges, credentials: cozeCredentials(sim.baseUrl, sim.token) };
-}
-
 /** Runs the graph streaming and not streaming; returns the chunks and checks the outputs are the same. */
-async function runBothWays(sim: CozeSimulator, coze: Partial<TestNode>, inputs?: object[]) {
+async function runBothWays(sim: CozeSimulator, graph: CozeGraphOptions = {}) {
 	const chunks: StructuredChunk[] = [];
-	const streamed = await runWorkflow({ ...graph(sim, coze, inputs), mode: 'webhook', onChunk: (chunk) => chunks.push(chunk) });
-	const plain = await runWorkflow({ ...graph(sim, coze, inputs), mode: 'webhook' });
+	const streamed = await runWorkflow({ ...cozeGraph(sim, graph), mode: 'webhook', onChunk: (chunk) => chunks.push(chunk) });
+	const plain = await runWorkflow({ ...cozeGraph(sim, graph), mode: 'webhook' });
 	for (const output of [0, 1]) expect(streamed.output('Coze', output)).toEqual(plain.output('Coze', output));
 	expect(streamed.run.status).toBe(plain.run.status);
 	return { chunks, run: streamed };
@@ -66,7 +47,7 @@ describe.each(['cloud', 'studio'] as const)('Stream to Chat, Run and Resume thro
 
 	it('streams each message as it arrives, an End node\'s JSON as its output, one begin/end pair per item; the items are those of a run not streamed', async () => {
 		sim.defineWorkflow(WORKFLOW_ID, answering);
-		const { chunks, run } = await runBothWays(sim, {}, [{}, {}]);
+		const { chunks, run } = await runBothWays(sim, { inputs: [{}, {}] });
 		expect(run.run.status).toBe('success');
 		for (const itemIndex of [0, 1]) {
 			const { types, text } = itemChunks(chunks, itemIndex);
@@ -80,9 +61,9 @@ describe.each(['cloud', 'studio'] as const)('Stream to Chat, Run and Resume thro
 
 	it('Final Answer Only streams just the End node; Nothing streams nothing', async () => {
 		sim.defineWorkflow(WORKFLOW_ID, answering);
-		const final = await runBothWays(sim, { parameters: { resource: 'workflow', operation: 'run', workflowId: WORKFLOW_ID, options: { streamToChat: 'final' } } });
+		const final = await runBothWays(sim, { options: { streamToChat: 'final' } });
 		expect(itemChunks(final.chunks).text).toBe('穿短袖 ☀️');
-		const none = await runBothWays(sim, { parameters: { resource: 'workflow', operation: 'run', workflowId: WORKFLOW_ID, options: { streamToChat: 'none' } } });
+		const none = await runBothWays(sim, { options: { streamToChat: 'none' } });
 		expect(none.chunks).toEqual([]);
 	});
 
@@ -93,13 +74,11 @@ describe.each(['cloud', 'studio'] as const)('Stream to Chat, Run and Resume thro
 				stream: numbered(new ServerStream(flavour).message({ title: 'End', id: '900001', type: 'End' }, ['Rain in ', String(body.resume_data)]).done(DEBUG_URL).events),
 			}),
 		});
-		const run = await runBothWays(sim, {});
+		const run = await runBothWays(sim);
 		expect(itemChunks(run.chunks).text).toBe('Hello! \n\nWhich city?');
 		expect(run.run.output('Coze', 1)).toHaveLength(1);
 
-		const resume = await runBothWays(sim, {
-			parameters: { resource: 'workflow', operation: 'resume', workflowId: WORKFLOW_ID, eventId: EVENT_ID, interruptType: '2', resumeData: 'Hangzhou' },
-		});
+		const resume = await runBothWays(sim, { operation: 'resume', parameters: { resumeData: 'Hangzhou' } });
 		expect(itemChunks(resume.chunks).text).toBe('Rain in Hangzhou');
 		expect(itemChunks(resume.chunks).types).toEqual(['begin', 'item', 'item', 'end']);
 	});
@@ -109,7 +88,7 @@ describe.each(['cloud', 'studio'] as const)('Stream to Chat, Run and Resume thro
 			run: () => ({ stream: numbered(new ServerStream(flavour).message({ title: 'Out', id: '100002', type: 'Message' }, ['Half an ', 'answer']).error(5000, 'the model timed out', DEBUG_URL).events) }),
 		});
 		const chunks: StructuredChunk[] = [];
-		const run = await runWorkflow({ ...graph(sim, {}), mode: 'webhook', onChunk: (chunk) => chunks.push(chunk) });
+		const run = await runWorkflow({ ...cozeGraph(sim), mode: 'webhook', onChunk: (chunk) => chunks.push(chunk) });
 		expect(run.run.status).toBe('error');
 		const { types, text } = itemChunks(chunks.filter((chunk) => chunk.type !== 'error'));
 		expect(types).toEqual(['begin', 'item', 'item', 'item', 'end']);
@@ -133,7 +112,7 @@ describe.each(['cloud', 'studio'] as const)('Stream to Chat, Run and Resume thro
 				stream: numbered(new ServerStream(flavour).message({ title: 'Leak', id: '100003', type: 'Message' }, ['your key is ', token.slice(0, 9), token.slice(9, 30), `${token.slice(30)} ok`]).done(DEBUG_URL).events),
 			}),
 		});
-		const { chunks } = await runBothWays(sim, {});
+		const { chunks } = await runBothWays(sim);
 		const streamedText = chunks.map((chunk) => chunk.content ?? '').join('');
 		expect(streamedText).toBe('your key is [redacted] ok');
 		for (const chunk of chunks) expect(chunk.content ?? '').not.toContain(token.slice(0, 12));
@@ -143,7 +122,7 @@ describe.each(['cloud', 'studio'] as const)('Stream to Chat, Run and Resume thro
 		sim.defineWorkflow(WORKFLOW_ID, {
 			blockingRun: () => ({ json: { code: 0, msg: '', data: '{"output":"同步的答案"}', debug_url: DEBUG_URL, execute_id: '7404830425073350001' } }),
 		});
-		const { chunks } = await runBothWays(sim, { parameters: { resource: 'workflow', operation: 'run', workflowId: WORKFLOW_ID, options: { runMode: 'sync' } } });
+		const { chunks } = await runBothWays(sim, { options: { runMode: 'sync' } });
 		expect(itemChunks(chunks)).toEqual({ types: ['begin', 'item', 'end'], text: '同步的答案' });
 	});
 });

@@ -13,21 +13,13 @@ import type { OperationResult } from '../types';
 import { chatOptions } from './chat.options';
 import { chatJson } from './chat-items';
 import { ConversationMemory } from './conversation-memory';
+import { workflowIdField } from './workflow-id.description';
 import { readRunOptions, readWorkflowId, readWorkflowParameters } from './parameters';
 
 const show = { resource: ['workflow'], operation: ['chat'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Workflow ID',
-		name: 'workflowId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 7404830425073352713',
-		description: 'The published chatflow (对话流) to talk to: the number after workflow_id= in its address in Coze',
-		displayOptions: { show },
-	},
+	workflowIdField('chat', 'The published chatflow (对话流) to talk to: the number after workflow_id= in its address in Coze'),
 	{
 		displayName: 'Message',
 		name: 'message',

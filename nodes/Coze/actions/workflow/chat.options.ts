@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { idOption } from './options.description';
+import { extOption, idOption } from './options.description';
 
 /** "Options" of Chat: what Coze's chatflow endpoint accepts of Run's options, and what streams. */
 export const chatOptions: INodeProperties = {
@@ -14,19 +14,7 @@ export const chatOptions: INodeProperties = {
 		idOption('App ID', 'appId', 'For a chatflow inside a Coze app: the app\'s ID. Not together with Bot ID.'),
 		idOption('Bot ID', 'botId', 'For a chatflow that runs as an agent: the agent\'s ID. Not together with App ID.'),
 		idOption('Connector ID', 'connectorId', 'The channel the chat is attributed to; Coze uses 1024 (API) when empty'),
-		{
-			displayName: 'Ext',
-			name: 'ext',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			description: 'Extra context Coze passes to the chatflow\'s system variables',
-			options: [
-				{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '' },
-				{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '' },
-				{ displayName: 'User ID', name: 'user_id', type: 'string', default: '' },
-			],
-		},
+		extOption('chatflow'),
 		{
 			displayName: 'Stream to Chat',
 			name: 'streamToChat',

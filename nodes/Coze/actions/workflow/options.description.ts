@@ -58,6 +58,21 @@ export const idOption = (displayName: string, name: string, description: string)
 	description,
 });
 
+/** Ext: the fields Coze passes to a workflow's (or chatflow's) system variables. */
+export const extOption = (what: string): INodeProperties => ({
+	displayName: 'Ext',
+	name: 'ext',
+	type: 'collection',
+	placeholder: 'Add Field',
+	default: {},
+	description: `Extra context Coze passes to the ${what}'s system variables`,
+	options: [
+		{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '' },
+		{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '' },
+		{ displayName: 'User ID', name: 'user_id', type: 'string', default: '' },
+	],
+});
+
 /** "Options" of Run Workflow. */
 export const runOptions: INodeProperties = {
 	displayName: 'Options',
@@ -70,19 +85,7 @@ export const runOptions: INodeProperties = {
 		idOption('App ID', 'appId', 'For a workflow inside a Coze app: the app\'s ID. Not together with Bot ID.'),
 		idOption('Bot ID', 'botId', 'The agent to run the workflow as; needed by workflows with database or variable nodes. Not together with App ID.'),
 		idOption('Connector ID', 'connectorId', 'The channel the run is attributed to; Coze uses 1024 (API) when empty'),
-		{
-			displayName: 'Ext',
-			name: 'ext',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			description: 'Extra context Coze passes to the workflow\'s system variables',
-			options: [
-				{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '' },
-				{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '' },
-				{ displayName: 'User ID', name: 'user_id', type: 'string', default: '' },
-			],
-		},
+		extOption('workflow'),
 		{
 			displayName: 'Max Wait (Minutes)',
 			name: 'maxWaitMinutes',

@@ -6,6 +6,7 @@ import type { OperationResult } from '../types';
 import { runAsync, runSync } from '../../transport/protocols/workflow-run';
 import { collectOptions, runItems, type OutputMode } from './items';
 import { runOptions } from './options.description';
+import { workflowIdField } from './workflow-id.description';
 import { readPolling, readRunOptions, readWorkflowId, readWorkflowParameters } from './parameters';
 import { collectRun } from '../../transport/protocols/run-collector';
 import { stringifyJson } from '../../transport/http/lossless-json';
@@ -15,16 +16,7 @@ import { LiveChat, withLiveChat } from '../live-chat';
 const show = { resource: ['workflow'], operation: ['run'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Workflow ID',
-		name: 'workflowId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 7404830425073352713',
-		description: 'The published workflow to run: the number after workflow_id= in its address in Coze',
-		displayOptions: { show },
-	},
+	workflowIdField('run', 'The published workflow to run: the number after workflow_id= in its address in Coze'),
 	{
 		displayName: 'Parameters',
 		name: 'parameters',
