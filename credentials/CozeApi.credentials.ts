@@ -1,8 +1,9 @@
 import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**
- * A Coze personal access token and where it is valid. The credential test lives on the node
- * (`testedBy`), because Coze Studio has no cheap "who am I" path and needs a second probe.
+ * How the node signs in to Coze (a personal access token, or an OAuth service app whose JWT is
+ * exchanged for short tokens) and where. The credential test lives on the node (`testedBy`),
+ * because Coze Studio has no cheap "who am I" path and an OAuth app needs its exchange first.
  */
 export class CozeApi implements ICredentialType {
 	name = 'cozeApi';
@@ -14,6 +15,24 @@ export class CozeApi implements ICredentialType {
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-coze-workflow#credentials';
 
 	properties: INodeProperties[] = [
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'options',
+			options: [
+				{
+					name: 'Personal Access Token',
+					value: 'accessToken',
+					description: 'A token of your own Coze account: quick to make, but it expires and belongs to one person',
+				},
+				{
+					name: 'OAuth App (JWT)',
+					value: 'oauthJwt',
+					description: 'A Coze OAuth service app (服务类应用) signs in by itself and never expires: for schedules and production. Not on Coze Studio.',
+				},
+			],
+			default: 'accessToken',
+		},
 		{
 			displayName: 'Region',
 			name: 'region',
@@ -55,10 +74,52 @@ export class CozeApi implements ICredentialType {
 			default: '',
 			required: true,
 			description: 'A personal access token (starts with "pat_"), made in Coze under API → Authorization → Personal access tokens',
+			displayOptions: { show: { authentication: ['accessToken'] } },
+		},
+		{
+			displayName: 'App ID',
+			name: 'appId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The OAuth app\'s ID (client id), on Coze\'s API → Authorization → OAuth apps page. Coze Studio has no OAuth apps: use a personal access token there.',
+			displayOptions: { show: { authentication: ['oauthJwt'] } },
+		},
+		{
+			displayName: 'Public Key ID',
+			name: 'publicKeyId',
+			// eslint-disable-next-line n8n-nodes-base/cred-class-field-type-options-password-missing -- the public key's id is not a secret (it is the JWT's visible "kid")
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The ID Coze shows beside the app\'s public key (the JWT\'s "kid")',
+			displayOptions: { show: { authentication: ['oauthJwt'] } },
+		},
+		{
+			displayName: 'Private Key',
+			name: 'privateKey',
+			type: 'string',
+			typeOptions: { password: true, rows: 4 },
+			default: '',
+			required: true,
+			placeholder: '-----BEGIN PRIVATE KEY-----',
+			description: 'The private key file of that key pair (PEM: BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY), as Coze gave it when the key was created',
+			displayOptions: { show: { authentication: ['oauthJwt'] } },
+		},
+		// eslint-disable-next-line @n8n/community-nodes/credential-password-field -- a number of seconds, not a token
+		{
+			displayName: 'Token Lifetime (Seconds)',
+			name: 'tokenLifetime',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 86399 },
+			default: 900,
+			description: 'How long each access token the app gets lasts (at most 86399, a day); the node gets a new one before it ends',
+			displayOptions: { show: { authentication: ['oauthJwt'] } },
 		},
 	];
 
-	// Lets the HTTP Request node call any other Coze endpoint with this credential.
+	// Lets the HTTP Request node call any other Coze endpoint with a personal access token (an
+	// OAuth app's tokens are the Coze node's own).
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {

@@ -1,3 +1,5 @@
+import { generateKeyPairSync } from 'node:crypto';
+
 import type { ICredentialTestFunctions } from 'n8n-workflow';
 
 import { Coze } from '../../nodes/Coze/Coze.node';
@@ -53,5 +55,29 @@ describe('the Coze API credential test, before anything is sent', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(new RegExp(`^Could not talk to Coze at ${baseUrl}\\. connect ECONNREFUSED`));
 		await closeCozeDispatcher();
+	});
+});
+
+describe('the credential test of an OAuth App (JWT) credential', () => {
+	let sim: CozeSimulator;
+	const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+	const pem = privateKey.export({ type: 'pkcs8', format: 'pem' });
+	beforeAll(async () => {
+		sim = await CozeSimulator.start({ flavour: 'cloud' });
+		sim.oauth.register({ appId: '1170000000000000555', publicKeyId: 'kid_dialog', publicKey });
+	});
+	afterAll(() => stopSimulator(sim));
+	const app = (extra: Record<string, unknown> = {}) => ({ authentication: 'oauthJwt', region: 'custom', baseUrl: sim.baseUrl, appId: '1170000000000000555', publicKeyId: 'kid_dialog', privateKey: pem, ...extra });
+
+	it('exchanges a token and asks who it is', async () => {
+		expect(await testCredential(app())).toEqual({ status: 'OK', message: 'Connected to Coze as Simulated User' });
+		expect(sim.requests.map((request) => request.path)).toEqual(['/api/permission/oauth2/token', '/v1/users/me']);
+	});
+
+	it('reports the exchange\'s failure as such, naming the field, with no secret in it', async () => {
+		const result = await testCredential(app({ publicKeyId: 'kid_typo' }));
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^Coze refused the OAuth app's token request: Coze error unauthorized: invalid jwt: kid not been registred \(log id \d+\)\. Public Key ID "kid_typo"/);
+		expect(result.message).not.toContain(String(pem).split('\n')[1]);
 	});
 });

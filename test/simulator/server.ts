@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 
 import { ChatStream } from './chat-shapes';
+import { SimOAuth } from './oauth';
 import { sendEncodedStream, sendEventStream } from './event-stream';
 import { sendBadToken, sendJson, sendUnknownPath, type Flavour } from './flavours';
 import { receiveUpload, type ReceivedUpload } from './upload';
@@ -39,6 +40,8 @@ export class CozeSimulator {
 	readonly flavour: Flavour;
 	readonly token: string;
 	readonly requests: RecordedRequest[] = [];
+	/** The cloud's OAuth token exchange: register an app to let its JWT in (oauth.ts). */
+	readonly oauth = new SimOAuth();
 	readonly uploads: ReceivedUpload[] = [];
 	private readonly overrides = new Map<string, Override[]>();
 	private readonly uploadWaiters: Array<(upload: ReceivedUpload) => void> = [];
@@ -159,7 +162,13 @@ export class CozeSimulator {
 			await override(req, res, readBody);
 			return;
 		}
-		if (req.headers.authorization !== `Bearer ${this.token}`) {
+		if (req.method === 'POST' && url.pathname === '/api/permission/oauth2/token' && this.flavour === 'cloud') {
+			const answer = this.oauth.exchange(req.headers.authorization, await readBody(), req.headers.host ?? '');
+			sendJson(res, this.flavour, answer.status, answer.body);
+			return;
+		}
+		const bearer = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : '';
+		if (bearer !== this.token && !this.oauth.accepts(bearer)) {
 			await readBody().catch(() => undefined);
 			if (this.flavour === 'studio' && !this.servesPath(url.pathname)) sendUnknownPath(res, this.flavour);
 			else sendBadToken(res, this.flavour);

@@ -30,6 +30,8 @@ export interface CozeRequest {
 	signal?: AbortSignal;
 	/** An event stream is asked for: its idle time is measured per event by its reader, not per byte. */
 	stream?: boolean;
+	/** The bearer token of this try (an OAuth app's, or its JWT for the exchange); the connection's access token by default. */
+	bearer?: string;
 }
 
 export interface CozeResponse {
@@ -61,7 +63,7 @@ export async function sendCozeRequest(connection: CozeConnection, req: CozeReque
 	const policy = policyOf(connection);
 
 	const headers: Record<string, string> = {
-		authorization: `Bearer ${connection.accessToken}`,
+		authorization: `Bearer ${req.bearer ?? connection.accessToken}`,
 		accept: req.stream ? 'text/event-stream' : 'application/json',
 		'user-agent': USER_AGENT,
 	};
@@ -123,12 +125,45 @@ export async function requestCozeJson<T extends CozeEnvelope>(connection: CozeCo
 	const policy = policyOf(connection);
 	const limit = runTimeLimit(policy.runTimeLimitMs, req.kind, req.signal);
 	try {
-		return await withRetries(policy, req.kind, limit.signal, async () => {
-			const response = await sendCozeRequest(connection, { ...req, signal: limit.signal });
-			return await readCozeJson<T>(connection, response, limit.signal);
-		});
+		return await withRetries(policy, req.kind, limit.signal, () =>
+			withFreshToken(connection, limit.signal, async (bearer) => {
+				const response = await sendCozeRequest(connection, { ...req, bearer, signal: limit.signal });
+				return await readCozeJson<T>(connection, response, limit.signal);
+			}),
+		);
 	} finally {
 		limit.clear();
+	}
+}
+
+/** Coze refused the token itself: HTTP 401, or code 4100 (coze-js error.ts maps both to AuthenticationError). */
+function isTokenRefused(error: unknown): boolean {
+	return error instanceof CozeError && error.kind === 'api' && (error.httpStatus === 401 || error.cozeCode === 4100);
+}
+
+/**
+ * One try with the connection's token. An OAuth app's token that Coze refuses (revoked, or
+ * expired before its time) is dropped and the try made once more with a new one: a refused
+ * request was not taken on, so even one that starts a run may be sent again. A second refusal
+ * is final. A personal access token is what it is: its refusal is final at once.
+ */
+export async function withFreshToken<T>(connection: CozeConnection, signal: AbortSignal | undefined, attempt: (bearer: string) => Promise<T>): Promise<T> {
+	const { oauth } = connection;
+	if (!oauth) return await attempt(connection.accessToken);
+	const token = await oauth.token(connection, signal);
+	try {
+		return await attempt(token);
+	} catch (error) {
+		if (!isTokenRefused(error)) throw error;
+		oauth.invalidate(token);
+	}
+	try {
+		return await attempt(await oauth.token(connection, signal));
+	} catch (error) {
+		if (!isTokenRefused(error) || !(error instanceof CozeError)) throw error;
+		throw error.with({
+			description: `Coze refused a token the OAuth app had just been given. Check that the app has the permissions this needs (workflow, file) and is authorised for the workspace. ${error.description ?? ''}`.trim(),
+		});
 	}
 }
 

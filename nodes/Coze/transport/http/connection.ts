@@ -2,13 +2,18 @@ import { isIP } from 'node:net';
 
 import { CozeError } from './coze-error';
 import { DEFAULT_POLICY, STUDIO_IDLE_TIMEOUT_MS, type RequestPolicy } from './policy';
+import { readPrivateKey } from './jwt-sign';
+import { oauthTokens, type OAuthApp, type OAuthTokens } from './oauth-tokens';
 import { Redactor } from './redaction';
 
 /** Where to send requests, with which token, and how patiently. */
 export interface CozeConnection {
 	/** Origin and optional path prefix, without a trailing slash. */
 	baseUrl: string;
+	/** A personal access token; empty for an OAuth app, whose tokens come from `oauth`. */
 	accessToken: string;
+	/** An OAuth app's access tokens (the credential's Authentication: OAuth App (JWT)). */
+	oauth?: OAuthTokens;
 	/** Retries and timeouts; the defaults when absent. */
 	policy?: RequestPolicy;
 	/** What else the credential holds that must never be shown (a private key), beyond the token. */
@@ -22,9 +27,13 @@ export function credentialSecrets(credentials: Record<string, unknown>): string[
 	return SECRET_FIELDS.map((field) => credentials[field]).filter((value): value is string => typeof value === 'string' && value.trim() !== '');
 }
 
-/** Removes the connection's token and every other secret of its credential from what leaves the node. */
-export function redactorFor(connection: Pick<CozeConnection, 'accessToken' | 'secrets'>): Redactor {
-	return new Redactor([connection.accessToken, ...(connection.secrets ?? [])]);
+/**
+ * Removes the connection's token and every other secret of its credential from what leaves the
+ * node, an OAuth app's tokens and JWTs included, even those made after the redactor was.
+ */
+export function redactorFor(connection: Pick<CozeConnection, 'accessToken' | 'secrets' | 'oauth'>): Redactor {
+	const { oauth } = connection;
+	return new Redactor([connection.accessToken, ...(connection.secrets ?? [])], oauth ? () => oauth.secrets() : undefined);
 }
 
 export type CozeRegion = 'cn' | 'com' | 'custom';
@@ -39,6 +48,9 @@ const REGION_BASE_URLS: Record<Exclude<CozeRegion, 'custom'>, string> = {
  * policy is `requested` on top of the defaults for the credential's server.
  */
 export function connectionFromCredentials(credentials: Record<string, unknown>, requested: Partial<RequestPolicy> = {}): CozeConnection {
+	const secrets = credentialSecrets(credentials);
+	const { baseUrl, policy } = serverOf(credentials, requested);
+	if (credentials.authentication === 'oauthJwt') return { baseUrl, accessToken: '', oauth: oauthTokens(baseUrl, oauthAppOf(credentials)), secrets, policy };
 	const accessToken = typeof credentials.accessToken === 'string' ? credentials.accessToken.trim() : '';
 	if (!accessToken) {
 		throw new CozeError('The Coze API credential has no Access Token', {
@@ -47,12 +59,15 @@ export function connectionFromCredentials(credentials: Record<string, unknown>, 
 				'Open the credential and paste a personal access token (it starts with "pat_"), created under Coze → API → Personal access tokens.',
 		});
 	}
-	const secrets = credentialSecrets(credentials);
+	return { baseUrl, accessToken, secrets, policy };
+}
+
+/** The server of the credential's Region, and the request policy for it: `requested` on top of its defaults. */
+function serverOf(credentials: Record<string, unknown>, requested: Partial<RequestPolicy>): { baseUrl: string; policy: RequestPolicy } {
 	const region = (credentials.region ?? 'cn') as CozeRegion;
 	if (region === 'custom') {
 		// Custom is a self-hosted Coze Studio, whose streams are silent until their first event.
-		const policy = { ...DEFAULT_POLICY, idleTimeoutMs: STUDIO_IDLE_TIMEOUT_MS, ...requested };
-		return { baseUrl: normaliseCustomBaseUrl(credentials.baseUrl), accessToken, secrets, policy };
+		return { baseUrl: normaliseCustomBaseUrl(credentials.baseUrl), policy: { ...DEFAULT_POLICY, idleTimeoutMs: STUDIO_IDLE_TIMEOUT_MS, ...requested } };
 	}
 	const baseUrl = REGION_BASE_URLS[region];
 	if (!baseUrl) {
@@ -61,7 +76,34 @@ export function connectionFromCredentials(credentials: Record<string, unknown>, 
 			description: 'Choose coze.cn, coze.com or Custom in the credential.',
 		});
 	}
-	return { baseUrl, accessToken, secrets, policy: { ...DEFAULT_POLICY, ...requested } };
+	return { baseUrl, policy: { ...DEFAULT_POLICY, ...requested } };
+}
+
+/** The longest an OAuth app's access token may last (`duration_seconds`; cozepy's docstring). */
+export const MAX_TOKEN_LIFETIME_SECONDS = 86399;
+
+/** The credential's OAuth app (Authentication: OAuth App (JWT)), each field checked. */
+function oauthAppOf(credentials: Record<string, unknown>): OAuthApp {
+	const text = (name: string) => (typeof credentials[name] === 'string' ? (credentials[name] as string).trim() : credentials[name] === undefined ? '' : String(credentials[name]));
+	const missing = ([
+		['appId', 'App ID', "the OAuth app's ID (client id), on Coze's OAuth apps page"],
+		['publicKeyId', 'Public Key ID', 'the id Coze shows beside the app\'s public key'],
+		['privateKey', 'Private Key', 'the private key file of that key pair'],
+	] as const).find(([name]) => !text(name));
+	if (missing) {
+		throw new CozeError(`The Coze API credential has no ${missing[1]}`, {
+			kind: 'config',
+			description: `Open the credential and fill in ${missing[1]}: ${missing[2]}.`,
+		});
+	}
+	const lifetime = credentials.tokenLifetime === undefined || credentials.tokenLifetime === '' ? 900 : Number(credentials.tokenLifetime);
+	if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
+		throw new CozeError(`The Coze API credential's Token Lifetime must be a whole number of seconds from 1 to ${MAX_TOKEN_LIFETIME_SECONDS}`, {
+			kind: 'config',
+			description: `It is ${JSON.stringify(credentials.tokenLifetime)}. Leave it empty for 900 (15 minutes).`,
+		});
+	}
+	return { appId: text('appId'), publicKeyId: text('publicKeyId'), key: readPrivateKey(credentials.privateKey), tokenLifetime: lifetime };
 }
 
 function normaliseCustomBaseUrl(raw: unknown): string {

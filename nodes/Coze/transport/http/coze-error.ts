@@ -31,6 +31,8 @@ export interface CozeErrorDetails {
 	connected?: boolean;
 	/** What the server asked for (Retry-After), in ms. */
 	retryAfterMs?: number;
+	/** It happened getting an OAuth app's access token: the request it was for was never sent. */
+	tokenExchange?: boolean;
 	cause?: unknown;
 }
 
@@ -43,6 +45,7 @@ export class CozeError extends Error {
 	readonly debugUrl?: string;
 	readonly connected?: boolean;
 	readonly retryAfterMs?: number;
+	readonly tokenExchange?: boolean;
 
 	constructor(message: string, details: CozeErrorDetails) {
 		super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -55,6 +58,7 @@ export class CozeError extends Error {
 		this.debugUrl = details.debugUrl;
 		this.connected = details.connected;
 		this.retryAfterMs = details.retryAfterMs;
+		this.tokenExchange = details.tokenExchange;
 	}
 
 	/** The same error with some details changed (errors stay immutable once thrown). */
@@ -69,6 +73,7 @@ export class CozeError extends Error {
 			debugUrl: this.debugUrl,
 			connected: this.connected,
 			retryAfterMs: this.retryAfterMs,
+			tokenExchange: this.tokenExchange,
 			cause: this.cause,
 			...details,
 		});

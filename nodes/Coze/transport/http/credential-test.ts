@@ -1,4 +1,4 @@
-import { connectionFromCredentials, credentialSecrets, type CozeConnection } from './connection';
+import { connectionFromCredentials, credentialSecrets, redactorFor, type CozeConnection } from './connection';
 import { requestCozeJson } from './client';
 import { CozeError } from './coze-error';
 import { isStudioUnknownPath, STUDIO_INVALID_TOKEN_CODE, type CozeEnvelope } from './envelope';
@@ -23,7 +23,7 @@ interface UserEnvelope extends CozeEnvelope {
 export async function checkCozeCredential(credentials: Record<string, unknown>): Promise<CredentialCheck> {
 	let connection: CozeConnection;
 	// The dialog's message can carry what a server said: the credential's secrets leave it first.
-	const redact = new Redactor(credentialSecrets(credentials));
+	let redact = new Redactor(credentialSecrets(credentials));
 	const failure = (error: unknown): CredentialCheck => ({ ok: false, message: redact.text(failureMessage(error)) });
 	try {
 		// Someone is waiting on the dialog: one try each, a short timeout, an answer now.
@@ -31,11 +31,25 @@ export async function checkCozeCredential(credentials: Record<string, unknown>):
 	} catch (error) {
 		return failure(error);
 	}
+	// With an OAuth app's tokens and JWTs too, as they are made.
+	redact = redactorFor(connection);
+	if (connection.oauth) {
+		// The exchange first, so that its failure is reported as what it is.
+		try {
+			await connection.oauth.token(connection);
+		} catch (error) {
+			return failure(error);
+		}
+	}
 	try {
 		const me = await requestCozeJson<UserEnvelope>(connection, { method: 'GET', path: '/v1/users/me', kind: 'read' });
 		const who = me.data?.nick_name || me.data?.user_name;
 		return { ok: true, message: redact.text(who ? `Connected to Coze as ${who}` : 'Connected to Coze') };
 	} catch (error) {
+		// No source says an OAuth app's token may ask who it is: the token it got is the proof, unless Coze refused it.
+		if (connection.oauth && error instanceof CozeError && error.kind === 'api' && error.httpStatus !== 401 && error.cozeCode !== 4100) {
+			return { ok: true, message: 'Connected to Coze: the OAuth app got an access token' };
+		}
 		if (!isStudioUnknownPath(error)) return failure(error);
 	}
 	try {

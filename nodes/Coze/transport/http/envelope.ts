@@ -9,6 +9,9 @@ export interface CozeEnvelope {
 	detail?: { logid?: unknown };
 	/** The run that failed (cozepy request.py reads it; Coze Studio's run handler sets it). */
 	debug_url?: unknown;
+	/** OAuth's error fields (the token exchange's errors: coze-go error.go authErrorFormat, coze-java CozeError). */
+	error_code?: unknown;
+	error_message?: unknown;
 }
 
 /** Coze Studio answers a token it does not know with this code, on HTTP 200. */
@@ -48,11 +51,12 @@ function hintFor(httpStatus: number, code: number | undefined): string | undefin
 
 export function apiErrorFromEnvelope(envelope: CozeEnvelope, httpStatus: number, headerLogId: string | undefined): CozeError {
 	const code = typeof envelope.code === 'number' && envelope.code !== 0 ? envelope.code : undefined;
-	const said = envelope.msg ?? envelope.message;
+	const oauthCode = typeof envelope.error_code === 'string' && envelope.error_code ? envelope.error_code : undefined;
+	const said = envelope.msg ?? envelope.message ?? envelope.error_message;
 	const msg = typeof said === 'string' ? said : said === undefined || said === null ? '' : JSON.stringify(said);
 	const logId = typeof envelope.detail?.logid === 'string' ? envelope.detail.logid : headerLogId;
 	const debugUrl = typeof envelope.debug_url === 'string' && envelope.debug_url ? envelope.debug_url : undefined;
-	const what = code === undefined ? `HTTP ${httpStatus}` : `error ${code}`;
+	const what = code !== undefined ? `error ${code}` : oauthCode ? `error ${oauthCode}` : `HTTP ${httpStatus}`;
 	const message = `Coze ${what}${msg ? `: ${msg}` : ''}${logId ? ` (log id ${logId})` : ''}`;
 	const hint = hintFor(httpStatus, code);
 	return new CozeError(message, {

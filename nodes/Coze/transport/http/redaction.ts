@@ -15,19 +15,23 @@ const REDACTED = '[redacted]';
 const MIN_SECRET_PART = 16;
 
 export class Redactor {
-	private readonly secrets: string[];
+	private readonly fixed: string[];
+	private lately: { from: readonly string[]; secrets: string[] } | undefined;
 
-	constructor(secrets: Array<string | undefined>) {
-		const parts = new Set<string>();
-		for (const secret of secrets) {
-			const text = secret?.trim();
-			if (!text) continue;
-			parts.add(text);
-			// A multi-line secret (a PEM private key) may come back re-wrapped: match each line.
-			for (const line of text.split(/\s+/)) if (line.length >= MIN_SECRET_PART && !line.startsWith('-----')) parts.add(line);
-		}
-		// Longest first, so a whole key is replaced before its lines.
-		this.secrets = [...parts].sort((a, b) => b.length - a.length);
+	constructor(
+		secrets: Array<string | undefined>,
+		/** Secrets made later (an OAuth app's tokens): a new array whenever they change. */
+		private readonly later?: () => readonly string[],
+	) {
+		this.fixed = partsOf(secrets);
+	}
+
+	/** Every secret and secret part, longest first. */
+	private get secrets(): string[] {
+		const later = this.later?.();
+		if (!later || later.length === 0) return this.fixed;
+		if (this.lately?.from !== later) this.lately = { from: later, secrets: partsOf([...this.fixed, ...later]) };
+		return this.lately.secrets;
 	}
 
 	text(text: string): string {
@@ -72,6 +76,19 @@ export class Redactor {
 		}
 		return value;
 	}
+}
+
+function partsOf(secrets: Array<string | undefined>): string[] {
+	const parts = new Set<string>();
+	for (const secret of secrets) {
+		const text = secret?.trim();
+		if (!text) continue;
+		parts.add(text);
+		// A multi-line secret (a PEM private key) may come back re-wrapped: match each line.
+		for (const line of text.split(/\s+/)) if (line.length >= MIN_SECRET_PART && !line.startsWith('-----')) parts.add(line);
+	}
+	// Longest first, so a whole key is replaced before its lines.
+	return [...parts].sort((a, b) => b.length - a.length);
 }
 
 /** See Redactor.stream. */

@@ -51,7 +51,7 @@ export function isWorthRetrying(kind: RequestKind, error: CozeError): boolean {
  * a successful status whose body was unusable.
  */
 export function mayHaveStartedRun(error: CozeError): boolean {
-	if (isRateLimited(error) || neverConnected(error)) return false;
+	if (isRateLimited(error) || neverConnected(error) || error.tokenExchange) return false;
 	if (brokeAfterConnecting(error) || error.kind === 'timeout') return true;
 	const status = error.httpStatus ?? 0;
 	return status >= 500 || (error.kind === 'protocol' && status >= 200 && status < 300);

@@ -1,7 +1,7 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 
 import { abortFailure, deadline, runTimeLimit, type Deadline } from './abort';
-import { idleTimeoutFailure, policyOf, readCozeJson, sendCozeRequest, type CozeResponse } from './client';
+import { idleTimeoutFailure, policyOf, readCozeJson, sendCozeRequest, withFreshToken, type CozeResponse } from './client';
 import type { CozeConnection } from './connection';
 import { CozeError } from './coze-error';
 import { apiErrorFromEnvelope } from './envelope';
@@ -37,7 +37,7 @@ export async function* streamEvents<T>(connection: CozeConnection, request: Stre
 			// Idle Timeout of this try: the wait for the answer, then (refreshed) for each event.
 			const idle = deadline(policy.idleTimeoutMs, () => idleTimeoutFailure(connection), limit.signal);
 			try {
-				return { response: await openStream(connection, request, idle.signal), idle };
+				return { response: await withFreshToken(connection, idle.signal, (bearer) => openStream(connection, request, bearer, idle.signal)), idle };
 			} catch (error) {
 				idle.clear();
 				throw error;
@@ -72,8 +72,8 @@ export async function* streamEvents<T>(connection: CozeConnection, request: Stre
 }
 
 /** One try: the answer, once it is an event stream; anything else is read as the error it is. */
-async function openStream<T>(connection: CozeConnection, request: StreamRequest<T>, signal: AbortSignal): Promise<CozeResponse> {
-	const answer = await sendCozeRequest(connection, { method: 'POST', path: request.path, kind: 'startsRun', json: request.json, signal, stream: true });
+async function openStream<T>(connection: CozeConnection, request: StreamRequest<T>, bearer: string, signal: AbortSignal): Promise<CozeResponse> {
+	const answer = await sendCozeRequest(connection, { method: 'POST', path: request.path, kind: 'startsRun', json: request.json, bearer, signal, stream: true });
 	const contentType = String(answer.headers['content-type'] ?? '');
 	if (answer.statusCode < 300 && contentType.includes('text/event-stream')) return answer;
 	await readCozeJson(connection, answer, signal, request.emptyAnswer);
