@@ -21,8 +21,11 @@ function node(spec: Node) {
 }
 
 const trigger = () => node({ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
-const coze = (name: string, parameters: Record<string, unknown>) =>
-	node({ name, type: 'n8n-nodes-coze-workflow.coze', typeVersion: 1, parameters, credentials: { cozeApi: SANDBOX_CREDENTIAL } });
+/** A credential of type OAuth App (JWT) for the sandbox, which the test writes with a key pair of its own. */
+export const JWT_CREDENTIAL = { id: 'coze-oauth-app', name: 'Coze OAuth app (test)' };
+
+const coze = (name: string, parameters: Record<string, unknown>, credential = SANDBOX_CREDENTIAL) =>
+	node({ name, type: 'n8n-nodes-coze-workflow.coze', typeVersion: 1, parameters, credentials: { cozeApi: credential } });
 const set = (name: string, assignments: Array<[string, string, string]>) =>
 	node({
 		name,
@@ -95,6 +98,12 @@ export function e2eWorkflows() {
 				set('Form', [['form_description', exampleFormDescription(), 'string']]),
 			],
 			{ Start: main(['Coze']), Coze: main([], ['Form']) },
+		),
+		jwtRun: workflow(
+			'e2eCozeJwtRun01',
+			'e2e: run with an OAuth app (JWT)',
+			[trigger(), coze('Coze', { resource: 'workflow', operation: 'run', workflowId: RUN_WORKFLOW_ID, parameters: '{"city":"Suzhou"}' }, JWT_CREDENTIAL)],
+			{ Start: main(['Coze']) },
 		),
 		error: workflow(
 			'e2eCozeError001',

@@ -1,7 +1,7 @@
 // The package as users get it: packed, installed into a fresh n8n user folder the way n8n
 // installs community packages, credentials and workflows imported with n8n's CLI, and each
 // workflow run with `n8n execute`, against the Coze simulator.
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,11 +12,16 @@ import { ensureN8n, freePort, installPackage, n8nCliAsync, packPackage, rawOutpu
 import { importSandboxAndExamples, startSandbox, writeSandboxCredential } from '../../dev/sandbox';
 import { TRIP_QUESTION } from '../../dev/sandbox-workflows';
 import type { CozeSimulator } from '../simulator/server';
-import { e2eWorkflows, RUN_WORKFLOW_ID, UPLOAD_TEXT } from './e2e-workflows';
+import { e2eWorkflows, JWT_CREDENTIAL, RUN_WORKFLOW_ID, UPLOAD_TEXT } from './e2e-workflows';
+
+const OAUTH_APP_ID = '1170000000000000123';
+const OAUTH_KEY_ID = 'kid_e2e_sandbox';
 
 const workflows = e2eWorkflows();
 let userFolder: string;
 let sandbox: CozeSimulator;
+/** The OAuth app's private key: it must appear nowhere in what n8n prints. */
+let oauthPem: string;
 /** A task broker port of this run's own, so an n8n already running on the machine does not clash. */
 let env: NodeJS.ProcessEnv;
 
@@ -40,6 +45,14 @@ beforeAll(async () => {
 	writeSandboxCredential(credentialFile, sandbox.port);
 	const imported = await n8nCliAsync(userFolder, ['import:credentials', `--input=${credentialFile}`], env);
 	expect(imported.status).toBe(0);
+	// An OAuth app on the sandbox, and its credential as a user fills it in (n8n encrypts it on import).
+	const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+	sandbox.oauth.register({ appId: OAUTH_APP_ID, publicKeyId: OAUTH_KEY_ID, publicKey });
+	oauthPem = String(privateKey.export({ type: 'pkcs8', format: 'pem' }));
+	const jwtFile = path.join(userFolder, 'jwt-credential.json');
+	const data = { authentication: 'oauthJwt', region: 'custom', baseUrl: `http://127.0.0.1:${sandbox.port}`, appId: OAUTH_APP_ID, publicKeyId: OAUTH_KEY_ID, privateKey: oauthPem, tokenLifetime: 900 };
+	writeFileSync(jwtFile, JSON.stringify([{ ...JWT_CREDENTIAL, type: 'cozeApi', data }]));
+	expect((await n8nCliAsync(userFolder, ['import:credentials', `--input=${jwtFile}`], env)).status).toBe(0);
 	const workflowFile = path.join(userFolder, 'workflows.json');
 	writeFileSync(workflowFile, JSON.stringify(Object.values(workflows)));
 	const importedWorkflows = await n8nCliAsync(userFolder, ['import:workflow', `--input=${workflowFile}`], env);
@@ -115,6 +128,18 @@ describe('the packed node in a real n8n (n8n execute)', () => {
 		expect(run.data.resultData.error).toBeUndefined();
 		expect(output(run, 'Coze: daily briefing', 0)).toEqual([expect.objectContaining({ parsed: { output: expect.stringContaining('Good morning! Hangzhou') } })]);
 		expect(Object.keys(run.data.resultData.runData)).toContain('Post the answer');
+	});
+
+	it('runs a workflow with an OAuth App (JWT) credential: the token is exchanged, and no secret shows', async () => {
+		const exchangesBefore = sandbox.oauth.exchanges;
+		const result = await n8nCliAsync(userFolder, ['execute', `--id=${workflows.jwtRun.id}`, '--rawOutput'], env);
+		const run = rawOutputJson(result.stdout) as IRun;
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(output(run, 'Coze', 0).map((message) => message.node_title)).toEqual(['Weather', 'End']);
+		expect(sandbox.oauth.exchanges).toBe(exchangesBefore + 1);
+		const printed = result.stdout + result.stderr;
+		for (const token of sandbox.oauth.liveTokens()) expect(printed).not.toContain(token);
+		for (const line of oauthPem.split('\n').filter((keyLine) => keyLine.length > 40)) expect(printed).not.toContain(line);
 	});
 
 	it('fails clearly on an unpublished workflow, with Coze\'s code and log id', async () => {
