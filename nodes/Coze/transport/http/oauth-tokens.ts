@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 
+import { abortFailure } from './abort';
 import { policyOf, readCozeJson, sendCozeRequest } from './client';
 import type { CozeConnection } from './connection';
 import { CozeError } from './coze-error';
@@ -20,8 +21,6 @@ export interface OAuthApp {
 interface TokenAnswer extends CozeEnvelope {
 	access_token?: unknown;
 	expires_in?: unknown;
-	error_code?: unknown;
-	error_message?: unknown;
 }
 
 /** How many of the secrets a source made are kept for redaction (tokens and JWTs of this process). */
@@ -33,7 +32,7 @@ const REMEMBERED_SECRETS = 32;
  * Each process (a queue-mode worker too) exchanges for itself; tokens are never stored.
  */
 export class OAuthTokens {
-	private current?: { token: string; renewAt: number; expiresAt: number };
+	private current?: { token: string; renewAt: number };
 	private exchanging?: Promise<string>;
 	/** Replaced, never changed in place: a redactor sees by its identity that it changed. */
 	private issued: readonly string[] = [];
@@ -45,10 +44,11 @@ export class OAuthTokens {
 	 * `connection` (its address and request policy) and shared with anyone asking meanwhile.
 	 */
 	async token(connection: CozeConnection, signal?: AbortSignal): Promise<string> {
-		const now = Date.now();
-		if (this.current && now < this.current.renewAt) return this.current.token;
-		this.exchanging ??= this.exchange(connection, signal).finally(() => (this.exchanging = undefined));
-		return await this.exchanging;
+		if (this.current && Date.now() < this.current.renewAt) return this.current.token;
+		// Not stopped by one asker's cancel signal, which would fail everyone waiting on it; the
+		// request policy's timeouts bound it.
+		this.exchanging ??= this.exchange(connection).finally(() => (this.exchanging = undefined));
+		return await abortable(this.exchanging, signal);
 	}
 
 	/** Coze refused `token` (revoked, expired early): the next request exchanges a new one. */
@@ -65,19 +65,19 @@ export class OAuthTokens {
 		this.issued = [...this.issued.slice(1 - REMEMBERED_SECRETS), secret];
 	}
 
-	private async exchange(connection: CozeConnection, signal?: AbortSignal): Promise<string> {
+	private async exchange(connection: CozeConnection): Promise<string> {
 		try {
-			return await this.exchangeOnce(connection, signal);
+			return await this.exchangeOnce(connection);
 		} catch (error) {
 			throw exchangeFailure(error, this.app);
 		}
 	}
 
-	private async exchangeOnce(connection: CozeConnection, signal?: AbortSignal): Promise<string> {
+	private async exchangeOnce(connection: CozeConnection): Promise<string> {
 		// The JWT is for the API host (cozepy: urlparse(base_url).netloc; coze-js's examples: api.coze.cn).
 		const audience = new URL(connection.baseUrl).host;
 		// A token asked for twice is harmless: retried like a read.
-		const answer = await withRetries(policyOf(connection), 'read', signal, async () => {
+		const answer = await withRetries(policyOf(connection), 'read', undefined, async () => {
 			const jwt = signAppJwt({ ...this.app, audience });
 			this.remember(jwt);
 			const response = await sendCozeRequest(connection, {
@@ -86,9 +86,8 @@ export class OAuthTokens {
 				kind: 'read',
 				json: JSON.stringify({ duration_seconds: this.app.tokenLifetime, grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer' }),
 				bearer: jwt,
-				signal,
 			});
-			return await readCozeJson<TokenAnswer>(connection, response, signal);
+			return await readCozeJson<TokenAnswer>(connection, response);
 		});
 		const token = typeof answer.access_token === 'string' ? answer.access_token.trim() : '';
 		const expiresAt = Number(answer.expires_in) * 1000;
@@ -98,9 +97,20 @@ export class OAuthTokens {
 		const now = Date.now();
 		// Renewed ahead of expiry (coze-go renews 30 s before a 15-minute token ends): a fifth of its life, at most 30 s.
 		const margin = Math.min(30_000, Math.max(0, expiresAt - now) / 5);
-		this.current = { token, expiresAt, renewAt: expiresAt - margin };
+		this.current = { token, renewAt: expiresAt - margin };
 		return token;
 	}
+}
+
+/** `promise`, or the abort failure as soon as `signal` fires (the promise goes on for others). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+	if (!signal) return promise;
+	if (signal.aborted) return Promise.reject(abortFailure(signal));
+	return new Promise<T>((resolve, reject) => {
+		const onAbort = () => reject(abortFailure(signal));
+		signal.addEventListener('abort', onAbort, { once: true });
+		promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+	});
 }
 
 /**
