@@ -118,6 +118,18 @@ describe('OAuth App (JWT) credential, through the n8n engine', () => {
 		expect(leaks(everything(refused), sim)).toEqual([]);
 	});
 
+	it('says the OAuth app lacks a permission when Coze answers 4101, not to edit a token', async () => {
+		const app = registerApp(sim);
+		sim.override('/v1/workflow/stream_run', async (_req, res, body) => {
+			await body();
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ code: 4101, msg: 'The token you entered is incorrect. Please double-check and try again.' }));
+		});
+		const run = await runWithApp(sim, jwtCredentials(sim, app));
+		expect(run.nodeError('Coze')).toMatchObject({ message: expect.stringContaining('Coze error 4101'), description: expect.stringMatching(/^The OAuth app lacks a permission/) });
+		expect(sim.oauth.exchanges).toBe(1);
+	});
+
 	it.each([
 		['a key that is not PEM', () => ({ privateKey: 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC' }), /Private Key is not a PEM private key/, /BEGIN PRIVATE KEY/],
 		['a key of another key pair', () => ({ privateKey: OTHER_KEYS.pkcs8 }), /signature verification failed/, /Private Key does not match the Public Key ID/],

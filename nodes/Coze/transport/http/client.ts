@@ -154,17 +154,26 @@ export async function withFreshToken<T>(connection: CozeConnection, signal: Abor
 	try {
 		return await attempt(token);
 	} catch (error) {
-		if (!isTokenRefused(error)) throw error;
+		if (!isTokenRefused(error)) throw forOAuthApp(error);
 		oauth.invalidate(token);
 	}
 	try {
 		return await attempt(await oauth.token(connection, signal));
 	} catch (error) {
-		if (!isTokenRefused(error) || !(error instanceof CozeError)) throw error;
+		if (!isTokenRefused(error) || !(error instanceof CozeError)) throw forOAuthApp(error);
 		throw error.with({
 			description: `Coze refused a token the OAuth app had just been given. Check that the app has the permissions this needs (workflow, file) and is authorised for the workspace. ${error.description ?? ''}`.trim(),
 		});
 	}
+}
+
+/** A missing permission (HTTP 403, code 4101) is the OAuth app's, not a token's to edit. */
+function forOAuthApp(error: unknown): unknown {
+	if (!(error instanceof CozeError) || error.kind !== 'api' || (error.httpStatus !== 403 && error.cozeCode !== 4101)) return error;
+	return error.with({
+		description:
+			"The OAuth app lacks a permission this needs: in Coze, open the app under API → Authorization → OAuth apps, grant it the permission (running workflows, uploading files, conversations) and authorise it for the workspace of this workflow. Or the credential's Region is not the site where the app was made.",
+	});
 }
 
 /**
