@@ -99,6 +99,24 @@ export function e2eWorkflows() {
 			],
 			{ Start: main(['Coze']), Coze: main([], ['Form']) },
 		),
+		// A file made in n8n goes into a run's parameter with no Upload node: Files From Binary.
+		fileParameter: workflow(
+			'e2eCozeFileRun1',
+			'e2e: run with a file from binary',
+			[
+				trigger(),
+				set('Text', [['text', UPLOAD_TEXT_EXPRESSION, 'string']]),
+				node({ name: 'To File', type: 'n8n-nodes-base.convertToFile', typeVersion: 1.1, parameters: { operation: 'toText', sourceProperty: 'text', options: { fileName: '扣子.txt' } } }),
+				coze('Coze', {
+					resource: 'workflow',
+					operation: 'run',
+					workflowId: RUN_WORKFLOW_ID,
+					parameters: '{"city":"Hangzhou"}',
+					options: { filesFromBinary: { files: [{ binaryField: 'data', parameter: 'report' }] } },
+				}),
+			],
+			{ Start: main(['Text']), Text: main(['To File']), 'To File': main(['Coze']) },
+		),
 		jwtRun: workflow(
 			'e2eCozeJwtRun01',
 			'e2e: run with an OAuth app (JWT)',

@@ -130,6 +130,18 @@ describe('the packed node in a real n8n (n8n execute)', () => {
 		expect(Object.keys(run.data.resultData.runData)).toContain('Post the answer');
 	});
 
+	it('passes a file made by n8n into a workflow parameter with Files From Binary: uploaded whole, then referenced', async () => {
+		const uploadsBefore = sandbox.uploads.length;
+		const run = await execute(workflows.fileParameter.id);
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(output(run, 'Coze', 0).map((message) => message.node_title)).toEqual(['Weather', 'End']);
+		const received = sandbox.uploads[uploadsBefore];
+		expect(received.sha256).toBe(createHash('sha256').update(UPLOAD_TEXT).digest('hex'));
+		const parameters = sandbox.bodiesOf('/v1/workflow/stream_run').pop()?.parameters as { city: string; report: string };
+		expect(parameters.city).toBe('Hangzhou');
+		expect(JSON.parse(parameters.report)).toEqual({ file_id: expect.stringMatching(/^\d+$/) });
+	});
+
 	it('runs a workflow with an OAuth App (JWT) credential: the token is exchanged, and no secret shows', async () => {
 		const exchangesBefore = sandbox.oauth.exchanges;
 		const result = await n8nCliAsync(userFolder, ['execute', `--id=${workflows.jwtRun.id}`, '--rawOutput'], env);

@@ -65,6 +65,8 @@ export interface GeneratedFile {
 	bytes: number;
 	fileName: string;
 	mimeType?: string;
+	/** Another binary field than `data`: files with fields go together in one item, one field each. */
+	field?: string;
 }
 
 /** The SHA-256 of the file MakeBinaryNode makes for `file`. */
@@ -72,7 +74,10 @@ export async function generatedFileHash(file: GeneratedFile): Promise<string> {
 	return await sha256Of(generatedBytes(file.bytes, file.fileName));
 }
 
-/** Emits one item per entry of its `files` parameter, each with a generated file in `data`. */
+/**
+ * Emits one item per entry of its `files` parameter, each with a generated file in `data`; files
+ * that name a `field` go together in one item instead, each in its field.
+ */
 export class MakeBinaryNode implements INodeType {
 	description = describe('makeBinary', {
 		properties: [{ displayName: 'Files', name: 'files', type: 'json', default: '[]' }],
@@ -81,11 +86,14 @@ export class MakeBinaryNode implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const files = JSON.parse(this.getNodeParameter('files', 0) as string) as GeneratedFile[];
 		const out: INodeExecutionData[] = [];
+		const together: INodeExecutionData = { json: {}, binary: {}, pairedItem: { item: 0 } };
 		for (const file of files) {
 			const mimeType = file.mimeType ?? 'application/octet-stream';
 			const binary = await this.helpers.prepareBinaryData(generatedBytes(file.bytes, file.fileName), file.fileName, mimeType);
-			out.push({ json: { fileName: file.fileName }, binary: { data: binary }, pairedItem: { item: 0 } });
+			if (file.field) together.binary![file.field] = binary;
+			else out.push({ json: { fileName: file.fileName }, binary: { data: binary }, pairedItem: { item: 0 } });
 		}
+		if (Object.keys(together.binary!).length > 0) out.push(together);
 		return [out];
 	}
 }

@@ -58,7 +58,24 @@ export async function execute(
 	signal?: AbortSignal,
 ): Promise<OperationResult> {
 	const propertyName = (this.getNodeParameter('binaryPropertyName', itemIndex) as string).trim();
-	const binary = findBinary.call(this, itemIndex, propertyName);
+	return { main: [{ json: await uploadBinary.call(this, itemIndex, propertyName, connection, signal), pairedItem: { item: itemIndex } }] };
+}
+
+/**
+ * Uploads the file in the item's binary field `propertyName`, streamed (flat memory, checked
+ * against Coze's 512 MB before anything is sent, retried from its start), and returns the Coze
+ * file as an item's json, with the `file_ref` a workflow's file input takes on this server.
+ */
+export async function uploadBinary(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+	connection: CozeConnection,
+	signal?: AbortSignal,
+	/** Names the option that asked for the file in errors about it ("Input Binary Field" by default). */
+	field = 'Input Binary Field',
+): Promise<IDataObject> {
+	const binary = findBinary.call(this, itemIndex, propertyName, field);
 
 	// Each try reads the file from its start; the size is checked before the first one sends anything.
 	let source: Readable | undefined;
@@ -84,10 +101,10 @@ export async function execute(
 			description: 'Check the credential\'s Base URL points at the Coze API.',
 		});
 	}
-	return { main: [{ json: fileItemJson(answer.data), pairedItem: { item: itemIndex } }] };
+	return fileItemJson(answer.data);
 }
 
-function findBinary(this: IExecuteFunctions, itemIndex: number, propertyName: string): IBinaryData {
+function findBinary(this: IExecuteFunctions, itemIndex: number, propertyName: string, field: string): IBinaryData {
 	const item = this.getInputData()[itemIndex];
 	const binary = item.binary?.[propertyName];
 	if (binary) return binary;
@@ -95,7 +112,7 @@ function findBinary(this: IExecuteFunctions, itemIndex: number, propertyName: st
 	throw new NodeOperationError(this.getNode(), `Input item ${itemIndex} has no binary field "${propertyName}"`, {
 		itemIndex,
 		description: present.length
-			? `Its binary fields are: ${present.map((name) => `"${name}"`).join(', ')}. Set "Input Binary Field" to the one holding the file.`
+			? `Its binary fields are: ${present.map((name) => `"${name}"`).join(', ')}. Set "${field}" to the one holding the file.`
 			: 'It has no binary data at all. Put a node that reads or downloads a file (Read/Write Files from Disk, HTTP Request, a form upload) before this one.',
 	});
 }

@@ -13,6 +13,7 @@ import type { OperationResult } from '../types';
 import { chatOptions } from './chat.options';
 import { chatJson } from './chat-items';
 import { ConversationMemory } from './conversation-memory';
+import { parametersWithFiles } from './files-from-binary';
 import { workflowIdField } from './workflow-id.description';
 import { readRunOptions, readWorkflowId, readWorkflowParameters } from './parameters';
 
@@ -106,7 +107,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		const body = {
 			workflow_id: workflowId,
 			additional_messages: [{ role: 'user', content: message, content_type: 'text' }],
-			parameters,
+			parameters: await parametersWithFiles.call(this, itemIndex, parameters, connection, signal),
 			...(conversationId ? { conversation_id: conversationId } : {}),
 			...options,
 		};

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { filesFromBinaryOptions } from './files-from-binary';
 import { extOption, idOption } from './options.description';
 
 /** "Options" of Chat: what Coze's chatflow endpoint accepts of Run's options, and what streams. */
@@ -15,6 +16,7 @@ export const chatOptions: INodeProperties = {
 		idOption('Bot ID', 'botId', 'For a chatflow that runs as an agent: the agent\'s ID. Not together with App ID.'),
 		idOption('Connector ID', 'connectorId', 'The channel the chat is attributed to; Coze uses 1024 (API) when empty'),
 		extOption('chatflow'),
+		...filesFromBinaryOptions,
 		{
 			displayName: 'Stream to Chat',
 			name: 'streamToChat',

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { filesFromBinaryOptions } from './files-from-binary';
+
 const outputModeOption: INodeProperties = {
 	displayName: 'Output',
 	name: 'outputMode',
@@ -86,6 +88,7 @@ export const runOptions: INodeProperties = {
 		idOption('Bot ID', 'botId', 'The agent to run the workflow as; needed by workflows with database or variable nodes. Not together with App ID.'),
 		idOption('Connector ID', 'connectorId', 'The channel the run is attributed to; Coze uses 1024 (API) when empty'),
 		extOption('workflow'),
+		...filesFromBinaryOptions,
 		{
 			displayName: 'Max Wait (Minutes)',
 			name: 'maxWaitMinutes',

@@ -5,6 +5,7 @@ import { streamWorkflowEvents } from '../../transport/protocols/workflow-stream'
 import type { OperationResult } from '../types';
 import { runAsync, runSync } from '../../transport/protocols/workflow-run';
 import { collectOptions, runItems, type OutputMode } from './items';
+import { parametersWithFiles } from './files-from-binary';
 import { runOptions } from './options.description';
 import { workflowIdField } from './workflow-id.description';
 import { readPolling, readRunOptions, readWorkflowId, readWorkflowParameters } from './parameters';
@@ -30,7 +31,9 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, signal?: AbortSignal): Promise<OperationResult> {
 	const workflowId = readWorkflowId.call(this, itemIndex);
-	const body = { workflow_id: workflowId, parameters: readWorkflowParameters.call(this, itemIndex), ...readRunOptions.call(this, itemIndex) };
+	const parameters = readWorkflowParameters.call(this, itemIndex);
+	const fields = readRunOptions.call(this, itemIndex);
+	const body = { workflow_id: workflowId, parameters: await parametersWithFiles.call(this, itemIndex, parameters, connection, signal), ...fields };
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const outputMode = (options.outputMode as OutputMode | undefined) ?? 'eachMessage';
 	const context = { workflowId, itemIndex };
