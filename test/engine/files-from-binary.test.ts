@@ -52,6 +52,20 @@ describe.each(['cloud', 'studio'] as const)('Options → Files From Binary, thro
 		expect(Object.keys(body.parameters as object).sort()).toEqual(['note', 'photo', 'scan']);
 	});
 
+	it('gives Chat the files too', async () => {
+		sim.defineWorkflow(WORKFLOW_ID, { chat: (turn) => ({ answers: [[`got ${Object.keys(turn.body.parameters as object).join(', ')}`]] }) });
+		const graph = cozeGraph(sim, {
+			files: [PHOTO],
+			parameters: { conversation: 'new', message: 'what is in the photo?', parameters: '{"CONVERSATION_NAME":"photos"}' },
+			options: { allBinaryFiles: true },
+		});
+		const coze = graph.nodes.find((node) => node.name === 'Coze')!;
+		coze.parameters = { ...coze.parameters, operation: 'chat' };
+		const run = await runWorkflow(graph);
+		expect(run.output('Coze').map((item) => item.json.answer)).toEqual(['got CONVERSATION_NAME, photo']);
+		expect(sim.uploads).toHaveLength(1);
+	});
+
 	it('names the binary field that is missing, and a parameter set twice, before anything is uploaded or run', async () => {
 		const missing = await runWorkflow(cozeGraph(sim, { files: [PHOTO], options: { filesFromBinary: { files: [{ binaryField: 'picture', parameter: 'image' }] } } }));
 		expect(missing.nodeError('Coze')).toMatchObject({
