@@ -16,10 +16,12 @@ export interface LiveN8n {
 
 /**
  * Installs the packed node into a fresh user folder (in the tests' temp root), imports the
- * sandbox credential for `simulator` and `workflows`, publishes them (n8n 2.x activates what is
- * published when it starts) and starts n8n; resolves once n8n is ready.
+ * sandbox credential for `simulator`, any `otherCredentials` (as `n8n import:credentials` takes
+ * them: id, name, type, plain data) and `workflows`, publishes them (n8n 2.x activates what is
+ * published when it starts) and starts n8n; resolves once n8n is ready and `webhookPaths` are
+ * registered.
  */
-export async function startLiveN8n(simulator: CozeSimulator, workflows: Array<{ id: string }>, webhookPaths: string[]): Promise<LiveN8n> {
+export async function startLiveN8n(simulator: CozeSimulator, workflows: Array<{ id: string }>, webhookPaths: string[], otherCredentials: object[] = []): Promise<LiveN8n> {
 	ensureN8n();
 	const userFolder = makeTempFolder('live-n8n-');
 	installPackage(userFolder, packPackage());
@@ -27,9 +29,16 @@ export async function startLiveN8n(simulator: CozeSimulator, workflows: Array<{ 
 	const env = { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
 	const credentialFile = path.join(userFolder, 'credential.json');
 	writeSandboxCredential(credentialFile, simulator.port);
+	const otherCredentialFile = path.join(userFolder, 'other-credentials.json');
+	writeFileSync(otherCredentialFile, JSON.stringify(otherCredentials));
 	const workflowFile = path.join(userFolder, 'workflows.json');
 	writeFileSync(workflowFile, JSON.stringify(workflows));
-	const commands = [['import:credentials', `--input=${credentialFile}`], ['import:workflow', `--input=${workflowFile}`], ...workflows.map(({ id }) => ['publish:workflow', `--id=${id}`])];
+	const commands = [
+		['import:credentials', `--input=${credentialFile}`],
+		...(otherCredentials.length ? [['import:credentials', `--input=${otherCredentialFile}`]] : []),
+		['import:workflow', `--input=${workflowFile}`],
+		...workflows.map(({ id }) => ['publish:workflow', `--id=${id}`]),
+	];
 	for (const args of commands) {
 		const result = await n8nCliAsync(userFolder, args, env);
 		if (result.status !== 0) throw new Error(`n8n ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);

@@ -24,9 +24,14 @@ function allowedNames(resource: string, operation: string): Map<string, INodePro
 	return new Map(shown.map((property) => [property.name, property]));
 }
 
+/** The Coze node, and the same node as an AI Agent's tool (n8n makes `cozeTool` of it). */
+const COZE_TYPES = new Set(['n8n-nodes-coze-workflow.coze', 'n8n-nodes-coze-workflow.cozeTool']);
+/** What n8n adds to a node it makes a tool of. */
+const TOOL_PARAMETERS = new Set(['descriptionType', 'toolDescription']);
+
 describe.each(examples)('examples/%s', (file) => {
 	const workflow = JSON.parse(readFileSync(path.join(examplesDir, file), 'utf8')) as { nodes: ExampleNode[]; connections: Record<string, unknown> };
-	const cozeNodes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-coze-workflow.coze');
+	const cozeNodes = workflow.nodes.filter((node) => COZE_TYPES.has(node.type));
 
 	it('uses the Coze node', () => {
 		expect(cozeNodes.length).toBeGreaterThan(0);
@@ -37,6 +42,7 @@ describe.each(examples)('examples/%s', (file) => {
 			const { resource, operation } = node.parameters as { resource: string; operation: string };
 			const allowed = allowedNames(resource, operation);
 			for (const [name, value] of Object.entries(node.parameters)) {
+				if (node.type.endsWith('Tool') && TOOL_PARAMETERS.has(name)) continue;
 				const property = allowed.get(name);
 				expect([node.name, name, property !== undefined]).toEqual([node.name, name, true]);
 				if (property?.type === 'options' && typeof value === 'string' && !value.startsWith('=')) {
@@ -54,8 +60,9 @@ describe.each(examples)('examples/%s', (file) => {
 		const names = new Set(workflow.nodes.map((node) => node.name));
 		for (const [from, outputs] of Object.entries(workflow.connections)) {
 			expect(names.has(from)).toBe(true);
-			for (const output of (outputs as { main: Array<Array<{ node: string }>> }).main) {
-				for (const connection of output) expect(names.has(connection.node)).toBe(true);
+			// Every kind of connection: main, and an agent's ai_languageModel and ai_tool.
+			for (const output of Object.values(outputs as Record<string, Array<Array<{ node: string }> | null>>).flat()) {
+				for (const connection of output ?? []) expect(names.has(connection.node)).toBe(true);
 			}
 		}
 	});

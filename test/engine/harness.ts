@@ -26,9 +26,12 @@ import { BreakBinaryNode, CollectNode, FixedItemsNode, MakeBinaryNode, SetFields
 
 /** Node type names as n8n registers them for an installed community package. */
 export const COZE_TYPE = 'n8n-nodes-coze-workflow.coze';
+/** The same node as n8n runs it when it is an AI Agent's tool (n8n makes `<name>Tool` of a `usableAsTool` node). */
+export const COZE_TOOL_TYPE = 'n8n-nodes-coze-workflow.cozeTool';
 
 const nodeTypeMap: Record<string, INodeType> = {
 	[COZE_TYPE]: new Coze(),
+	[COZE_TOOL_TYPE]: new Coze(),
 	'test.start': new StartNode(),
 	'test.makeBinary': new MakeBinaryNode(),
 	'test.collect': new CollectNode(),
@@ -155,7 +158,7 @@ export async function runWorkflow(options: {
 		typeVersion: 1,
 		position: [i * 220, 0],
 		parameters: {},
-		...(node.type === COZE_TYPE ? { credentials: { cozeApi: { id: '1', name: 'Coze (test)' } } } : {}),
+		...(node.type === COZE_TYPE || node.type === COZE_TOOL_TYPE ? { credentials: { cozeApi: { id: '1', name: 'Coze (test)' } } } : {}),
 		...node,
 	}));
 	const connections: IConnections = {};

@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { redactorFor, type CozeConnection } from '../transport/http/connection';
 import type { RedactingStream, Redactor } from '../transport/http/redaction';
+import { optionIsSet, runsAsTool } from './tool-mode';
 
 /**
  * One item's text, streamed live to whoever started the execution: n8n's Chat Trigger or a
@@ -25,9 +26,13 @@ export class LiveChat {
 		this.stream = redactor.stream();
 	}
 
-	/** A live chat for the item, or undefined when n8n is not streaming this execution. */
+	/**
+	 * A live chat for the item, or undefined when n8n is not streaming this execution. An AI
+	 * Agent's tool streams only when Stream to Chat is set: by default the agent does the talking.
+	 */
 	static open(context: IExecuteFunctions, itemIndex: number, connection: CozeConnection): LiveChat | undefined {
 		if (typeof context.isStreaming !== 'function' || !context.isStreaming()) return undefined;
+		if (runsAsTool(context) && !optionIsSet(context, 'streamToChat')) return undefined;
 		return new LiveChat(context, itemIndex, redactorFor(connection));
 	}
 

@@ -44,8 +44,9 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, reda
 export function errorItemJson(error: NodeApiError | NodeOperationError, original: unknown): JsonObject {
 	const details: JsonObject = {};
 	if (error.description) details.description = error.description;
-	if (error instanceof NodeApiError && error.httpCode) details.http_status = error.httpCode;
+	// The HTTP status Coze answered with; NodeApiError's httpCode falls back to Coze's own code.
 	if (original instanceof CozeError) {
+		if (original.httpStatus !== undefined) details.http_status = String(original.httpStatus);
 		if (original.cozeCode !== undefined) details.code = original.cozeCode;
 		if (original.logId) details.log_id = original.logId;
 		if (original.debugUrl) details.debug_url = original.debugUrl;

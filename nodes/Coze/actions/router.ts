@@ -12,6 +12,7 @@ import { partialChatJson } from './workflow/chat-items';
 import { errorItemJson, toNodeError } from './node-error';
 import { outputCount } from './outputs';
 import { readRequestOptions } from './request-options';
+import { INTERRUPT_NEXT_STEP, runsAsTool } from './tool-mode';
 import type { OperationExecute, OperationResult } from './types';
 import { messageJson } from './workflow/items';
 import * as resume from './workflow/resume.operation';
@@ -41,7 +42,9 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	}
 	const { policy, concurrency } = readRequestOptions.call(this);
 	const cancel = this.getExecutionCancelSignal();
-	const continueOnFail = this.continueOnFail();
+	// An AI Agent's tool answers with text the model can act on: a failure is its error item.
+	const asTool = runsAsTool(this);
+	const continueOnFail = this.continueOnFail() || asTool;
 
 	let connection: CozeConnection | undefined;
 	const outcomes: Array<Outcome | undefined> = new Array(items.length);
@@ -93,5 +96,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		}
 		main.push(item(errorItemJson(nodeError, failure), itemIndex));
 	}
+	// Only the first output reaches an agent: an interrupt goes there, as a question to pass on.
+	if (asTool) main.push(...interrupts.splice(0).map((out) => ({ ...out, json: { status: 'interrupted', ...out.json, next_step: INTERRUPT_NEXT_STEP } })));
 	return [main, interrupts].slice(0, outputCount(resource));
 }

@@ -1,13 +1,19 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { policyOf } from '../../transport/http/client';
 import type { CozeConnection } from '../../transport/http/connection';
 import { parseJsonKeepingLongIntegers } from '../../transport/http/lossless-json';
+import { runsAsTool } from '../tool-mode';
 import type { OperationResult } from '../types';
 import type { CollectedInterrupt, CollectedMessage, CollectedRun, CollectOptions } from '../../transport/protocols/run-collector';
 
 /** How the Messages output presents a run's messages. */
 export type OutputMode = 'eachMessage' | 'lastMessage' | 'allMessages';
+
+/** One item per message; an AI Agent's tool gives the final message only, which is what a model needs. */
+export function defaultOutputMode(context: IExecuteFunctions): OutputMode {
+	return runsAsTool(context) ? 'lastMessage' : 'eachMessage';
+}
 
 /** What the collector keeps of a stream: Final Message Only needs just the last message, so it holds no more. */
 export function collectOptions(connection: CozeConnection, mode: OutputMode): CollectOptions {

@@ -7,6 +7,7 @@ const outputModeOption: INodeProperties = {
 	name: 'outputMode',
 	type: 'options',
 	default: 'eachMessage',
+	description: "How the run's messages become items. Used as an AI Agent's tool, the node gives Final Message Only unless this is set.",
 	options: [
 		{
 			name: 'One Item per Message',

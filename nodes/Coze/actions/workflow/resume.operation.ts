@@ -3,7 +3,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from
 import type { CozeConnection } from '../../transport/http/connection';
 import { streamWorkflowEvents } from '../../transport/protocols/workflow-stream';
 import type { OperationResult } from '../types';
-import { collectOptions, runItems, type OutputMode } from './items';
+import { collectOptions, defaultOutputMode, runItems, type OutputMode } from './items';
 import { resumeOptions } from './options.description';
 import { readEventId, readWorkflowId } from './parameters';
 import { collectRun } from '../../transport/protocols/run-collector';
@@ -79,7 +79,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		interrupt_type: interruptType,
 		resume_data: typeof resumeData === 'string' ? resumeData : JSON.stringify(resumeData),
 	};
-	const outputMode = options.outputMode ?? 'eachMessage';
+	const outputMode = options.outputMode ?? defaultOutputMode(this);
 	const streamToChat = options.streamToChat ?? 'messages';
 	const chat = streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
 	return await withLiveChat(chat, async () => {

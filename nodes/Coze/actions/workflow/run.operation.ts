@@ -4,7 +4,7 @@ import type { CozeConnection } from '../../transport/http/connection';
 import { streamWorkflowEvents } from '../../transport/protocols/workflow-stream';
 import type { OperationResult } from '../types';
 import { runAsync, runSync } from '../../transport/protocols/workflow-run';
-import { collectOptions, runItems, type OutputMode } from './items';
+import { collectOptions, defaultOutputMode, runItems, type OutputMode } from './items';
 import { parametersWithFiles } from './files-from-binary';
 import { runOptions } from './options.description';
 import { workflowIdField } from './workflow-id.description';
@@ -35,7 +35,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 	const fields = readRunOptions.call(this, itemIndex);
 	const body = { workflow_id: workflowId, parameters: await parametersWithFiles.call(this, itemIndex, parameters, connection, signal), ...fields };
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const outputMode = (options.outputMode as OutputMode | undefined) ?? 'eachMessage';
+	const outputMode = (options.outputMode as OutputMode | undefined) ?? defaultOutputMode(this);
 	const context = { workflowId, itemIndex };
 	const streamToChat = (options.streamToChat as StreamToChat | undefined) ?? 'messages';
 	const chat = streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
