@@ -25,7 +25,7 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
 }
 
 /** The Node binary n8n runs on: this one when new enough, else the one from the `node` package. */
-function nodeForN8n(): string {
+export function nodeForN8n(): string {
 	if (Number(process.versions.node.split('.')[0]) >= NODE_MAJOR) return process.execPath;
 	return path.join(nodeHeadersDir(), 'bin', 'node');
 }
@@ -130,7 +130,8 @@ export function n8nEnv(userFolder: string, extra: NodeJS.ProcessEnv = {}): NodeJ
 	};
 }
 
-function n8nBin(): string {
+/** The installed n8n's command line entry. */
+export function n8nBin(): string {
 	return path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
 }
 

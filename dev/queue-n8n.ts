@@ -8,7 +8,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSyn
 import path from 'node:path';
 
 import { makeTempFolder } from '../test/temp-root';
-import { ensureN8n, freePort, installPackage, N8N_VERSION, n8nCliAsync, n8nEnv, packPackage, root } from './n8n';
+import { ensureN8n, freePort, installPackage, n8nBin, n8nCliAsync, n8nEnv, nodeForN8n, packPackage } from './n8n';
 import { PG_DATABASE, PG_USER, killOnExit, startQueueServices, stopChild, tail, type QueueServices } from './queue-services';
 import { writeSandboxCredential } from './sandbox';
 
@@ -61,14 +61,6 @@ export interface QueueN8n {
 	/** Stops the main and the workers, then PostgreSQL and Redis. */
 	stop: () => Promise<void>;
 }
-
-/** The same Node binary and n8n entry dev/n8n.ts runs (it does not export them). */
-const n8nDir = process.env.COZE_N8N_DIR ?? path.join(root, '.dev', `n8n-${N8N_VERSION}`);
-function nodeForN8n(): string {
-	if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath;
-	return path.join(n8nDir, 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
-}
-const n8nBin = () => path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
 
 /**
  * Starts PostgreSQL, Redis, an n8n main and `workers` n8n workers in queue mode with this package

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from '../loopback';
 
 export const OPENAI_SIM_KEY = 'sk-openai-sim-0123456789abcdefghijklmnop';
 export const OPENAI_SIM_MODEL = 'gpt-4o-mini';
@@ -63,14 +64,7 @@ export class OpenAiSimulator {
 		const server = createServer();
 		const simulator = new OpenAiSimulator(server, options.apiKey ?? OPENAI_SIM_KEY);
 		server.on('request', (req, res) => void simulator.handle(req, res));
-		server.on('connection', (socket) => {
-			simulator.sockets.add(socket);
-			socket.on('close', () => simulator.sockets.delete(socket));
-		});
-		await new Promise<void>((resolve, reject) => {
-			server.once('error', reject);
-			server.listen(0, '127.0.0.1', resolve);
-		});
+		await listenOnLoopback(server, simulator.sockets);
 		return simulator;
 	}
 

@@ -7,6 +7,7 @@ import { sendEncodedStream, sendEventStream } from './event-stream';
 import { sendBadToken, sendJson, sendUnknownPath, type Flavour } from './flavours';
 import { receiveUpload, type ReceivedUpload } from './upload';
 import type { ChatTurnScript, SimWorkflow, WorkflowAnswer } from './workflows';
+import { listenOnLoopback } from '../loopback';
 
 export const SIMULATOR_TOKEN = 'pat_simulator_token_0123456789abcdefghijklmnop';
 
@@ -70,14 +71,7 @@ export class CozeSimulator {
 		const server = createServer({ requestTimeout: 0 });
 		const simulator = new CozeSimulator(server, options);
 		server.on('request', (req, res) => void simulator.handle(req, res));
-		server.on('connection', (socket) => {
-			simulator.sockets.add(socket);
-			socket.on('close', () => simulator.sockets.delete(socket));
-		});
-		await new Promise<void>((resolve, reject) => {
-			server.once('error', reject);
-			server.listen(options.port ?? 0, '127.0.0.1', resolve);
-		});
+		await listenOnLoopback(server, simulator.sockets, options.port);
 		return simulator;
 	}
 
