@@ -2,7 +2,7 @@
 // every worker) talks to Coze over sockets of its own (its own undici pool), so the client end
 // of a connection belongs to exactly one process: /proc tells which (processOfClientSocket),
 // looked up once per connection, when the simulator accepts it.
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 import type { CozeSimulator, RecordedRequest } from '../test/simulator/server';
@@ -23,15 +23,13 @@ export class WorkerTracker {
 
 	/** `processes` is read at each new connection: workers added later are found too. */
 	constructor(
-		private readonly sim: CozeSimulator,
+		sim: CozeSimulator,
 		private readonly processes: () => N8nProcess[],
 	) {
-		// The simulator keeps its server to itself; it only needs two more listeners here.
-		const server = sim['server'] as Server;
-		server.on('connection', (socket: Socket) => this.owners.set(socket, { pid: this.lookUp(socket) }));
-		// Registered after the simulator's own listener, which records the request synchronously
-		// as its first step: the newest record is this request's.
-		server.on('request', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res));
+		sim.observe({
+			connection: (socket) => this.owners.set(socket, { pid: this.lookUp(socket) }),
+			request: (record, req, res) => this.onRequest(record, req, res),
+		});
 	}
 
 	/** Requests to `path`, in arrival order, with the process that sent each. */
@@ -44,8 +42,7 @@ export class WorkerTracker {
 		return this.served.find((entry) => entry.record === record);
 	}
 
-	private onRequest(req: IncomingMessage, res: ServerResponse): void {
-		const record = this.sim.requests[this.sim.requests.length - 1];
+	private onRequest(record: RecordedRequest, req: IncomingMessage, res: ServerResponse): void {
 		const owner = this.owners.get(req.socket) ?? {};
 		// A connection n8n opened while /proc did not show it yet: look again.
 		if (owner.pid === undefined) owner.pid = this.lookUp(req.socket);

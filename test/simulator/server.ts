@@ -25,6 +25,12 @@ export interface RecordedRequest {
 /** Handles one request instead of the simulator's normal behaviour (a fault, an odd answer). */
 export type Override = (req: IncomingMessage, res: ServerResponse, body: () => Promise<string>) => void | Promise<void>;
 
+/** A test's view of the traffic, e.g. to tell which n8n process sent a request (dev/queue-tracker). */
+export interface SimulatorObserver {
+	connection?: (socket: Socket) => void;
+	request?: (record: RecordedRequest, req: IncomingMessage, res: ServerResponse) => void;
+}
+
 export interface SimulatorOptions {
 	flavour?: Flavour;
 	token?: string;
@@ -58,6 +64,7 @@ export class CozeSimulator {
 	/** Coze Studio's conversations by CONVERSATION_NAME (its get-or-create when no id is given). */
 	private readonly conversationsByName = new Map<string, string>();
 	private idCounter = 0;
+	private readonly observers: SimulatorObserver[] = [];
 
 	private constructor(
 		private readonly server: Server,
@@ -71,6 +78,7 @@ export class CozeSimulator {
 		const server = createServer({ requestTimeout: 0 });
 		const simulator = new CozeSimulator(server, options);
 		server.on('request', (req, res) => void simulator.handle(req, res));
+		server.on('connection', (socket: Socket) => simulator.observers.forEach((observer) => observer.connection?.(socket)));
 		await listenOnLoopback(server, simulator.sockets, options.port);
 		return simulator;
 	}
@@ -93,6 +101,11 @@ export class CozeSimulator {
 	/** Scripts the workflow with this id (ids are strings: 19 digits do not fit a JS number). */
 	defineWorkflow(workflowId: string, workflow: SimWorkflow): void {
 		this.workflows.set(workflowId, workflow);
+	}
+
+	/** Watches every connection and request from now on (a request once it is recorded, before it is answered). */
+	observe(observer: SimulatorObserver): void {
+		this.observers.push(observer);
 	}
 
 	/** Resolves when the client closes a streaming response before it ended. */
@@ -144,6 +157,7 @@ export class CozeSimulator {
 			contentLength: req.headers['content-length'],
 		};
 		this.requests.push(recorded);
+		for (const observer of this.observers) observer.request?.(recorded, req, res);
 		const readBody = async () => {
 			const chunks: Buffer[] = [];
 			for await (const chunk of req) chunks.push(chunk as Buffer);
