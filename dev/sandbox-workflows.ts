@@ -7,6 +7,13 @@ export const SANDBOX_WORKFLOWS = {
 	dailyBriefing: '7404830425073352713',
 	tripPlanner: '7404830425073352714',
 	chatflow: '7404830425073352715',
+	greetingCard: '7404830425073352716',
+};
+
+/** The sandbox account's workspaces (GET /v1/workspaces): a personal one and a team one. */
+export const SANDBOX_WORKSPACES = {
+	personal: '7404830425073300001',
+	team: '7404830425073300002',
 };
 
 /** What the sandbox chatflow asks on a conversation's first message. */
@@ -25,6 +32,7 @@ const WORD_BY_WORD = { delayMs: 90 };
 
 /** Scripts the sandbox so each example can be opened and executed without a Coze account. */
 export function defineSandboxWorkflows(simulator: CozeSimulator): void {
+	defineSandboxCatalog(simulator);
 	simulator.defineWorkflow(SANDBOX_WORKFLOWS.dailyBriefing, {
 		run: (body) => {
 			const { city = 'Hangzhou', date = 'today' } = (body.parameters ?? {}) as { city?: string; date?: string };
@@ -82,4 +90,97 @@ export function defineSandboxWorkflows(simulator: CozeSimulator): void {
 			shape: SLOW,
 		}),
 	});
+	// Typed inputs: its End message says what it made of each and echoes the parameters as received.
+	simulator.defineWorkflow(SANDBOX_WORKFLOWS.greetingCard, {
+		run: (body) => {
+			const received = body.parameters ?? {};
+			return {
+				stream: numbered([
+					{ event: 'PING', data: {} },
+					...messageChunks({ title: 'End', uuid: 'sandbox-card-end', type: 'End' }, [JSON.stringify({ output: greeting(received as Record<string, unknown>), received })], {
+						usage: { token_count: 36, input_count: 20, output_count: 16 },
+					}),
+					{ event: 'Done', data: { debug_url: `http://127.0.0.1:${simulator.port}/sandbox/debug/greeting-card` } },
+				]),
+				shape: SLOW,
+			};
+		},
+	});
+}
+
+/** The greeting card's sentence, built from whatever each parameter holds (n8n may send text). */
+function greeting(parameters: Record<string, unknown>): string {
+	const { name = 'friend', age, score, vip, tags, profile, photo } = parameters;
+	const parts = [`Happy birthday, ${String(name)}!`];
+	if (age !== undefined) parts.push(`You are ${String(age)}.`);
+	if (score !== undefined) parts.push(`Your score is ${String(score)}.`);
+	if (vip !== undefined) parts.push(vip === true || vip === 'true' ? 'Thank you for being a VIP.' : 'Welcome, member.');
+	if (Array.isArray(tags) && tags.length > 0) parts.push(`Tags: ${tags.map(String).join(', ')}.`);
+	const where = profile && typeof profile === 'object' ? (profile as { city?: unknown; zip?: unknown }) : undefined;
+	if (where?.city !== undefined) parts.push(`Greetings to ${String(where.city)}${where.zip !== undefined ? ` ${String(where.zip)}` : ''}.`);
+	if (photo) parts.push('Your photo is on the card.');
+	return parts.join(' ');
+}
+
+/**
+ * The sandbox account's catalog (GET /v1/workspaces, GET /v1/workflows, GET /v1/workflows/{id}):
+ * the example workflows with the inputs their scripts read (and the examples send) in the
+ * personal space; in the team space, 35 published workflows and two drafts, so that listing it
+ * takes two pages of 30.
+ */
+function defineSandboxCatalog(simulator: CozeSimulator): void {
+	const { catalog } = simulator;
+	catalog.addWorkspace({ id: SANDBOX_WORKSPACES.personal, name: 'Personal space', workspace_type: 'personal', role_type: 'owner' });
+	catalog.addWorkspace({ id: SANDBOX_WORKSPACES.team, name: 'Team 扣子 space', workspace_type: 'team', role_type: 'member' });
+	catalog.addWorkflow(SANDBOX_WORKSPACES.personal, {
+		workflow_id: SANDBOX_WORKFLOWS.dailyBriefing,
+		workflow_name: 'daily_briefing',
+		description: 'A morning briefing: the weather of a city on a date. 每日简报。',
+		inputs: {
+			city: { type: 'string', description: 'The city to brief on, e.g. Hangzhou', default_value: 'Hangzhou' },
+			date: { type: 'string', description: 'The day, e.g. 2025-07-16', default_value: 'today' },
+			// The file-into-workflow example sends a picture as `image`.
+			image: { type: 'image', description: 'A picture to look at (optional)' },
+		},
+	});
+	catalog.addWorkflow(SANDBOX_WORKSPACES.personal, {
+		workflow_id: SANDBOX_WORKFLOWS.tripPlanner,
+		workflow_name: 'trip_planner',
+		description: 'Plans a weekend trip; asks where to go first (a question node). 周末出行计划。',
+		// The human-in-the-loop example sends `topic`; the script itself asks for the destination.
+		inputs: { topic: { type: 'string', description: 'What to plan, e.g. weekend trip' } },
+	});
+	catalog.addWorkflow(SANDBOX_WORKSPACES.personal, {
+		workflow_id: SANDBOX_WORKFLOWS.chatflow,
+		workflow_name: 'sandbox_chatflow',
+		description: 'A chatflow that asks your name and remembers the conversation. 会记住对话的对话流。',
+		mode: 'chatflow',
+		// A chatflow's Start node inputs, as get_workflow_info.md's example lists them.
+		inputs: { USER_INPUT: { type: 'string' }, CONVERSATION_NAME: { type: 'string' } },
+	});
+	catalog.addWorkflow(SANDBOX_WORKSPACES.personal, {
+		workflow_id: SANDBOX_WORKFLOWS.greetingCard,
+		workflow_name: 'greeting_card',
+		description: 'Writes a greeting card from typed inputs and echoes what it received. 贺卡。',
+		inputs: {
+			name: { type: 'string', required: true, description: 'Who the card is for' },
+			age: { type: 'integer', description: 'Their age' },
+			score: { type: 'number', description: 'A score, e.g. 9.5' },
+			vip: { type: 'boolean', description: 'Whether they are a VIP' },
+			tags: { type: 'array', description: 'Words for the card', items: { type: 'string' } },
+			profile: { type: 'object', description: 'Where they live', properties: { city: { type: 'string' }, zip: { type: 'string' } } },
+			photo: { type: 'image', description: 'A photo for the card (optional)' },
+		},
+		outputs: { output: { type: 'string' }, received: { type: 'object' } },
+	});
+	for (let n = 1; n <= 35; n++) {
+		const number = String(n).padStart(2, '0');
+		catalog.addWorkflow(SANDBOX_WORKSPACES.team, {
+			workflow_id: `74048304250733530${number}`,
+			workflow_name: `Team workflow ${number}`,
+			description: `Filler ${number} of the team space (lists take two pages). 团队工作流。`,
+		});
+	}
+	catalog.addWorkflow(SANDBOX_WORKSPACES.team, { workflow_id: '7404830425073353101', workflow_name: 'Team draft 01', description: 'Never published.', published: false });
+	catalog.addWorkflow(SANDBOX_WORKSPACES.team, { workflow_id: '7404830425073353102', workflow_name: 'Team draft chatflow', description: 'A chatflow, never published.', mode: 'chatflow', published: false });
 }

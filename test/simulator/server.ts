@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { SimCatalog } from './catalog';
 import { ChatStream } from './chat-shapes';
 import { SimOAuth } from './oauth';
 import { sendEncodedStream, sendEventStream } from './event-stream';
@@ -49,6 +50,8 @@ export class CozeSimulator {
 	readonly requests: RecordedRequest[] = [];
 	/** The cloud's OAuth token exchange: register an app to let its JWT in (oauth.ts). */
 	readonly oauth = new SimOAuth();
+	/** The workspaces and workflows the catalog endpoints list and describe, and denied permissions (catalog.ts). */
+	readonly catalog = new SimCatalog();
 	readonly uploads: ReceivedUpload[] = [];
 	private readonly overrides = new Map<string, Override[]>();
 	private readonly uploadWaiters: Array<(upload: ReceivedUpload) => void> = [];
@@ -187,6 +190,8 @@ export class CozeSimulator {
 
 	/** Paths Coze Studio serves to a personal access token; any other gets its session 401. */
 	private servesPath(path: string): boolean {
+		// A workflow's detail: openapi_auth.go lets a PAT into ^/v1/workflows/[0-9]+$ (catalog.ts).
+		if (/^\/v1\/workflows\/\d+$/.test(path)) return true;
 		return [
 			'/v1/files/upload',
 			'/v1/workflow/get_run_history',
@@ -222,6 +227,8 @@ export class CozeSimulator {
 			this.createConversation(res);
 		} else if (route === 'POST /v1/workflows/chat') {
 			await this.chat(res, JSON.parse(await readBody()) as Record<string, unknown>);
+		} else if (req.method === 'GET' && this.catalog.serves(url.pathname, this.flavour)) {
+			this.catalog.answer(res, this.flavour, url);
 		} else if (req.method === 'GET' && (url.pathname.startsWith('/v1/workflows/') || url.pathname === '/v1/workflow/get_run_history')) {
 			this.runHistory(res, url);
 		} else {
