@@ -16,6 +16,9 @@ import * as run from './actions/workflow/run.operation';
 import { outputsExpression } from './actions/outputs';
 import { requestOptionsDescription } from './actions/request-options';
 import { route } from './actions/router';
+import { DEFAULT_VERSION, NODE_VERSIONS } from './actions/versions';
+import { getChatflowInputs, getWorkflowInputs } from './methods/input-fields-method';
+import { searchChatflows, searchWorkflows } from './methods/workflow-search';
 import { checkCozeCredential } from './transport/http/credential-test';
 
 export class Coze implements INodeType {
@@ -24,7 +27,8 @@ export class Coze implements INodeType {
 		name: 'coze',
 		icon: { light: 'file:coze.svg', dark: 'file:coze.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: NODE_VERSIONS,
+		defaultVersion: DEFAULT_VERSION,
 		subtitle: '={{ { run: "Run Workflow", resume: "Resume Workflow", chat: "Chat", upload: "Upload File" }[$parameter["operation"]] }}',
 		description: 'Run Coze (扣子) workflows and chatflows with live streamed output and human-in-the-loop interrupts, and upload files',
 		defaults: { name: 'Coze' },
@@ -97,6 +101,8 @@ export class Coze implements INodeType {
 	};
 
 	methods = {
+		listSearch: { searchWorkflows, searchChatflows },
+		resourceMapping: { getWorkflowInputs, getChatflowInputs },
 		credentialTest: {
 			async cozeApiCredentialTest(
 				this: ICredentialTestFunctions,

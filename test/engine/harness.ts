@@ -1,6 +1,6 @@
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { BinaryDataService, ErrorReporter, ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute } from 'n8n-core';
+import { BinaryDataService, ErrorReporter, ExecutionLifecycleHooks, ExternalSecretsProxy, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeConnectionTypes,
@@ -237,4 +237,15 @@ export function cozeNodeOutputs(parameters: INode['parameters'], onError?: INode
 	const node: INode = { id: 'coze', name: 'Coze', type: COZE_TYPE, typeVersion: 1, position: [0, 0], parameters, ...(onError ? { onError } : {}) };
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 	return NodeHelpers.getNodeOutputs(workflow, node, nodeTypeMap[COZE_TYPE].description);
+}
+
+/**
+ * The context n8n's editor gives a node's list and mapper methods (n8n-core's LoadOptionsContext,
+ * as the dynamic-parameters endpoint makes it): the node as the editor holds it, its credential.
+ */
+export function editorContext(parameters: INode['parameters'], credentials: Record<string, ICredentialDataDecryptedObject>, typeVersion = 2): LoadOptionsContext {
+	const node: INode = { id: 'coze', name: 'Coze', type: COZE_TYPE, typeVersion, position: [0, 0], parameters, credentials: { cozeApi: { id: '1', name: 'Coze (test)' } } };
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	const additionalData = { credentialsHelper: new PlainCredentialsHelper(credentials), restApiUrl: 'http://localhost:5678/rest', instanceBaseUrl: 'http://localhost:5678/', variables: {} } as unknown as IWorkflowExecuteAdditionalData;
+	return new LoadOptionsContext(workflow, node, additionalData, 'parameters.workflowId');
 }

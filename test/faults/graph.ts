@@ -21,17 +21,21 @@ export interface CozeGraphOptions {
 	files?: GeneratedFile[];
 	/** A Base URL other than the simulator's. */
 	baseUrl?: string;
+	/** The Coze node's version (1 unless said). */
+	typeVersion?: number;
 }
 
 /** Start → Input → Coze, the Coze node set as the fault tests need it. */
 export function cozeGraph(sim: CozeSimulator, options: CozeGraphOptions = {}) {
 	const operation = options.operation ?? 'run';
-	const defaults: INodeParameters =
+	const version1Defaults: INodeParameters =
 		operation === 'run'
 			? { workflowId: WORKFLOW_ID, parameters: '={{ { n: $json.n } }}' }
 			: operation === 'resume'
 				? { workflowId: WORKFLOW_ID, eventId: EVENT_ID, interruptType: '2', resumeData: 'Hangzhou' }
 				: {};
+	// Version 2's parameters are each test's own: a resource locator, the Inputs mapper.
+	const defaults = (options.typeVersion ?? 1) >= 2 ? {} : version1Defaults;
 	const inputs = options.inputs ?? [{ n: 0 }];
 	const nodes: TestNode[] = [
 		{ name: 'Start', type: 'test.start' },
@@ -41,6 +45,7 @@ export function cozeGraph(sim: CozeSimulator, options: CozeGraphOptions = {}) {
 		{
 			name: 'Coze',
 			type: COZE_TYPE,
+			typeVersion: options.typeVersion ?? 1,
 			parameters: {
 				resource: operation === 'upload' ? 'file' : 'workflow',
 				operation,

@@ -14,13 +14,17 @@ import { chatOptions } from './chat.options';
 import { chatJson } from './chat-items';
 import { ConversationMemory } from './conversation-memory';
 import { parametersWithFiles } from './files-from-binary';
-import { workflowIdField } from './workflow-id.description';
-import { readRunOptions, readWorkflowId, readWorkflowParameters } from './parameters';
+import { workflowIdField, workflowLocator } from './workflow-id.description';
+import { inputsDescription } from './inputs.description';
+import { readInputs } from './typed-inputs';
+import { versions } from '../versions';
+import { readRunOptions, readWorkflowId } from './parameters';
 
 const show = { resource: ['workflow'], operation: ['chat'] };
 
 export const description: INodeProperties[] = [
 	workflowIdField('chat', 'The published chatflow (对话流) to talk to: the number after workflow_id= in its address in Coze'),
+	workflowLocator({ operation: 'chat', description: 'The published chatflow (对话流) to talk to', searchListMethod: 'searchChatflows' }),
 	{
 		displayName: 'Message',
 		name: 'message',
@@ -72,8 +76,9 @@ export const description: INodeProperties[] = [
 		type: 'json',
 		default: '{}',
 		description: 'The chatflow\'s other start-node inputs as a JSON object (the message is its USER_INPUT)',
-		displayOptions: { show },
+		displayOptions: { show: { ...show, '@version': versions.first } },
 	},
+	...inputsDescription('chat'),
 	chatOptions,
 ];
 
@@ -83,7 +88,7 @@ const CONVERSATION_NAME = 'CONVERSATION_NAME';
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, signal?: AbortSignal): Promise<OperationResult> {
 	const workflowId = readWorkflowId.call(this, itemIndex);
 	const message = readText.call(this, 'message', 'Message', itemIndex, 'Map the user\'s text here; n8n\'s Chat Trigger gives it as {{ $json.chatInput }}.');
-	const parameters = readWorkflowParameters.call(this, itemIndex);
+	const parameters = await readInputs.call(this, itemIndex, connection, signal);
 	const options = readRunOptions.call(this, itemIndex);
 	const { streamToChat } = this.getNodeParameter('options', itemIndex, {}) as { streamToChat?: 'answer' | 'none' };
 	const mode = this.getNodeParameter('conversation', itemIndex, 'session') as 'session' | 'id' | 'new';

@@ -2,20 +2,40 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import { RawJson } from '../../transport/http/lossless-json';
 import { MIN_POLL_INTERVAL_MS, type Polling } from '../../transport/protocols/workflow-run';
+import { workflowIdFromUrl } from './workflow-url';
 
 /** A Coze workflow id: a decimal number (it becomes part of request paths, so nothing else may pass). */
 const WORKFLOW_ID = /^\d{1,30}$/;
 /** An interrupt's event id, "<execute_id>/<n>" on the cloud: printable, no spaces, bounded. */
 const EVENT_ID = /^[\w./:-]{1,200}$/;
 
-/** Reads the Workflow ID: digits only, exactly as typed. */
+/**
+ * Reads the workflow: version 1's Workflow ID text, or version 2's resource locator (picked from
+ * the list, an address in Coze, or an ID). Digits only, exactly as given.
+ */
 export function readWorkflowId(this: IExecuteFunctions, itemIndex: number): string {
+	const locator = this.getNodeParameter('workflowId', itemIndex) as unknown;
+	if (isLocator(locator) && locator.mode === 'url') {
+		const address = String(locator.value ?? '').trim();
+		const id = workflowIdFromUrl(address);
+		if (id) return id;
+		throw new NodeOperationError(this.getNode(), address ? `The address "${address.slice(0, 120)}" holds no Coze workflow ID` : 'Workflow (By URL) is empty', {
+			itemIndex,
+			description:
+				'Open the workflow in Coze and paste the address from the browser: it has workflow_id= in it, e.g. https://www.coze.cn/work_flow?space_id=…&workflow_id=7404830425073352713. Or choose By ID.',
+		});
+	}
 	const id = readId.call(this, 'workflowId', 'Workflow ID', itemIndex);
 	if (WORKFLOW_ID.test(id)) return id;
 	throw new NodeOperationError(this.getNode(), `Workflow ID "${id.slice(0, 80)}" is not a Coze workflow ID`, {
 		itemIndex,
 		description: 'A workflow ID is a number, e.g. 7404830425073352713: the digits after workflow_id= in the workflow\'s address in Coze.',
 	});
+}
+
+/** A resource locator's value ({ mode, value }; n8n adds __rl when it saves one, a default may lack it). */
+function isLocator(value: unknown): value is { mode: string; value: unknown } {
+	return value !== null && typeof value === 'object' && 'mode' in value && 'value' in value;
 }
 
 /** Reads the Event ID of an interrupt being answered. */
@@ -30,7 +50,8 @@ export function readEventId(this: IExecuteFunctions, itemIndex: number): string 
 
 /** Reads a Coze id parameter as an exact string of digits (ids are 19 digits: never a JS number). */
 function readId(this: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
-	const value = this.getNodeParameter(name, itemIndex) as unknown;
+	const parameter = this.getNodeParameter(name, itemIndex) as unknown;
+	const value = isLocator(parameter) ? parameter.value : parameter;
 	if (typeof value === 'number') {
 		if (!Number.isSafeInteger(value)) {
 			throw new NodeOperationError(this.getNode(), `${label} arrived as a number and has lost digits`, {
@@ -86,7 +107,7 @@ function assertObject(this: IExecuteFunctions, value: unknown, itemIndex: number
 }
 
 /** Refuses numbers that JSON cannot carry exactly: integers beyond 2^53 (already rounded), NaN, Infinity. */
-function assertExactNumbers(this: IExecuteFunctions, value: unknown, path: string, itemIndex: number): void {
+export function assertExactNumbers(this: IExecuteFunctions, value: unknown, path: string, itemIndex: number): void {
 	if (typeof value === 'number') {
 		if (Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value))) return;
 		const what = Number.isFinite(value) ? `the integer ${value}, beyond what JavaScript holds exactly (2^53), so it has lost digits` : `${value}, which JSON cannot carry`;

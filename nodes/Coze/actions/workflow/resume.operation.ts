@@ -6,6 +6,8 @@ import type { OperationResult } from '../types';
 import { collectOptions, defaultOutputMode, runItems, type OutputMode } from './items';
 import { resumeOptions } from './options.description';
 import { readEventId, readWorkflowId } from './parameters';
+import { workflowLocator } from './workflow-id.description';
+import { versions } from '../versions';
 import { collectRun } from '../../transport/protocols/run-collector';
 import { stringifyJson } from '../../transport/http/lossless-json';
 import { tapReaderText, type StreamToChat } from '../../transport/protocols/reader-text';
@@ -23,7 +25,11 @@ export const description: INodeProperties[] = [
 		default: '={{ $json.workflow_id }}',
 		required: true,
 		description: 'The interrupted workflow; from the interrupt item',
-		displayOptions: { show },
+		displayOptions: { show: { ...show, '@version': versions.first } },
+	},
+	{
+		...workflowLocator({ operation: 'resume', description: 'The interrupted workflow; by default the interrupt item\'s', searchListMethod: 'searchWorkflows' }),
+		default: { mode: 'id', value: '={{ $json.workflow_id }}' },
 	},
 	{
 		displayName: 'Event ID',

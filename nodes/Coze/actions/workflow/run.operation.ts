@@ -7,14 +7,17 @@ import { runAsync, runSync } from '../../transport/protocols/workflow-run';
 import { collectOptions, defaultOutputMode, runItems, type OutputMode } from './items';
 import { parametersWithFiles } from './files-from-binary';
 import { runOptions } from './options.description';
-import { workflowIdField } from './workflow-id.description';
-import { readPolling, readRunOptions, readWorkflowId, readWorkflowParameters } from './parameters';
+import { workflowIdField, workflowLocator } from './workflow-id.description';
+import { inputsDescription } from './inputs.description';
+import { readInputs } from './typed-inputs';
+import { versions } from '../versions';
+import { readPolling, readRunOptions, readWorkflowId } from './parameters';
 import { collectRun } from '../../transport/protocols/run-collector';
 import { stringifyJson } from '../../transport/http/lossless-json';
 import { readerTextOfMessages, tapReaderText, type StreamToChat } from '../../transport/protocols/reader-text';
 import { LiveChat, withLiveChat } from '../live-chat';
 
-const show = { resource: ['workflow'], operation: ['run'] };
+const show = { resource: ['workflow'], operation: ['run'], '@version': versions.first };
 
 export const description: INodeProperties[] = [
 	workflowIdField('run', 'The published workflow to run: the number after workflow_id= in its address in Coze'),
@@ -26,12 +29,14 @@ export const description: INodeProperties[] = [
 		description: 'The workflow\'s start-node inputs as a JSON object. A file input takes a URL or the "file_ref" of Upload File.',
 		displayOptions: { show },
 	},
+	workflowLocator({ operation: 'run', description: 'The published workflow to run', searchListMethod: 'searchWorkflows' }),
+	...inputsDescription('run'),
 	runOptions,
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, signal?: AbortSignal): Promise<OperationResult> {
 	const workflowId = readWorkflowId.call(this, itemIndex);
-	const parameters = readWorkflowParameters.call(this, itemIndex);
+	const parameters = await readInputs.call(this, itemIndex, connection, signal);
 	const fields = readRunOptions.call(this, itemIndex);
 	const body = { workflow_id: workflowId, parameters: await parametersWithFiles.call(this, itemIndex, parameters, connection, signal), ...fields };
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;

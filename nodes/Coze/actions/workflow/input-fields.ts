@@ -1,0 +1,88 @@
+import type { FieldType, ResourceMapperField } from 'n8n-workflow';
+
+import type { CozeInputParameter } from '../../transport/protocols/workflow-catalog';
+
+/** How the node reads and sends a start-node input, from the type Coze gives it. */
+export type InputKind = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'file';
+
+/**
+ * Coze's file types: "file", or the kind of file directly as the type (coze-openapi.yaml
+ * OpenAPIParameter: default, image, svg, audio, video, voice, doc, ppt, excel, txt, code, zip).
+ */
+const FILE_TYPES = new Set(['file', 'default', 'image', 'svg', 'audio', 'video', 'voice', 'doc', 'ppt', 'excel', 'txt', 'code', 'zip']);
+
+function kindOf(parameter: CozeInputParameter): InputKind {
+	const type = (parameter.type ?? 'string').toLowerCase();
+	if (FILE_TYPES.has(type)) return 'file';
+	if (type === 'integer' || type === 'number' || type === 'boolean' || type === 'object' || type === 'array') return type;
+	// string, time, and any type Coze adds later: text is what it takes.
+	return 'string';
+}
+
+/** What the field shows after the input's name: Coze's type, in Coze's words. */
+function typeLabel(parameter: CozeInputParameter): string {
+	const type = (parameter.type ?? 'string').toLowerCase();
+	if (type === 'array') return `array of ${parameter.items ? typeLabel(parameter.items) : 'any'}`;
+	if (type === 'file' || !FILE_TYPES.has(type)) return type;
+	return `${type === 'default' ? '' : `${type} `}file`.trim();
+}
+
+/**
+ * n8n's widget for each kind. An integer is typed as text: n8n's number field holds a JavaScript
+ * number, which cannot carry a 19-digit id; the node sends the digits as a JSON number itself.
+ */
+const FIELD_TYPES: Record<InputKind, FieldType> = {
+	string: 'string',
+	integer: 'string',
+	number: 'number',
+	boolean: 'boolean',
+	object: 'object',
+	array: 'array',
+	file: 'string',
+};
+
+/** One mapper field for one start-node input; its label ends with Coze's type, which the run reads back (kindOfField). */
+export function fieldOfInput(name: string, parameter: CozeInputParameter): ResourceMapperField {
+	const kind = kindOf(parameter);
+	const field: ResourceMapperField = {
+		id: name,
+		displayName: `${name} (${typeLabel(parameter)})`,
+		required: parameter.required === true,
+		defaultMatch: false,
+		canBeUsedToMatch: false,
+		display: true,
+		type: FIELD_TYPES[kind],
+	};
+	const defaultValue = defaultOf(kind, parameter.default_value);
+	if (defaultValue !== undefined) field.defaultValue = defaultValue;
+	return field;
+}
+
+/** Coze's default_value is always text; a field shows it as its own type. */
+function defaultOf(kind: InputKind, text: string | undefined): string | number | boolean | undefined {
+	if (text === undefined || text === '') return undefined;
+	if (kind === 'boolean') return text === 'true' ? true : text === 'false' ? false : undefined;
+	if (kind === 'number') return Number.isFinite(Number(text)) ? Number(text) : undefined;
+	if (kind === 'string' || kind === 'integer') return text;
+	return undefined;
+}
+
+/** The kind a saved field was made for, read from its label; a field without one is read by n8n's type. */
+export function kindOfField(field: Pick<ResourceMapperField, 'displayName' | 'type'>): InputKind {
+	const label = /\(([^()]+)\)$/.exec(field.displayName ?? '')?.[1];
+	if (label) {
+		if (label.startsWith('array of ')) return 'array';
+		if (label === 'file' || label.endsWith(' file')) return 'file';
+		if (label === 'integer' || label === 'number' || label === 'boolean' || label === 'object' || label === 'array') return label;
+		return 'string';
+	}
+	switch (field.type) {
+		case 'number':
+		case 'boolean':
+		case 'object':
+		case 'array':
+			return field.type;
+		default:
+			return 'string';
+	}
+}

@@ -1,0 +1,57 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { versions } from '../versions';
+
+/**
+ * Version 2's start-node inputs of Run and Chat: one typed field per input, as Coze describes
+ * the workflow's start node (the mapper's fields come from methods/input-fields-method.ts), or
+ * JSON for what the schema cannot say (and for servers that give none: Coze Studio).
+ */
+export const inputsDescription = (operation: 'run' | 'chat'): INodeProperties[] => {
+	const show = { resource: ['workflow'], operation: [operation], '@version': versions.fromSecond };
+	return [
+		{
+			displayName: 'Inputs',
+			name: 'inputMode',
+			type: 'options',
+			noDataExpression: true,
+			default: 'fields',
+			options: [
+				{ name: 'Map Each Input', value: 'fields', description: 'One field per start-node input, with the type Coze gives it' },
+				{ name: 'JSON', value: 'json', description: 'The inputs as one JSON object, for what the fields cannot describe' },
+			],
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Inputs',
+			name: 'inputs',
+			type: 'resourceMapper',
+			noDataExpression: true,
+			default: { mappingMode: 'defineBelow', value: null },
+			required: true,
+			typeOptions: {
+				loadOptionsDependsOn: ['workflowId.value'],
+				resourceMapper: {
+					resourceMapperMethod: operation === 'chat' ? 'getChatflowInputs' : 'getWorkflowInputs',
+					mode: 'add',
+					fieldWords: { singular: 'input', plural: 'inputs' },
+					addAllFields: true,
+					multiKeyMatch: false,
+					supportAutoMap: true,
+				},
+			},
+			displayOptions: { show: { ...show, inputMode: ['fields'] } },
+		},
+		{
+			displayName: 'Parameters',
+			name: 'parameters',
+			type: 'json',
+			default: '{}',
+			description:
+				operation === 'chat'
+					? 'The chatflow\'s other start-node inputs as a JSON object (the message is its USER_INPUT)'
+					: 'The workflow\'s start-node inputs as a JSON object. A file input takes a URL or the "file_ref" of Upload File.',
+			displayOptions: { show: { ...show, inputMode: ['json'] } },
+		},
+	];
+};

@@ -1,0 +1,125 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type ResourceMapperField } from 'n8n-workflow';
+
+import type { CozeConnection } from '../../transport/http/connection';
+import { parseJsonKeepingLongIntegers, RawJson } from '../../transport/http/lossless-json';
+import { uploadBinary } from '../file/upload.operation';
+import { kindOfField, type InputKind } from './input-fields';
+import { assertExactNumbers, readWorkflowParameters } from './parameters';
+
+interface MapperValue {
+	mappingMode?: string;
+	value?: Record<string, unknown> | null;
+	schema?: ResourceMapperField[];
+}
+
+/** A JSON number as JSON writes it: sent as its text, so no digit is lost. */
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * The start-node inputs: version 1's Parameters JSON; in version 2 the mapped fields (Inputs →
+ * Map Each Input), each read by the type Coze gave it, or the JSON of Inputs → JSON. Values keep
+ * every digit: an integer or a number written as text is sent as that text.
+ */
+export async function readInputs(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, signal?: AbortSignal): Promise<RawJson | IDataObject> {
+	if (this.getNode().typeVersion < 2 || this.getNodeParameter('inputMode', itemIndex, 'fields') === 'json') return readWorkflowParameters.call(this, itemIndex);
+	const mapper = this.getNodeParameter('inputs', itemIndex, {}) as MapperValue;
+	const item = this.getInputData()[itemIndex];
+	// Map Automatically: each input takes the input item's field of the same name.
+	const values = mapper.mappingMode === 'autoMapInputData' ? (item?.json ?? {}) : (mapper.value ?? {});
+	const parameters: IDataObject = {};
+	for (const field of mapper.schema ?? []) {
+		if (field.removed || field.display === false) continue;
+		const value = values[field.id];
+		const kind = kindOfField(field);
+		if (value === undefined || value === null || value === '') {
+			if (field.required && kind !== 'boolean') {
+				throw new NodeOperationError(this.getNode(), `Input "${field.id}" is required by the workflow and has no value`, {
+					itemIndex,
+					description: `Give "${field.id}" a value under Inputs${mapper.mappingMode === 'autoMapInputData' ? `, or a field "${field.id}" in the input item` : ''}.`,
+				});
+			}
+			continue;
+		}
+		parameters[field.id] = (kind === 'file' ? await fileValue.call(this, itemIndex, field.id, value, connection, signal) : typedValue.call(this, itemIndex, field.id, kind, value)) as IDataObject[string];
+	}
+	return parameters;
+}
+
+function typedValue(this: IExecuteFunctions, itemIndex: number, name: string, kind: Exclude<InputKind, 'file'>, value: unknown): unknown {
+	const refuse = (expected: string, hint: string) =>
+		new NodeOperationError(this.getNode(), `Input "${name}" must be ${expected}`, {
+			itemIndex,
+			description: `It is ${describe(value)}. ${hint}`,
+		});
+	const text = typeof value === 'string' ? value.trim() : undefined;
+	switch (kind) {
+		case 'string':
+			return typeof value === 'object' ? JSON.stringify(value) : String(value);
+		case 'integer':
+			if (typeof value === 'number' && Number.isInteger(value)) {
+				assertExactNumbers.call(this, value, `Input "${name}"`, itemIndex);
+				return value;
+			}
+			if (text !== undefined && /^-?\d+$/.test(text)) return new RawJson(text);
+			throw refuse('a whole number', 'Type its digits, e.g. 42 or 7404830425073352713 (sent with every digit).');
+		case 'number':
+			if (typeof value === 'number') {
+				assertExactNumbers.call(this, value, `Input "${name}"`, itemIndex);
+				return value;
+			}
+			if (text !== undefined && JSON_NUMBER.test(text)) return new RawJson(text);
+			throw refuse('a number', 'Type a number such as 3.5 or -2.');
+		case 'boolean':
+			if (typeof value === 'boolean') return value;
+			if (text === 'true' || text === 'false') return text === 'true';
+			throw refuse('true or false', 'Switch it on or off, or give an expression that is true or false.');
+		case 'object':
+		case 'array': {
+			const wanted = kind === 'object' ? 'a JSON object' : 'a JSON array';
+			const isWanted = (entry: unknown) => (kind === 'array' ? Array.isArray(entry) : entry !== null && typeof entry === 'object' && !Array.isArray(entry));
+			if (text !== undefined) {
+				let parsed: unknown;
+				try {
+					parsed = parseJsonKeepingLongIntegers(text);
+				} catch {
+					throw refuse(wanted, `Write it as JSON, e.g. ${kind === 'object' ? '{"city": "Hangzhou"}' : '["a", "b"]'}.`);
+				}
+				if (!isWanted(parsed)) throw refuse(wanted, `Write it as JSON, e.g. ${kind === 'object' ? '{"city": "Hangzhou"}' : '["a", "b"]'}.`);
+				// Sent as written: every digit of every number in it.
+				return new RawJson(text);
+			}
+			if (!isWanted(value)) throw refuse(wanted, kind === 'object' ? 'Give an object, e.g. {{ $json.profile }}.' : 'Give a list, e.g. {{ $json.tags }}.');
+			assertExactNumbers.call(this, value, `Input "${name}"`, itemIndex);
+			return value;
+		}
+	}
+}
+
+/**
+ * A file input: a URL or a file reference ({"file_id": "…"}, the file_ref of File → Upload) is
+ * sent as it is; the name of one of the item's binary fields uploads that file first and sends
+ * what the server's workflows take for it.
+ */
+async function fileValue(this: IExecuteFunctions, itemIndex: number, name: string, value: unknown, connection: CozeConnection, signal?: AbortSignal): Promise<unknown> {
+	if (value !== null && typeof value === 'object' && typeof (value as IDataObject).file_id === 'string') return JSON.stringify({ file_id: (value as IDataObject).file_id });
+	const text = typeof value === 'string' ? value.trim() : '';
+	if (/^https?:\/\//i.test(text)) return text;
+	if (text.startsWith('{') && /"file_id"\s*:/.test(text)) return text;
+	const binary = this.getInputData()[itemIndex]?.binary ?? {};
+	if (text && binary[text]) {
+		const file = await uploadBinary.call(this, itemIndex, text, connection, signal, `Input "${name}"`);
+		return file.file_ref;
+	}
+	const fields = Object.keys(binary);
+	throw new NodeOperationError(this.getNode(), `Input "${name}" is a file, and ${describe(value)} is not a URL, a file reference or a binary field of the item`, {
+		itemIndex,
+		description: `Give the file's URL (https://…), the file_ref of File → Upload ({"file_id": "…"}), or the name of the item's binary field that holds it${fields.length ? ` (this item has: ${fields.join(', ')})` : ' (this item has no binary data)'}.`,
+	});
+}
+
+function describe(value: unknown): string {
+	if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`;
+	if (Array.isArray(value)) return 'a list';
+	if (value !== null && typeof value === 'object') return 'an object';
+	return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,63 @@
+import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
+
+import { fieldOfInput } from '../actions/workflow/input-fields';
+import { workflowIdFromUrl } from '../actions/workflow/workflow-url';
+import { CozeError } from '../transport/http/coze-error';
+import { readWorkflowInputs } from '../transport/protocols/workflow-catalog';
+import { catalogError, editorConnection } from './catalog-connection';
+
+/** Inputs a chatflow's start node always has that the Chat operation fills itself: the message. */
+const CHAT_OWN_INPUTS = new Set(['USER_INPUT']);
+
+/** Run: one field per start-node input of the chosen workflow. */
+export async function getWorkflowInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	return await inputFields.call(this, new Set());
+}
+
+/** Chat: the chatflow's inputs but the message (USER_INPUT), which the Message field gives. */
+export async function getChatflowInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	return await inputFields.call(this, CHAT_OWN_INPUTS);
+}
+
+async function inputFields(this: ILoadOptionsFunctions, skip: Set<string>): Promise<ResourceMapperFields> {
+	const workflowId = chosenWorkflowId.call(this);
+	if (!workflowId) {
+		return { fields: [], emptyFieldsNotice: 'Choose a workflow first, from the list, by URL or by ID. Its inputs are read once it is a fixed workflow, not an expression.' };
+	}
+	const { connection } = await editorConnection.call(this);
+	let inputs;
+	try {
+		({ inputs } = await readWorkflowInputs(connection, workflowId));
+	} catch (error) {
+		// Coze Studio answers this path for chatflows only, with their role and no inputs.
+		if (isStudioNotAChatflow(error)) inputs = undefined;
+		else throw catalogError.call(this, error, 'inputs', connection);
+	}
+	if (!inputs) {
+		return { fields: [], emptyFieldsNotice: 'This Coze server does not describe the workflow\'s inputs (Coze Studio\'s API does not): choose Inputs → JSON and write them there.' };
+	}
+	const fields = Object.entries(inputs)
+		.filter(([name]) => !skip.has(name))
+		.map(([name, parameter]) => fieldOfInput(name, parameter ?? {}));
+	return fields.length ? { fields } : { fields, emptyFieldsNotice: 'This workflow\'s start node takes no inputs.' };
+}
+
+/** The workflow the Workflow field names, when it is a fixed one (an expression has no value in the editor). */
+function chosenWorkflowId(this: ILoadOptionsFunctions): string | undefined {
+	let locator: unknown;
+	try {
+		locator = this.getNodeParameter('workflowId', undefined);
+	} catch {
+		return undefined;
+	}
+	const { mode, value } = (locator ?? {}) as { mode?: string; value?: unknown };
+	const text = typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : '';
+	if (!text || text.startsWith('=')) return undefined;
+	if (mode === 'url') return workflowIdFromUrl(text);
+	return /^\d{1,30}$/.test(text) ? text : undefined;
+}
+
+/** Coze Studio's answer for a workflow that is not a chatflow: 777777780 "ChatFlowRole operation failure" (coze-studio errno/workflow.go). */
+function isStudioNotAChatflow(error: unknown): boolean {
+	return error instanceof CozeError && error.cozeCode === 777777780;
+}

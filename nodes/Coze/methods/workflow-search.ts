@@ -1,0 +1,81 @@
+import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+
+import type { CozeConnection } from '../transport/http/connection';
+import { listWorkflowsPage, listWorkspaces, type CozeWorkspace, type WorkflowMode } from '../transport/protocols/workflow-catalog';
+import { catalogError, editorConnection } from './catalog-connection';
+
+/** Workspaces are asked for once per credential and kept this long: paging and searching a list reuse them. */
+const WORKSPACES_TTL_MS = 5 * 60_000;
+const MAX_CACHED_CREDENTIALS = 50;
+const workspacesByCredential = new Map<string, { at: number; workspaces: CozeWorkspace[] }>();
+/** While a search finds nothing on a page, further pages are read, up to this many per call. */
+const MAX_PAGES_PER_CALL = 5;
+
+/** Where Coze's editor shows a workflow, per API host (the page a run's debug_url opens: coze-api.md). */
+const EDITOR_SITES: Record<string, string> = { 'https://api.coze.cn': 'https://www.coze.cn', 'https://api.coze.com': 'https://www.coze.com' };
+
+/** Run and Resume: the published workflows of every workspace the token has joined. */
+export async function searchWorkflows(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await searchCatalog.call(this, 'workflow', filter, paginationToken);
+}
+
+/** Chat: the published chatflows. */
+export async function searchChatflows(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await searchCatalog.call(this, 'chatflow', filter, paginationToken);
+}
+
+/**
+ * One page of the list: workspace after workspace, Coze's pages of each in turn. The pagination
+ * token is "<workspace index>:<page>". A search keeps what matches the name or ID (Coze's list
+ * has no search of its own).
+ */
+async function searchCatalog(this: ILoadOptionsFunctions, mode: WorkflowMode, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const { connection, cacheKey } = await editorConnection.call(this);
+	try {
+		const workspaces = await workspacesOf(connection, cacheKey);
+		let [workspaceIndex, page] = (paginationToken ?? '0:1').split(':').map(Number);
+		if (!Number.isInteger(workspaceIndex) || !Number.isInteger(page) || page < 1) [workspaceIndex, page] = [0, 1];
+		const wanted = filter?.trim().toLowerCase() ?? '';
+		const results: INodeListSearchItems[] = [];
+		for (let reads = 0; workspaceIndex < workspaces.length && reads < MAX_PAGES_PER_CALL; reads++) {
+			const workspace = workspaces[workspaceIndex];
+			const { workflows, hasMore } = await listWorkflowsPage(connection, { workspaceId: workspace.id, mode, page });
+			for (const workflow of workflows) {
+				if (wanted && !workflow.workflow_name.toLowerCase().includes(wanted) && !workflow.workflow_id.includes(wanted)) continue;
+				results.push({
+					name: workspaces.length > 1 ? `${workflow.workflow_name} (${workspace.name})` : workflow.workflow_name,
+					value: workflow.workflow_id,
+					description: workflow.description || undefined,
+					url: editorUrl(connection, workspace.id, workflow.workflow_id),
+				});
+			}
+			if (hasMore) page += 1;
+			else [workspaceIndex, page] = [workspaceIndex + 1, 1];
+			if (results.length > 0) break;
+		}
+		return { results, paginationToken: workspaceIndex < workspaces.length ? `${workspaceIndex}:${page}` : undefined };
+	} catch (error) {
+		throw catalogError.call(this, error, 'list', connection);
+	}
+}
+
+async function workspacesOf(connection: CozeConnection, cacheKey: string): Promise<CozeWorkspace[]> {
+	const cached = workspacesByCredential.get(cacheKey);
+	if (cached && Date.now() - cached.at < WORKSPACES_TTL_MS) return cached.workspaces;
+	const workspaces = await listWorkspaces(connection);
+	workspacesByCredential.delete(cacheKey);
+	workspacesByCredential.set(cacheKey, { at: Date.now(), workspaces });
+	// The oldest credential's list goes first.
+	if (workspacesByCredential.size > MAX_CACHED_CREDENTIALS) workspacesByCredential.delete(workspacesByCredential.keys().next().value!);
+	return workspaces;
+}
+
+/** Tests start each case with nothing remembered. */
+export function forgetWorkspaces(): void {
+	workspacesByCredential.clear();
+}
+
+function editorUrl(connection: CozeConnection, workspaceId: string, workflowId: string): string | undefined {
+	const site = EDITOR_SITES[connection.baseUrl];
+	return site ? `${site}/work_flow?space_id=${encodeURIComponent(workspaceId)}&workflow_id=${encodeURIComponent(workflowId)}` : undefined;
+}
