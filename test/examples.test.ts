@@ -8,6 +8,7 @@ import { Coze } from '../nodes/Coze/Coze.node';
 interface ExampleNode {
 	name: string;
 	type: string;
+	typeVersion: number;
 	parameters: Record<string, unknown>;
 }
 
@@ -15,11 +16,20 @@ const examplesDir = path.join(__dirname, '..', 'examples');
 const examples = readdirSync(examplesDir).filter((file) => file.endsWith('.json'));
 const properties = new Coze().description.properties;
 
-/** The names a Coze node may carry for a resource and operation, nested option names included. */
-function allowedNames(resource: string, operation: string): Map<string, INodeProperties> {
+/** Whether a '@version' condition of displayOptions (versions.ts: a list, or { _cnd: { gte } }) holds for `version`. */
+function versionShown(condition: unknown[] | undefined, version: number): boolean {
+	if (!condition) return true;
+	return condition.some((entry) => entry === version || (typeof entry === 'object' && entry !== null && version >= ((entry as { _cnd?: { gte?: number } })._cnd?.gte ?? Infinity)));
+}
+
+/** The names a Coze node of this version may carry for a resource and operation, nested option names included. */
+function allowedNames(resource: string, operation: string, version: number): Map<string, INodeProperties> {
 	const shown = properties.filter((property) => {
 		const show = property.displayOptions?.show;
-		return !show || ((!show.resource || show.resource.includes(resource)) && (!show.operation || show.operation.includes(operation)));
+		return (
+			!show ||
+			((!show.resource || show.resource.includes(resource)) && (!show.operation || show.operation.includes(operation)) && versionShown(show['@version'] as unknown[] | undefined, version))
+		);
 	});
 	return new Map(shown.map((property) => [property.name, property]));
 }
@@ -37,10 +47,14 @@ describe.each(examples)('examples/%s', (file) => {
 		expect(cozeNodes.length).toBeGreaterThan(0);
 	});
 
-	it('gives the Coze node only parameters it has, with valid option values', () => {
+	it('uses the node\'s newest version, as a node added in the editor is', () => {
+		for (const node of cozeNodes) expect([node.name, node.typeVersion]).toEqual([node.name, new Coze().description.defaultVersion]);
+	});
+
+	it('gives the Coze node only parameters its version has, with valid option values', () => {
 		for (const node of cozeNodes) {
 			const { resource, operation } = node.parameters as { resource: string; operation: string };
-			const allowed = allowedNames(resource, operation);
+			const allowed = allowedNames(resource, operation, node.typeVersion);
 			for (const [name, value] of Object.entries(node.parameters)) {
 				if (node.type.endsWith('Tool') && TOOL_PARAMETERS.has(name)) continue;
 				const property = allowed.get(name);
