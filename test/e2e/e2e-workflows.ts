@@ -24,8 +24,23 @@ const trigger = () => node({ name: 'Start', type: 'n8n-nodes-base.manualTrigger'
 /** A credential of type OAuth App (JWT) for the sandbox, which the test writes with a key pair of its own. */
 export const JWT_CREDENTIAL = { id: 'coze-oauth-app', name: 'Coze OAuth app (test)' };
 
-const coze = (name: string, parameters: Record<string, unknown>, credential = SANDBOX_CREDENTIAL) =>
-	node({ name, type: 'n8n-nodes-coze-workflow.coze', typeVersion: 1, parameters, credentials: { cozeApi: credential } });
+const coze = (name: string, parameters: Record<string, unknown>, credential = SANDBOX_CREDENTIAL, typeVersion = 1) =>
+	node({ name, type: 'n8n-nodes-coze-workflow.coze', typeVersion, parameters, credentials: { cozeApi: credential } });
+/** The node's version 2, as the editor adds it now: the workflow a resource locator, the inputs a mapper. */
+const coze2 = (name: string, parameters: Record<string, unknown>) => coze(name, parameters, SANDBOX_CREDENTIAL, 2);
+/** Version 2's Inputs as the editor saves them: the values and the fields getWorkflowInputs gave (as in examples/). */
+const mappedInputs = (value: Record<string, unknown>, fields: Array<[id: string, label: string, type: string]>) => ({
+	inputMode: 'fields',
+	inputs: {
+		mappingMode: 'defineBelow',
+		value,
+		matchingColumns: [],
+		schema: fields.map(([id, label, type]) => ({ id, displayName: `${id} (${label})`, required: false, defaultMatch: false, canBeUsedToMatch: false, display: true, type })),
+		attemptToConvertTypes: false,
+		convertFieldsToString: true,
+	},
+});
+export const GREETING_CARD_ID = '7404830425073352716';
 const set = (name: string, assignments: Array<[string, string, string]>) =>
 	node({
 		name,
@@ -122,6 +137,44 @@ export function e2eWorkflows() {
 			'e2e: run with an OAuth app (JWT)',
 			[trigger(), coze('Coze', { resource: 'workflow', operation: 'run', workflowId: RUN_WORKFLOW_ID, parameters: '{"city":"Suzhou"}' }, JWT_CREDENTIAL)],
 			{ Start: main(['Coze']) },
+		),
+		// Version 2: the workflow picked from the list, its inputs typed fields (19 digits kept).
+		typedRun: workflow(
+			'e2eCozeTyped001',
+			'e2e: version 2, typed inputs',
+			[
+				trigger(),
+				coze2('Coze', {
+					resource: 'workflow',
+					operation: 'run',
+					workflowId: { __rl: true, mode: 'list', value: GREETING_CARD_ID, cachedResultName: 'greeting_card' },
+					...mappedInputs({ name: 'Ada', age: '7404830425073352713', vip: true, tags: '["tea", "books"]' }, [
+						['name', 'string', 'string'],
+						['age', 'integer', 'string'],
+						['vip', 'boolean', 'boolean'],
+						['tags', 'array of string', 'array'],
+					]),
+				}),
+			],
+			{ Start: main(['Coze']) },
+		),
+		// Version 2 end to end by address: a run picked By URL, its interrupt answered, and a
+		// Resume left at its defaults (the workflow read from the interrupt item).
+		urlResume: workflow(
+			'e2eCozeUrlRes01',
+			'e2e: version 2, by URL, resumed',
+			[
+				trigger(),
+				coze2('Coze', {
+					resource: 'workflow',
+					operation: 'run',
+					workflowId: { __rl: true, mode: 'url', value: `https://www.coze.cn/work_flow?space_id=7404830425073300001&workflow_id=${ASKING_WORKFLOW_ID}` },
+					...mappedInputs({ topic: 'weekend trip' }, [['topic', 'string', 'string']]),
+				}),
+				set('Answer', [['resume_data', 'Ningbo', 'string']]),
+				coze2('Resume', { resource: 'workflow', operation: 'resume' }),
+			],
+			{ Start: main(['Coze']), Coze: main([], ['Answer']), Answer: main(['Resume']) },
 		),
 		error: workflow(
 			'e2eCozeError001',

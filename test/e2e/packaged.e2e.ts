@@ -12,7 +12,7 @@ import { ensureN8n, freePort, installPackage, n8nCliAsync, packPackage, rawOutpu
 import { importSandboxAndExamples, startSandbox, writeSandboxCredential } from '../../dev/sandbox';
 import { TRIP_QUESTION } from '../../dev/sandbox-workflows';
 import type { CozeSimulator } from '../simulator/server';
-import { e2eWorkflows, JWT_CREDENTIAL, RUN_WORKFLOW_ID, UPLOAD_TEXT } from './e2e-workflows';
+import { e2eWorkflows, GREETING_CARD_ID, JWT_CREDENTIAL, RUN_WORKFLOW_ID, UPLOAD_TEXT } from './e2e-workflows';
 
 const OAUTH_APP_ID = '1170000000000000123';
 const OAUTH_KEY_ID = 'kid_e2e_sandbox';
@@ -65,6 +65,8 @@ afterAll(async () => {
 	if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 });
 
+// Version 1 (saved workflows: Workflow ID and Parameters as text) runs in most scenarios below,
+// version 2 (the examples, and the scenarios that say so) in the rest: both run in one n8n.
 describe('the packed node in a real n8n (n8n execute)', () => {
 	it('uploads a file made by n8n\'s Convert to File: the simulator gets the exact bytes', async () => {
 		const run = await execute(workflows.upload.id);
@@ -152,6 +154,22 @@ describe('the packed node in a real n8n (n8n execute)', () => {
 		const printed = result.stdout + result.stderr;
 		for (const token of sandbox.oauth.liveTokens()) expect(printed).not.toContain(token);
 		for (const line of oauthPem.split('\n').filter((keyLine) => keyLine.length > 40)) expect(printed).not.toContain(line);
+	});
+
+	it('version 2: runs the workflow picked from the list with its typed inputs, the 19-digit integer sent digit for digit', async () => {
+		const run = await execute(workflows.typedRun.id);
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(output(run, 'Coze', 0)).toEqual([expect.objectContaining({ workflow_id: GREETING_CARD_ID, parsed: expect.objectContaining({ output: expect.stringContaining('Happy birthday, Ada!') }) })]);
+		const sent = sandbox.requests.filter((request) => request.path === '/v1/workflow/stream_run').pop()?.body;
+		expect(sent).toContain('"parameters":{"name":"Ada","age":7404830425073352713,"vip":true,"tags":["tea", "books"]}');
+	});
+
+	it('version 2: a run given by its address in Coze, its interrupt answered, and a Resume left at its defaults', async () => {
+		const run = await execute(workflows.urlResume.id);
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(output(run, 'Resume', 0).map((message) => message.content)).toEqual(['Ningbo: day 1 old town, day 2 lake walk.', '{"output":"Your weekend in Ningbo is planned."}']);
+		expect(sandbox.bodiesOf('/v1/workflow/stream_run').pop()).toEqual({ workflow_id: '7404830425073352714', parameters: { topic: 'weekend trip' } });
+		expect(sandbox.bodiesOf('/v1/workflow/stream_resume').pop()).toMatchObject({ workflow_id: '7404830425073352714', resume_data: 'Ningbo' });
 	});
 
 	it('fails clearly on an unpublished workflow, with Coze\'s code and log id', async () => {

@@ -4,7 +4,8 @@
 import type { ResourceMapperField } from 'n8n-workflow';
 
 import { getChatflowInputs, getWorkflowInputs } from '../../nodes/Coze/methods/input-fields-method';
-import { forgetWorkspaces, searchChatflows, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import { workflowIdFromUrl } from '../../nodes/Coze/actions/workflow/workflow-url';
+import { editorUrl, forgetWorkspaces, searchChatflows, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
 import { CozeSimulator, SIMULATOR_TOKEN } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
 import { cozeCredentials, editorContext } from './harness';
@@ -80,8 +81,20 @@ describe('Workflow → From List and the Inputs fields, as the editor loads them
 	it('searches by name (and across pages), and Chat lists chatflows only', async () => {
 		const found = await searchWorkflows.call(editor(), 'workflow 33');
 		expect(found.results.map((entry) => entry.name)).toEqual(['Team workflow 33 (Team 扣子 space)']);
+		const byId = await searchWorkflows.call(editor(), CARD);
+		expect(byId.results.map((entry) => entry.value)).toEqual([CARD]);
 		const chatflows = await searchChatflows.call(editor());
 		expect(chatflows.results.map((entry) => entry.value)).toEqual([CHATFLOW]);
+	});
+
+	it('links each listed workflow to its page in Coze, an address By URL reads back', () => {
+		for (const [api, site] of [['https://api.coze.cn', 'https://www.coze.cn'], ['https://api.coze.com', 'https://www.coze.com']]) {
+			const url = editorUrl({ baseUrl: api, accessToken: 'x' }, PERSONAL, CARD);
+			expect(url).toBe(`${site}/work_flow?space_id=${PERSONAL}&workflow_id=${CARD}`);
+			expect(workflowIdFromUrl(url!)).toBe(CARD);
+		}
+		// A self-hosted server's editor address is not known: no link rather than a wrong one.
+		expect(editorUrl({ baseUrl: sim.baseUrl, accessToken: 'x' }, PERSONAL, CARD)).toBeUndefined();
 	});
 
 	it('gives one typed field per input, required where Coze says so, with Coze\'s type in its label', async () => {

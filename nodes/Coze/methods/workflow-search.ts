@@ -75,7 +75,7 @@ export function forgetWorkspaces(): void {
 	workspacesByCredential.clear();
 }
 
-function editorUrl(connection: CozeConnection, workspaceId: string, workflowId: string): string | undefined {
+export function editorUrl(connection: CozeConnection, workspaceId: string, workflowId: string): string | undefined {
 	const site = EDITOR_SITES[connection.baseUrl];
 	return site ? `${site}/work_flow?space_id=${encodeURIComponent(workspaceId)}&workflow_id=${encodeURIComponent(workflowId)}` : undefined;
 }
