@@ -23,8 +23,8 @@ const INPUTS: Record<string, CozeInputParameter> = {
 /** The schema n8n's editor saves with the mapper: the fields getWorkflowInputs gave it. */
 const SCHEMA = Object.entries(INPUTS).map(([name, parameter]) => fieldOfInput(name, parameter));
 
-const mapped = (value: Record<string, unknown>, mappingMode = 'defineBelow'): INodeParameters =>
-	({ inputMode: 'fields', inputs: { mappingMode, value, matchingColumns: [], schema: SCHEMA, attemptToConvertTypes: false, convertFieldsToString: true } }) as unknown as INodeParameters;
+const mapped = (value: Record<string, unknown>, mappingMode = 'defineBelow', schema = SCHEMA): INodeParameters =>
+	({ inputMode: 'fields', inputs: { mappingMode, value, matchingColumns: [], schema, attemptToConvertTypes: false, convertFieldsToString: true } }) as unknown as INodeParameters;
 const locator = (mode: string, value: string) => ({ __rl: true, mode, value });
 
 /** The raw JSON text the simulator received for the run (its every digit). */
@@ -147,6 +147,22 @@ describe.each(['cloud', 'studio'] as const)('Version 2: Workflow and Inputs at r
 			/'score' expects a number/,
 		);
 		expect(runBodyText(sim)).toEqual([]);
+	});
+
+	it('Chat (version 2) sends its mapped inputs beside the message; a mapped CONVERSATION_NAME lets Coze find the conversation', async () => {
+		sim.defineWorkflow(WORKFLOW_ID, { chat: (turn) => ({ answers: [[`mood: ${String((turn.body.parameters as { mood?: string }).mood)}`]] }) });
+		const schema = [fieldOfInput('CONVERSATION_NAME', { type: 'string' }), fieldOfInput('mood', { type: 'string' })];
+		const run = await runWorkflow(
+			cozeGraph(sim, {
+				typeVersion: 2,
+				operation: 'chat' as 'run',
+				parameters: { workflowId: locator('list', WORKFLOW_ID), message: 'hello', conversation: 'new', ...mapped({ CONVERSATION_NAME: 'support', mood: 'calm' }, 'defineBelow', schema) },
+			}),
+		);
+		expect(run.output('Coze').map((item) => item.json.answer)).toEqual(['mood: calm']);
+		const [body] = sim.bodiesOf('/v1/workflows/chat');
+		expect(body).toMatchObject({ workflow_id: WORKFLOW_ID, parameters: { CONVERSATION_NAME: 'support', mood: 'calm' }, additional_messages: [expect.objectContaining({ content: 'hello' })] });
+		expect(sim.requests.filter((request) => request.path === '/v1/conversation/create')).toEqual([]);
 	});
 
 	it('Resume (version 2) reads the interrupted workflow from the interrupt item by default', async () => {
