@@ -64,6 +64,8 @@ describe.each(['cloud', 'studio'] as const)('Version 2: Workflow and Inputs at r
 		expect(text).toContain(
 			'"parameters":{"name":"Ada","age":7404830425073352713,"score":0.1000000000000000055511151231257827,"vip":true,"tags":["tea", "books"],"profile":{"city": "Hangzhou", "member_no": 7404830425073352999},"photo":"https://example.com/ada.png"}',
 		);
+		// The run needs nothing of the lists or the workflow's description: what the mapper saved is enough.
+		expect(sim.requests.map((request) => request.path).filter((path) => path === '/v1/workspaces' || /^\/v1\/workflows(\/\d+)?$/.test(path))).toEqual([]);
 	});
 
 	it('leaves out inputs without a value, and reads the workflow By URL', async () => {
