@@ -35,6 +35,9 @@ export const inputsDescription = (operation: 'run' | 'chat'): INodeProperties[] 
 					resourceMapperMethod: operation === 'chat' ? 'getChatflowInputs' : 'getWorkflowInputs',
 					mode: 'add',
 					fieldWords: { singular: 'input', plural: 'inputs' },
+					valuesLabel: 'Inputs to Send',
+					// Before a workflow is chosen the list is empty by design: the node's notice says why.
+					hideNoDataError: true,
 					addAllFields: true,
 					multiKeyMatch: false,
 					supportAutoMap: true,
