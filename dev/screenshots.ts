@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-import { chromium, selectors, type Page } from 'playwright-core';
+import { chromium, selectors, type Locator, type Page } from 'playwright-core';
 
 import { closeCozeDispatcher } from '../nodes/Coze/transport/http/dispatcher';
 import { devDir, ensureN8n, installPackage, packPackage, root, startN8n } from './n8n';
@@ -65,6 +65,88 @@ async function panNodeTo(page: Page, name: string, to: { x: number; y: number })
 		await page.waitForTimeout(200);
 	}
 	await page.mouse.move(0, 400);
+}
+
+/**
+ * A version 2 Run, set up as a person does in the editor: the Coze node added to a new
+ * workflow, the greeting card picked from the sandbox's list (docs/workflow-picker.png), its
+ * inputs typed into the mapper's fields (docs/mapped-inputs.png), and run against the sandbox
+ * (docs/run-parameters.png).
+ */
+async function greetingCardShots(page: Page): Promise<void> {
+	const searchBar = page.locator('input[data-test-id="node-creator-search-bar"], [data-test-id="node-creator-search-bar"] input').first();
+	await page.goto(`${base}/workflow/new`);
+	await page.getByTestId('canvas-add-button').click({ timeout: 30_000 });
+	await searchBar.fill('manual');
+	await page.getByTestId('node-creator-item-name').filter({ hasText: /manually/i }).first().click();
+	await page.getByTestId('canvas-handle-plus').first().click();
+	await searchBar.fill('coze');
+	await page.getByTestId('node-creator-item-name').filter({ hasText: /^Coze$/ }).first().click();
+	await page.getByTestId('node-creator-item-name').filter({ hasText: 'Run a workflow' }).first().click();
+	const title = page.getByTestId('node-title-container');
+	await title.getByTestId('inline-edit-preview').click();
+	await title.getByTestId('inline-edit-input').fill('Coze: greeting card');
+	await page.keyboard.press('Enter');
+	// The list of both workspaces' workflows, the pointer on the one about to be picked (the team
+	// space's name has Chinese in it: Debian's chromium needs fonts-noto-cjk, dev/ensure-browser.sh).
+	await page.getByTestId('resource-locator-workflowId').getByTestId('rlc-input').click();
+	await page.getByTestId('rlc-item').filter({ hasText: 'Team workflow 01' }).waitFor({ timeout: 30_000 });
+	await page.getByTestId('rlc-item').filter({ hasText: 'greeting_card (Personal space)' }).hover();
+	await shot(page, 'workflow-picker.png');
+	await page.getByTestId('rlc-search').fill('greeting');
+	await page.getByTestId('rlc-item').filter({ hasText: 'greeting_card (Personal space)' }).click();
+	const fields = page.getByTestId('mapping-fields-container');
+	const field = (name: string) => fields.getByTestId(`parameter-input-${name}`);
+	await field('photo').waitFor({ timeout: 30_000 });
+	await field('name').locator('input').fill('Ada');
+	await field('age').locator('input').fill('36');
+	await field('score').locator('input').fill('9.5');
+	await field('vip').locator('.el-switch').click();
+	await field('tags').locator('.cm-content').fill('["cake", "friends"]');
+	await field('profile').locator('.cm-content').fill('{"city": "Hangzhou", "zip": "310000"}');
+	await page.getByText('Inputs to Send').click(); // out of the editor, so no field shows its focus
+	// Run, with the parameters panel moved left for the output's room.
+	await drag(page, '[data-test-id="panel-drag-button"]', -200, 0);
+	await page.getByTestId('node-execute-button').click();
+	await page.getByTestId('output-panel').getByText('Happy birthday, Ada! You are 36.', { exact: false }).first().waitFor({ timeout: 30_000 });
+	for (const close of await page.locator('.el-notification__closeBtn').all()) await close.click();
+	await scrollToTop(page, parameter(page, 'operation'));
+	await shot(page, 'run-parameters.png');
+	// The inputs, each a field of Coze's type: the parameters panel alone, in a taller window.
+	const viewport = page.viewportSize();
+	await page.setViewportSize({ width: viewport?.width ?? 1280, height: 1100 });
+	await scrollToTop(page, parameter(page, 'workflowId'));
+	await page.waitForTimeout(800);
+	const panel = await page.getByTestId('node-parameters').boundingBox();
+	const workflow = await parameter(page, 'workflowId').boundingBox();
+	const last = await field('photo').boundingBox();
+	if (!panel || !workflow || !last) throw new Error('the parameters panel, or its Workflow or photo field, is not on screen');
+	const top = Math.max(panel.y, workflow.y - 12);
+	await page.screenshot({ path: path.join(outDir, 'mapped-inputs.png'), clip: { x: panel.x, y: top, width: panel.width, height: last.y + last.height + 16 - top } });
+	console.log('saved docs/mapped-inputs.png');
+	if (viewport) await page.setViewportSize(viewport);
+}
+
+/** A parameter of the open node, its label and its input. */
+function parameter(page: Page, name: string): Locator {
+	return page.getByTestId('parameter-item').filter({ has: page.getByTestId(`parameter-input-${name}`) }).first();
+}
+
+/** Scrolls the parameters panel (as a mouse wheel does) until the element is just below its tabs. */
+async function scrollToTop(page: Page, locator: Locator): Promise<void> {
+	const tabs = await page.getByTestId('tab-params').boundingBox();
+	if (!tabs) throw new Error('no Parameters tab');
+	const below = tabs.y + tabs.height + 12;
+	for (let i = 0; i < 10; i++) {
+		const box = await locator.boundingBox();
+		if (!box) throw new Error('nothing to scroll to');
+		const dy = box.y - below;
+		if (Math.abs(dy) < 2) break;
+		await page.mouse.move(box.x + 4, below + 4);
+		await page.mouse.wheel(0, dy);
+		await page.waitForTimeout(200);
+	}
+	await page.mouse.move(0, 400); // off the panel: no field shows its hover controls
 }
 
 /**
@@ -140,14 +222,7 @@ async function main(): Promise<void> {
 			await page.getByTestId('zoom-to-fit').click();
 			await shot(page, `canvas-${theme}.png`);
 			if (theme === 'light') {
-				await page.goto(`${base}/workflow/cozeDailyBrief01`);
-				await page.getByTestId('canvas-node').filter({ hasText: 'Coze: daily briefing' }).dblclick({ timeout: 30_000 });
-				await page.getByText('Workflow ID').first().waitFor();
-				// Run it against the sandbox, so the picture shows the streamed messages too (in Chinese
-				// as well: Debian's chromium needs fonts-noto-cjk for that, dev/ensure-browser.sh).
-				await page.getByTestId('node-execute-button').click();
-				await page.getByTestId('output-panel').getByText('早上好', { exact: false }).first().waitFor({ timeout: 30_000 });
-				await shot(page, 'run-parameters.png');
+				await greetingCardShots(page);
 				await page.goto(`${base}/home/credentials`);
 				await page.getByText('Coze sandbox (local simulator)').first().click({ timeout: 30_000 });
 				await page.getByText('Access Token').first().waitFor();

@@ -1,6 +1,7 @@
-// A newcomer's first hour, kept by a browser: sign up, find the node by its name, run a Coze
-// workflow against the sandbox, answer the human-in-the-loop example's form, chat with the
-// chatflow example and watch its answer stream in, test the credential.
+// A newcomer's first hour, kept by a browser: sign up, find the node by its name, pick a Coze
+// workflow from the sandbox's list, fill its inputs as typed fields and run it, answer the
+// human-in-the-loop example's form, chat with the chatflow example and watch its answer stream
+// in, test the credential.
 import type { Page } from 'playwright-core';
 
 import { CHATFLOW_QUESTION, TRIP_QUESTION } from '../../dev/sandbox-workflows';
@@ -36,9 +37,9 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 		});
 	});
 
-	it('finds the node by searching "coze" and "扣子", adds it, runs a workflow and shows its Messages', async () => {
+	it('finds the node by searching "coze" and "扣子", picks the greeting card from the workflow list, fills its inputs as typed fields and reads the card it writes', async () => {
 		const { page, base } = session;
-		await step(page, 'search and run', async () => {
+		await step(page, 'search and add', async () => {
 			await page.goto(`${base}/workflow/new`);
 			await page.getByTestId('canvas-add-button').click();
 			await searchBar(page).fill('manual');
@@ -51,12 +52,44 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 			await page.getByTestId('node-creator-item-name').filter({ hasText: /^Coze$/ }).first().click();
 			await page.getByTestId('node-creator-item-name').filter({ hasText: 'Run a workflow' }).first().click();
 			await eventually('the sandbox credential, chosen', () => page.getByTestId('node-credentials-select').locator('input').inputValue({ timeout: 1000 }), (value) => value === 'Coze sandbox (local simulator)');
-			await page.getByTestId('parameter-input-workflowId').locator('input').fill('7404830425073352713');
-			await page.getByTestId('parameter-input-parameters').locator('.cm-content').fill('{"city": "Suzhou"}');
+		});
+		await step(page, 'pick the workflow', async () => {
+			// Version 2, the new node's: the workflow from the list of the token's workspaces.
+			const workflow = page.getByTestId('resource-locator-workflowId');
+			await workflow.getByTestId('rlc-input').click();
+			await eventually(
+				'the workflow list, with each workspace\'s name',
+				() => page.getByTestId('rlc-item').allInnerTexts(),
+				(items) => ['daily_briefing (Personal space)', 'trip_planner (Personal space)', 'greeting_card (Personal space)', 'Team workflow 01 (Team 扣子 space)'].every((item) => items.includes(item)),
+			);
+			await page.getByTestId('rlc-search').fill('greeting');
+			await eventually('the list searched for "greeting"', () => page.getByTestId('rlc-item').allInnerTexts(), (items) => items.length === 1 && items[0].trim() === 'greeting_card (Personal space)');
+			await page.getByTestId('rlc-item').filter({ hasText: 'greeting_card (Personal space)' }).click();
+			await eventually('the workflow, picked', () => workflow.getByTestId('rlc-input').inputValue({ timeout: 1000 }), (value) => value === 'greeting_card (Personal space)');
+		});
+		const fields = page.getByTestId('resource-mapper-container').getByTestId('mapping-fields-container');
+		await step(page, 'map the inputs', async () => {
+			// One field per input of the greeting card's start node, labelled with Coze's type.
+			const labels = () => fields.locator('label[for^="value["]').allInnerTexts().then((texts) => texts.map((text) => text.split('\n')[0].trim()));
+			await eventually(
+				'the greeting card\'s inputs as fields',
+				labels,
+				(seen) => JSON.stringify(seen) === JSON.stringify(['name (string)', 'age (integer)', 'score (number)', 'vip (boolean)', 'tags (array of string)', 'profile (object)', 'photo (image file)']),
+			);
+			await fields.getByTestId('parameter-input-name').locator('input').fill('Ada');
+			await fields.getByTestId('parameter-input-age').locator('input').fill('36');
+			await fields.getByTestId('parameter-input-vip').locator('.el-switch').click();
+			await eventually('vip switched on', () => fields.getByTestId('parameter-input-vip').getByRole('switch').getAttribute('aria-checked', { timeout: 1000 }), (checked) => checked === 'true');
+		});
+		await step(page, 'run the greeting card', async () => {
 			await page.getByTestId('node-execute-button').click();
 			const output = page.getByTestId('output-panel');
-			await shows(output, 'Messages Branch (2 items)');
-			await shows(output, 'Good morning! Suzhou is sunny today');
+			await shows(output, 'Messages Branch (1 item)');
+			// The card is made of what was typed; what the workflow received, echoed in the End
+			// message's content, shows the age and vip sent as a JSON number and boolean, not as text.
+			await shows(output, 'Happy birthday, Ada! You are 36. Thank you for being a VIP.');
+			await shows(output, '"age":36');
+			await shows(output, '"vip":true');
 		});
 	});
 
