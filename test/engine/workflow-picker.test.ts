@@ -164,6 +164,17 @@ describe('Workflow → From List and the Inputs fields (Coze Studio)', () => {
 		});
 	});
 
+	it('says the same where the server\'s router answers the list with its 404', async () => {
+		// coze-studio backend/api/router/register.go: NoRoute answers /v1/ paths {"code":404,"msg":"not found"}.
+		sim.override('/v1/workspaces', (_req, res) => {
+			res.writeHead(404, { 'content-type': 'application/json' });
+			res.end('{"code":404,"msg":"not found"}');
+		});
+		await expect(searchWorkflows.call(editorContext({}, cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN)))).rejects.toMatchObject({
+			message: 'This Coze server has no API to list workspaces and workflows',
+		});
+	});
+
 	it('shows why the mapper is empty: Studio does not describe inputs (for a workflow and a chatflow alike)', async () => {
 		for (const id of [CARD, CHATFLOW]) {
 			const answer = await getWorkflowInputs.call(editorContext({ workflowId: { __rl: true, mode: 'id', value: id } }, cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN)));

@@ -30,7 +30,9 @@ export function catalogError(this: ILoadOptionsFunctions, error: unknown, what: 
 	const redact = (text: string) => (connection ? redactorFor(connection).text(text) : text);
 	const message = redact(error instanceof Error ? error.message : String(error));
 	const fallback = what === 'list' ? 'Choose By URL or By ID instead: running the workflow does not need the list.' : 'Choose Inputs → JSON and write the inputs there.';
-	if (isStudioUnknownPath(error)) {
+	// Coze Studio answers a path it does not serve with its session 401, or where no middleware
+	// stops it first with its router's 404 {"code":404,"msg":"not found"} (backend/api/router/register.go).
+	if (isStudioUnknownPath(error) || (what === 'list' && error instanceof CozeError && error.kind === 'api' && error.httpStatus === 404)) {
 		return new NodeOperationError(this.getNode(), 'This Coze server has no API to list workspaces and workflows', {
 			description: `Coze Studio's API does not offer the lists (only coze.cn and coze.com do). ${fallback}`,
 		});
