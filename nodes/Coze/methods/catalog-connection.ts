@@ -10,14 +10,14 @@ import { isStudioUnknownPath } from '../transport/http/envelope';
 const EDITOR_POLICY = { maxRetries: 1 };
 
 /** The Coze connection of the node's credential, and a key that tells credentials apart without holding any secret. */
-export async function editorConnection(this: ILoadOptionsFunctions): Promise<{ connection: CozeConnection; cacheKey: string }> {
+export async function editorConnection(this: ILoadOptionsFunctions, what: 'list' | 'inputs'): Promise<{ connection: CozeConnection; cacheKey: string }> {
 	const credentials = (await this.getCredentials('cozeApi')) as Record<string, unknown>;
 	try {
 		const connection = connectionFromCredentials(credentials, EDITOR_POLICY);
 		const cacheKey = createHash('sha256').update(JSON.stringify(Object.entries(credentials).sort())).digest('hex');
 		return { connection, cacheKey };
 	} catch (error) {
-		throw catalogError.call(this, error, 'list');
+		throw catalogError.call(this, error, what);
 	}
 }
 

@@ -24,7 +24,7 @@ async function inputFields(this: ILoadOptionsFunctions, skip: Set<string>): Prom
 	if (!workflowId) {
 		return { fields: [], emptyFieldsNotice: 'Choose a workflow first, from the list, by URL or by ID. Its inputs are read once it is a fixed workflow, not an expression.' };
 	}
-	const { connection } = await editorConnection.call(this);
+	const { connection } = await editorConnection.call(this, 'inputs');
 	let inputs;
 	try {
 		({ inputs } = await readWorkflowInputs(connection, workflowId));

@@ -30,7 +30,7 @@ export async function searchChatflows(this: ILoadOptionsFunctions, filter?: stri
  * has no search of its own).
  */
 async function searchCatalog(this: ILoadOptionsFunctions, mode: WorkflowMode, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const { connection, cacheKey } = await editorConnection.call(this);
+	const { connection, cacheKey } = await editorConnection.call(this, 'list');
 	try {
 		const workspaces = await workspacesOf(connection, cacheKey);
 		let [workspaceIndex, page] = (paginationToken ?? '0:1').split(':').map(Number);
