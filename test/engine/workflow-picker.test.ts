@@ -133,17 +133,16 @@ describe('Workflow → From List and the Inputs fields, as the editor loads them
 			() => undefined,
 			(thrown: unknown) => thrown as { message: string; description?: string },
 		);
-		expect(error?.message).toMatch(/may not list workspaces/);
-		expect(error?.description).toMatch(/listWorkspace/);
-		expect(error?.description).toMatch(/By URL or By ID/);
+		// The advice is in the message: n8n's editor shows a list error's message, not its description.
+		expect(error?.message).toBe('The token may not list workspaces and workflows: give it the listWorkspace and listWorkflow permissions in Coze, or choose By URL or By ID');
+		expect(error?.description).toMatch(/Coze said: Coze error 4101: Your token does not have permission/);
 		expect(JSON.stringify(error)).not.toContain(SIMULATOR_TOKEN);
 	});
 
 	it('says which permission a token lacks for the inputs, and that JSON still works', async () => {
 		sim.catalog.deny('getMetaData');
 		await expect(getWorkflowInputs.call(editor({ workflowId: { __rl: true, mode: 'id', value: CARD } }))).rejects.toMatchObject({
-			message: expect.stringMatching(/may not read this workflow's inputs/),
-			description: expect.stringMatching(/getMetaData.*Inputs → JSON/s),
+			message: 'The token may not read this workflow\'s inputs: give it the getMetaData permission in Coze, or choose Inputs → JSON',
 		});
 	});
 });
@@ -159,8 +158,8 @@ describe('Workflow → From List and the Inputs fields (Coze Studio)', () => {
 
 	it('says Studio has no list API, and that By URL and By ID work', async () => {
 		await expect(searchWorkflows.call(editorContext({}, cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN)))).rejects.toMatchObject({
-			message: 'This Coze server has no API to list workspaces and workflows',
-			description: expect.stringMatching(/By URL or By ID/),
+			message: 'This Coze server has no API to list workspaces and workflows: choose By URL or By ID',
+			description: expect.stringMatching(/only coze\.cn and coze\.com/),
 		});
 	});
 
@@ -171,7 +170,7 @@ describe('Workflow → From List and the Inputs fields (Coze Studio)', () => {
 			res.end('{"code":404,"msg":"not found"}');
 		});
 		await expect(searchWorkflows.call(editorContext({}, cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN)))).rejects.toMatchObject({
-			message: 'This Coze server has no API to list workspaces and workflows',
+			message: 'This Coze server has no API to list workspaces and workflows: choose By URL or By ID',
 		});
 	});
 
