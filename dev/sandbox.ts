@@ -14,13 +14,16 @@ export async function startSandbox(port: number): Promise<CozeSimulator> {
 	return simulator;
 }
 
-/** Writes the sandbox credential as `n8n import:credentials` takes it (plain; n8n encrypts it). */
-export function writeSandboxCredential(file: string, port: number): void {
+/**
+ * Writes the sandbox credential (or another token credential for a simulator on `port`, named
+ * `credential`) as `n8n import:credentials` takes it (plain; n8n encrypts it).
+ */
+export function writeSandboxCredential(file: string, port: number, credential: { id: string; name: string } = SANDBOX_CREDENTIAL): void {
 	writeFileSync(
 		file,
 		JSON.stringify([
 			{
-				...SANDBOX_CREDENTIAL,
+				...credential,
 				type: 'cozeApi',
 				data: { region: 'custom', baseUrl: `http://127.0.0.1:${port}`, accessToken: SIMULATOR_TOKEN },
 			},

@@ -6,19 +6,28 @@ import type { ChildProcess } from 'node:child_process';
 
 import { chromium, selectors, type Browser, type Locator, type Page } from 'playwright-core';
 
-import { ensureN8n, freePort, installPackage, packPackage, root, startN8n } from '../../dev/n8n';
-import { importSandboxAndExamples, startSandbox } from '../../dev/sandbox';
-import type { CozeSimulator } from '../simulator/server';
+import { ensureN8n, freePort, installPackage, n8nCli, packPackage, root, startN8n } from '../../dev/n8n';
+import { importSandboxAndExamples, startSandbox, writeSandboxCredential } from '../../dev/sandbox';
+import { CozeSimulator } from '../simulator/server';
+import { ServerStream } from '../simulator/shapes';
+import { numbered } from '../simulator/workflows';
 import { makeTempFolder } from '../temp-root';
 
 /** Where a failed step leaves its screenshot (git-ignored). */
 export const SCREENSHOT_DIR = path.join(root, 'test-results', 'ui');
+
+/** A self-hosted Coze Studio (the simulator's studio flavour) beside the sandbox, and its credential. */
+export const STUDIO_CREDENTIAL = { id: 'coze-studio-sim', name: 'Coze Studio (local simulator)' };
+/** The one workflow published on that Studio: its answer names the city it was given. */
+export const STUDIO_WORKFLOW = '7404830425073359001';
+const STUDIO_SPACE = '7404830425073309001';
 
 export interface EditorSession {
 	base: string;
 	page: Page;
 	browser: Browser;
 	sandbox: CozeSimulator;
+	studio: CozeSimulator;
 	stop: () => Promise<void>;
 }
 
@@ -27,9 +36,21 @@ export async function openEditor(): Promise<EditorSession> {
 	const userFolder = makeTempFolder('ui-n8n-');
 	installPackage(userFolder, packPackage());
 	const sandbox = await startSandbox(0);
+	const studio = await startStudio();
 	const [port, brokerPort] = [await freePort(), await freePort()];
 	const env = { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
-	importSandboxAndExamples(userFolder, sandbox.port, env);
+	try {
+		// The Studio credential first: n8n gives a new node the credential updated last, and a
+		// newcomer's node should get the sandbox's.
+		const studioFile = path.join(userFolder, 'studio-credential.json');
+		writeSandboxCredential(studioFile, studio.port, STUDIO_CREDENTIAL);
+		const imported = n8nCli(userFolder, ['import:credentials', `--input=${studioFile}`], env);
+		if (imported.status !== 0) throw new Error(`n8n import:credentials (Studio) failed:\n${imported.stdout}\n${imported.stderr}`);
+		importSandboxAndExamples(userFolder, sandbox.port, env);
+	} catch (error) {
+		await Promise.all([sandbox.close(), studio.close()]);
+		throw error;
+	}
 	const n8n = startN8n(userFolder, env);
 	const base = `http://localhost:${port}`;
 	selectors.setTestIdAttribute('data-test-id'); // n8n's editor marks its elements this way
@@ -41,15 +62,37 @@ export async function openEditor(): Promise<EditorSession> {
 		await browser.close();
 		await stopProcess(n8n);
 		await sandbox.close();
+		await studio.close();
 	};
 	try {
 		await waitUntilReady(base);
 		const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-		return { base, page, browser, sandbox, stop };
+		return { base, page, browser, sandbox, studio, stop };
 	} catch (error) {
 		await stop();
 		throw error;
 	}
+}
+
+/**
+ * Coze Studio: no list API (its session 401), no inputs in a workflow's detail, and
+ * STUDIO_WORKFLOW published, streaming in Studio's shapes.
+ */
+async function startStudio(): Promise<CozeSimulator> {
+	const studio = await CozeSimulator.start({ flavour: 'studio' });
+	// In its catalog, so its detail endpoint answers for this workflow as Studio does for a plain
+	// workflow (not a chatflow) rather than as for one it does not have.
+	studio.catalog.addWorkspace({ id: STUDIO_SPACE, name: 'Personal' });
+	studio.catalog.addWorkflow(STUDIO_SPACE, { workflow_id: STUDIO_WORKFLOW, workflow_name: 'studio_weather' });
+	studio.defineWorkflow(STUDIO_WORKFLOW, {
+		run: (body) => {
+			const { city = 'nowhere' } = (body.parameters ?? {}) as { city?: string };
+			const debugUrl = `${studio.baseUrl}/work_flow?execute_id=7404830425073359901&space_id=${STUDIO_SPACE}&workflow_id=${STUDIO_WORKFLOW}`;
+			const stream = new ServerStream('studio').message({ title: 'End', id: '900001', type: 'End' }, [JSON.stringify({ output: `Coze Studio says: sunny in ${city} today.` })], { tokens: 21 }).done(debugUrl);
+			return { stream: numbered(stream.events) };
+		},
+	});
+	return studio;
 }
 
 async function waitUntilReady(base: string): Promise<void> {
