@@ -78,6 +78,24 @@ describe('Workflow → From List and the Inputs fields, as the editor loads them
 		expect(sim.requests.filter((request) => request.path === '/v1/workspaces')).toHaveLength(1);
 	});
 
+	it('keeps the workspaces 5 minutes, then asks again', async () => {
+		const workspaceReads = () => sim.requests.filter((request) => request.path === '/v1/workspaces').length;
+		const start = Date.now();
+		const now = jest.spyOn(Date, 'now');
+		try {
+			now.mockReturnValue(start);
+			await searchWorkflows.call(editor());
+			now.mockReturnValue(start + 5 * 60_000 - 1);
+			await searchWorkflows.call(editor());
+			expect(workspaceReads()).toBe(1);
+			now.mockReturnValue(start + 5 * 60_000);
+			await searchWorkflows.call(editor());
+			expect(workspaceReads()).toBe(2);
+		} finally {
+			now.mockRestore();
+		}
+	});
+
 	it('searches by name (and across pages), and Chat lists chatflows only', async () => {
 		const found = await searchWorkflows.call(editor(), 'workflow 33');
 		expect(found.results.map((entry) => entry.name)).toEqual(['Team workflow 33 (Team 扣子 space)']);
