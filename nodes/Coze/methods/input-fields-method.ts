@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 
 import { fieldOfInput } from '../actions/workflow/input-fields';
-import { workflowIdFromUrl } from '../actions/workflow/workflow-url';
+import { isLocator, WORKFLOW_ID, workflowIdFromUrl } from '../actions/workflow/workflow-url';
 import { CozeError } from '../transport/http/coze-error';
 import { readWorkflowInputs } from '../transport/protocols/workflow-catalog';
 import { catalogError, editorConnection } from './catalog-connection';
@@ -50,11 +50,12 @@ function chosenWorkflowId(this: ILoadOptionsFunctions): string | undefined {
 	} catch {
 		return undefined;
 	}
-	const { mode, value } = (locator ?? {}) as { mode?: string; value?: unknown };
+	if (!isLocator(locator)) return undefined;
+	const { mode, value } = locator;
 	const text = typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : '';
 	if (!text || text.startsWith('=')) return undefined;
 	if (mode === 'url') return workflowIdFromUrl(text);
-	return /^\d{1,30}$/.test(text) ? text : undefined;
+	return WORKFLOW_ID.test(text) ? text : undefined;
 }
 
 /** Coze Studio's answer for a workflow that is not a chatflow: 777777780 "ChatFlowRole operation failure" (coze-studio errno/workflow.go). */

@@ -2,10 +2,8 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import { RawJson } from '../../transport/http/lossless-json';
 import { MIN_POLL_INTERVAL_MS, type Polling } from '../../transport/protocols/workflow-run';
-import { workflowIdFromUrl } from './workflow-url';
+import { isLocator, WORKFLOW_ID, workflowIdFromUrl } from './workflow-url';
 
-/** A Coze workflow id: a decimal number (it becomes part of request paths, so nothing else may pass). */
-const WORKFLOW_ID = /^\d{1,30}$/;
 /** An interrupt's event id, "<execute_id>/<n>" on the cloud: printable, no spaces, bounded. */
 const EVENT_ID = /^[\w./:-]{1,200}$/;
 
@@ -31,11 +29,6 @@ export function readWorkflowId(this: IExecuteFunctions, itemIndex: number): stri
 		itemIndex,
 		description: 'A workflow ID is a number, e.g. 7404830425073352713: the digits after workflow_id= in the workflow\'s address in Coze.',
 	});
-}
-
-/** A resource locator's value ({ mode, value }; n8n adds __rl when it saves one, a default may lack it). */
-function isLocator(value: unknown): value is { mode: string; value: unknown } {
-	return value !== null && typeof value === 'object' && 'mode' in value && 'value' in value;
 }
 
 /** Reads the Event ID of an interrupt being answered. */
