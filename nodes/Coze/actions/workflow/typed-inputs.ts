@@ -82,7 +82,7 @@ function typedValue(this: IExecuteFunctions, itemIndex: number, name: string, ki
 				try {
 					parsed = parseJsonKeepingLongIntegers(text);
 				} catch {
-					throw refuse(wanted, `Write it as JSON, e.g. ${kind === 'object' ? '{"city": "Hangzhou"}' : '["a", "b"]'}.`);
+					parsed = undefined;
 				}
 				if (!isWanted(parsed)) throw refuse(wanted, `Write it as JSON, e.g. ${kind === 'object' ? '{"city": "Hangzhou"}' : '["a", "b"]'}.`);
 				// Sent as written: every digit of every number in it.
