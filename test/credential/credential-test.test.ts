@@ -77,7 +77,7 @@ describe('the credential test of an OAuth App (JWT) credential', () => {
 	it('reports the exchange\'s failure as such, naming the field, with no secret in it', async () => {
 		const result = await testCredential(app({ publicKeyId: 'kid_typo' }));
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/^Coze refused the OAuth app's token request: Coze error unauthorized: invalid jwt: kid not been registred \(log id \d+\)\. Public Key ID "kid_typo"/);
+		expect(result.message).toMatch(/^Coze did not accept the OAuth app's JWT: Coze error invalid_client: invalid jwt: kid not been registred \(log id \d+\)\. Check the credential's App ID "1170000000000000555" \(.*\), Public Key ID "kid_typo"/);
 		expect(result.message).not.toContain(String(pem).split('\n')[1]);
 	});
 });

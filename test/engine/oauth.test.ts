@@ -1,50 +1,10 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-
-import { cozeGraph, okStream, requestsTo, WORKFLOW_ID, type CozeGraphOptions } from '../faults/graph';
+import { okStream, requestsTo, WORKFLOW_ID } from '../faults/graph';
 import { CozeSimulator } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
-import { runWorkflow, useBinaryMode } from './harness';
+import { useBinaryMode } from './harness';
+import { APP_ID, everything, jwtCredentials, KEY_ID, KEYS, keyPair, leaks, registerApp, runWithApp } from './oauth-app';
 
-/** An RSA key pair, as Coze makes one for an OAuth app, in both PEM forms it may be pasted in. */
-function keyPair() {
-	const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-	return { publicKey, pkcs8: String(privateKey.export({ type: 'pkcs8', format: 'pem' })), pkcs1: String(privateKey.export({ type: 'pkcs1', format: 'pem' })) };
-}
-
-const APP_ID = '1170000000000000001';
-const KEY_ID = 'kid_7Q2pX9vLmN4sR8tY';
-const KEYS = keyPair();
 const OTHER_KEYS = keyPair();
-
-let appCounter = 0;
-
-/** A new OAuth app on the simulator (a new id each time, so no test reuses another's cached token). */
-function registerApp(sim: CozeSimulator, publicKey: KeyObject = KEYS.publicKey) {
-	appCounter += 1;
-	const app = { appId: `${APP_ID}${appCounter}`, publicKeyId: `${KEY_ID}${appCounter}`, publicKey };
-	sim.oauth.register(app);
-	return app;
-}
-
-function jwtCredentials(sim: CozeSimulator, app: { appId: string; publicKeyId: string }, privateKey: string = KEYS.pkcs8, extra: Record<string, unknown> = {}): Record<string, ICredentialDataDecryptedObject> {
-	return { cozeApi: { authentication: 'oauthJwt', region: 'custom', baseUrl: sim.baseUrl, appId: app.appId, publicKeyId: app.publicKeyId, privateKey, ...extra } };
-}
-
-async function runWithApp(sim: CozeSimulator, credentials: Record<string, ICredentialDataDecryptedObject>, graph: CozeGraphOptions = {}) {
-	return await runWorkflow({ ...cozeGraph(sim, graph), credentials });
-}
-
-/** Everything the engine kept of a run, and the node's error: where a secret must never be. */
-const everything = (result: Awaited<ReturnType<typeof runWithApp>>) => JSON.stringify([result.run, result.nodeError('Coze')]);
-
-/** Whether `text` holds any secret of the app: its key, a token the server issued, or the JWT (its signed part). */
-function leaks(text: string, sim: CozeSimulator, pem = KEYS.pkcs8): string[] {
-	const keyLines = pem.split('\n').filter((line) => line.length > 40);
-	const authorizations = sim.requests.map((request) => request.authorization?.slice(7) ?? '').filter((token) => token.length > 20);
-	return [...keyLines, ...sim.oauth.liveTokens(), ...authorizations].filter((secret) => text.includes(secret.slice(0, 24)));
-}
 
 describe('OAuth App (JWT) credential, through the n8n engine', () => {
 	let sim: CozeSimulator;
@@ -81,9 +41,8 @@ describe('OAuth App (JWT) credential, through the n8n engine', () => {
 
 	it('renews tokens that run out mid-batch: no item fails, no run is refused', async () => {
 		const app = registerApp(sim);
-		sim.oauth.tokenLifetimeSeconds = 2;
 		sim.defineWorkflow(WORKFLOW_ID, { run: () => ({ ...okStream('ok'), shape: { initialDelayMs: 100 } }) });
-		const run = await runWithApp(sim, jwtCredentials(sim, app), { inputs: Array.from({ length: 60 }, (_, n) => ({ n })), requestOptions: { concurrency: 2 } });
+		const run = await runWithApp(sim, jwtCredentials(sim, app, KEYS.pkcs8, { tokenLifetime: 2 }), { inputs: Array.from({ length: 60 }, (_, n) => ({ n })), requestOptions: { concurrency: 2 } });
 		expect(run.run.status).toBe('success');
 		expect(run.output('Coze')).toHaveLength(60);
 		// 60 runs of 100 ms, two at a time: 3 s of work on tokens that last at most 2 s.
@@ -132,7 +91,7 @@ describe('OAuth App (JWT) credential, through the n8n engine', () => {
 
 	it.each([
 		['a key that is not PEM', () => ({ privateKey: 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC' }), /Private Key is not a PEM private key/, /BEGIN PRIVATE KEY/],
-		['a key of another key pair', () => ({ privateKey: OTHER_KEYS.pkcs8 }), /signature verification failed/, /Private Key does not match the Public Key ID/],
+		['a key of another key pair', () => ({ privateKey: OTHER_KEYS.pkcs8 }), /signature verification failed/, /Private Key \(the private half of that same key pair\)/],
 		['a public key id the app does not have', () => ({ publicKeyId: 'kid_unknown' }), /kid not been registred/, /Public Key ID "kid_unknown"/],
 		['another app\'s id', () => ({ appId: '1170000000000009999' }), /iss is not the client id/, /App ID "1170000000000009999"/],
 		['no App ID', () => ({ appId: ' ' }), /has no App ID/, /client id/],
@@ -153,7 +112,7 @@ describe('OAuth App (JWT) credential, through the n8n engine', () => {
 		sim.oauth.clockOffsetSeconds = -3600;
 		const run = await runWithApp(sim, jwtCredentials(sim, app));
 		const error = run.nodeError('Coze') as { message: string; description: string };
-		expect(error.message).toMatch(/^Coze refused the OAuth app's token request: Coze error unauthorized: invalid jwt: iat is in the future \(log id \d+\)$/);
+		expect(error.message).toMatch(/^Coze did not accept the OAuth app's JWT: Coze error invalid_client: invalid jwt: iat is in the future \(log id \d+\)$/);
 		expect(error.description).toMatch(/clock/);
 	});
 

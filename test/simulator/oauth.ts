@@ -5,12 +5,15 @@
 // Evidence: the request (Bearer JWT, {"duration_seconds", "grant_type": "urn:ietf:params:oauth:
 // grant-type:jwt-bearer"}) and the flat answer {access_token, expires_in (a Unix time),
 // refresh_token "", token_type} are cozepy's (auth/__init__.py, tests/test_auth.py) and coze-js's
-// (auth.ts, auth.spec.ts). Errors are OAuth-style {error_code, error_message, error} (coze-go
-// error.go authErrorFormat; coze-go's auth_test.go mocks HTTP 401 {"error_code":"unauthorized",…})
-// with the x-tt-logid header. The one message seen from coze.cn is "invalid jwt: kid not been
-// registred" (coze-py issues 148, 230); every other message here has no evidence. Coze Studio has
-// no such route (its session middleware answers 401 "missing session_key in cookie").
+// (auth.ts, auth.spec.ts). Errors are OAuth-style {error_code, error_message, error} with the
+// x-tt-logid header, their codes those of Coze's page (oauth-errors.ts). A JWT Coze does not take
+// is HTTP 401 invalid_client; the one message seen from coze.cn is "invalid jwt: kid not been
+// registred" (coze-py issues 148, 230; coze-go issue 43); the other JWT messages here have no
+// evidence. Coze Studio has no such route (its session middleware answers 401 "missing
+// session_key in cookie").
 import { createHash, randomBytes, verify, type KeyObject } from 'node:crypto';
+
+import { documentedMessage, oauthRefusal, type ExpiresInShape, type OAuthErrorCode } from './oauth-errors';
 
 export interface SimOAuthApp {
 	appId: string;
@@ -33,6 +36,10 @@ export class SimOAuth {
 	tokenLifetimeSeconds?: number;
 	/** The server's clock against this machine's, in seconds (a clock-skew test moves it). */
 	clockOffsetSeconds = 0;
+	/** When set, every exchange whose JWT is good is refused with this code, as Coze's page words it. */
+	refuseWith?: OAuthErrorCode;
+	/** When set, what the answer says in `expires_in` (the token still ends when it really does). */
+	expiresIn?: ExpiresInShape;
 	private readonly apps = new Map<string, SimOAuthApp>();
 	private readonly usedJti = new Set<string>();
 	private readonly tokens = new Map<string, number>();
@@ -58,7 +65,7 @@ export class SimOAuth {
 	}
 
 	exchange(authorization: string | undefined, body: string, host: string): ExchangeAnswer {
-		const refuse = (message: string): ExchangeAnswer => ({ status: 401, body: { error_code: 'unauthorized', error_message: message, error: 'invalid_client' } });
+		const refuse = (message: string): ExchangeAnswer => oauthRefusal('invalid_client', message);
 		const jwt = authorization?.startsWith('Bearer ') ? authorization.slice(7) : '';
 		const [headerPart, payloadPart, signaturePart] = jwt.split('.');
 		if (!headerPart || !payloadPart || !signaturePart) return refuse('verify jwt empty error');
@@ -85,13 +92,15 @@ export class SimOAuth {
 		if (!jti || this.usedJti.has(jti)) return refuse('invalid jwt: jti has been used');
 		this.usedJti.add(jti);
 		const request = JSON.parse(body || '{}') as { grant_type?: unknown; duration_seconds?: unknown };
-		if (request.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return { status: 400, body: { error_code: 'invalid_request', error_message: 'unsupported grant_type' } };
+		if (request.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return oauthRefusal('unsupported_grant_type', `not supported grant type: ${String(request.grant_type)}`);
+		if (this.refuseWith) return oauthRefusal(this.refuseWith, documentedMessage(this.refuseWith, `n8n app ${app.appId}`));
 		const lifetime = this.tokenLifetimeSeconds ?? (typeof request.duration_seconds === 'number' ? request.duration_seconds : 900);
 		const token = `czs_${randomBytes(24).toString('hex')}`;
 		// The token ends at the second the answer names, not later.
-		const expiresIn = Math.floor(Date.now() / 1000) + lifetime;
-		this.tokens.set(token, expiresIn * 1000);
+		const endsAt = Math.floor(Date.now() / 1000) + lifetime;
+		this.tokens.set(token, endsAt * 1000);
 		this.exchanges += 1;
+		const expiresIn = this.expiresIn ? this.expiresIn(endsAt, lifetime) : endsAt;
 		return { status: 200, body: { access_token: token, expires_in: expiresIn, refresh_token: '', token_type: 'Bearer' } };
 	}
 }

@@ -24,6 +24,8 @@ export interface CozeErrorDetails {
 	httpStatus?: number;
 	/** Coze's own error code (`code` of the envelope, `error_code` of a stream Error event). */
 	cozeCode?: number;
+	/** The OAuth error code of a token exchange's refusal (`error_code`: "invalid_client", "access_deny", …). */
+	oauthCode?: string;
 	/** Coze's log id: Coze support asks for it. */
 	logId?: string;
 	debugUrl?: string;
@@ -41,6 +43,7 @@ export class CozeError extends Error {
 	readonly description?: string;
 	readonly httpStatus?: number;
 	readonly cozeCode?: number;
+	readonly oauthCode?: string;
 	readonly logId?: string;
 	readonly debugUrl?: string;
 	readonly connected?: boolean;
@@ -54,6 +57,7 @@ export class CozeError extends Error {
 		this.description = details.description;
 		this.httpStatus = details.httpStatus;
 		this.cozeCode = details.cozeCode;
+		this.oauthCode = details.oauthCode;
 		this.logId = details.logId;
 		this.debugUrl = details.debugUrl;
 		this.connected = details.connected;
@@ -69,6 +73,7 @@ export class CozeError extends Error {
 			description: this.description,
 			httpStatus: this.httpStatus,
 			cozeCode: this.cozeCode,
+			oauthCode: this.oauthCode,
 			logId: this.logId,
 			debugUrl: this.debugUrl,
 			connected: this.connected,

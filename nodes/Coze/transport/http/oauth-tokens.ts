@@ -3,9 +3,10 @@ import type { KeyObject } from 'node:crypto';
 import { abortFailure } from './abort';
 import { policyOf, readCozeJson, sendCozeRequest } from './client';
 import type { CozeConnection } from './connection';
-import { CozeError } from './coze-error';
-import { apiErrorFromEnvelope, isStudioUnknownPath, type CozeEnvelope } from './envelope';
+import { apiErrorFromEnvelope, type CozeEnvelope } from './envelope';
 import { keyFingerprint, signAppJwt } from './jwt-sign';
+import { exchangeFailure, noTokenInAnswer } from './oauth-errors';
+import { renewalTime } from './oauth-expiry';
 import { withRetries } from './retry';
 
 /** An OAuth service application (服务类应用) of Coze, as the credential describes it. */
@@ -17,7 +18,7 @@ export interface OAuthApp {
 	tokenLifetime: number;
 }
 
-/** The exchange's answer: flat, not Coze's envelope; `expires_in` is a Unix time in seconds (cozepy OAuthToken, coze-go auth_token.go). */
+/** The exchange's answer: flat, not Coze's envelope; `expires_in` is a Unix time in seconds (how it is read: oauth-expiry.ts). */
 interface TokenAnswer extends CozeEnvelope {
 	access_token?: unknown;
 	expires_in?: unknown;
@@ -28,7 +29,8 @@ const REMEMBERED_SECRETS = 32;
 
 /**
  * Access tokens of one OAuth app on one Coze server, for the whole n8n process: made on first
- * use, renewed ahead of expiry, one exchange at a time however many items and executions ask.
+ * use, renewed ahead of expiry but kept at least a lifetime floor (oauth-expiry.ts), one exchange
+ * at a time however many items and executions ask.
  * Each process (a queue-mode worker too) exchanges for itself; tokens are never stored.
  */
 export class OAuthTokens {
@@ -77,7 +79,7 @@ export class OAuthTokens {
 		// The JWT is for the API host (cozepy: urlparse(base_url).netloc; coze-js's examples: api.coze.cn).
 		const audience = new URL(connection.baseUrl).host;
 		// A token asked for twice is harmless: retried like a read.
-		const answer = await withRetries(policyOf(connection), 'read', undefined, async () => {
+		const { answer, httpStatus, logId } = await withRetries(policyOf(connection), 'read', undefined, async () => {
 			const jwt = signAppJwt({ ...this.app, audience });
 			this.remember(jwt);
 			const response = await sendCozeRequest(connection, {
@@ -87,17 +89,15 @@ export class OAuthTokens {
 				json: JSON.stringify({ duration_seconds: this.app.tokenLifetime, grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer' }),
 				bearer: jwt,
 			});
-			return await readCozeJson<TokenAnswer>(connection, response);
+			const read = await readCozeJson<TokenAnswer>(connection, response);
+			// A refusal may come with HTTP 200 (cozepy's tests send {"error_code": …} so): its code says it is one.
+			if (typeof read.error_code === 'string' && read.error_code) throw apiErrorFromEnvelope(read, response.statusCode, response.logId);
+			return { answer: read, httpStatus: response.statusCode, logId: response.logId };
 		});
 		const token = typeof answer.access_token === 'string' ? answer.access_token.trim() : '';
-		const expiresAt = Number(answer.expires_in) * 1000;
-		// An error may come with HTTP 200 (cozepy's tests send {"error_code": …} so).
-		if (!token || !Number.isFinite(expiresAt)) throw apiErrorFromEnvelope(answer, 200, undefined);
+		if (!token) throw noTokenInAnswer(httpStatus, logId);
 		this.remember(token);
-		const now = Date.now();
-		// Renewed ahead of expiry (coze-go renews 30 s before a 15-minute token ends): a fifth of its life, at most 30 s.
-		const margin = Math.min(30_000, Math.max(0, expiresAt - now) / 5);
-		this.current = { token, renewAt: expiresAt - margin };
+		this.current = { token, renewAt: renewalTime(answer.expires_in, Date.now(), this.app.tokenLifetime) };
 		return token;
 	}
 }
@@ -111,36 +111,6 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 		signal.addEventListener('abort', onAbort, { once: true });
 		promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
 	});
-}
-
-/**
- * What to fix when the app gets no token: Coze's words, and the field they point at. No SDK or
- * server source maps JWT faults to codes: the field is read from Coze's message ("invalid jwt:
- * kid not been registred" is one seen from coze.cn, in coze-py issues 148 and 230).
- */
-function exchangeFailure(error: unknown, app: OAuthApp): unknown {
-	if (!(error instanceof CozeError)) return error;
-	if (error.kind !== 'api') return error.with({ message: `Could not get an access token for the OAuth app: ${error.message}`, tokenExchange: true });
-	if (isStudioUnknownPath(error)) {
-		return new CozeError('This Coze server has no OAuth token exchange', {
-			kind: 'config',
-			httpStatus: error.httpStatus,
-			logId: error.logId,
-			tokenExchange: true,
-			description: "Coze Studio accepts personal access tokens only: set the credential's Authentication to Personal Access Token.",
-		});
-	}
-	const said = error.message.toLowerCase();
-	const field = /\bkid\b|public key/.test(said)
-		? `Public Key ID "${app.publicKeyId}" is not a key of this app on this server: check it, and that the credential's Region is the site where the app was made.`
-		: /signature|verify|sign/.test(said)
-			? 'The Private Key does not match the Public Key ID: paste the private key of that key pair.'
-			: /\biss\b|client|app/.test(said)
-				? `App ID "${app.appId}" is not an OAuth app of this server: use the app's ID (client id) from Coze's OAuth apps page.`
-				: /\bexp\b|\biat\b|expire|time|clock/.test(said)
-					? 'Coze refused the time in the token: the clock of the machine n8n runs on is probably wrong (check NTP).'
-					: "Check the credential's App ID, Public Key ID and Private Key (the key pair of that public key id), and that the Region is the site where the OAuth app was made.";
-	return error.with({ message: `Coze refused the OAuth app's token request: ${error.message}`, description: field, tokenExchange: true });
 }
 
 /** Every OAuth app's tokens in this process, by server, app and key. */
