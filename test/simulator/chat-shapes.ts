@@ -98,13 +98,19 @@ export class ChatStream {
 		return this.done();
 	}
 
-	/** The chatflow fails: Studio's `error` with a string code and nothing after; the cloud's chat.failed then done. */
-	fails(code: number, msg: string): this {
+	/**
+	 * The chatflow fails: Studio's `error` with a string code and nothing after; the cloud's
+	 * chat.failed then done, its reason in `last_error` (cozepy's chat_failed_resp.txt) or, as
+	 * Coze's chatflow page shows it (`documented`), as the whole data: {"code":"<string>","msg":…}
+	 * (coze-sdk-gen docs/api-markdown/workflow_chat.md, 执行失败: {"code": "720702204","msg": "会话名不存在"}).
+	 */
+	fails(code: number, msg: string, shape: 'last_error' | 'documented' = 'last_error'): this {
 		if (this.flavour === 'studio') {
 			this.events.push({ event: 'error', data: { code: String(code), msg, debug_url: this.ids.debugUrl } });
 			return this;
 		}
-		this.events.push({ event: 'conversation.chat.failed', data: { ...this.chat('failed'), last_error: { code, msg } } });
+		const data = shape === 'documented' ? { code: String(code), msg } : { ...this.chat('failed'), last_error: { code, msg } };
+		this.events.push({ event: 'conversation.chat.failed', data });
 		return this.done();
 	}
 

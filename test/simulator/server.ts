@@ -333,7 +333,7 @@ export class CozeSimulator {
 		if (turn.asks !== undefined) {
 			stream.asks(turn.asks);
 			conversation.history.push({ role: 'assistant', content: turn.asks });
-		} else if (turn.fails) stream.fails(turn.fails.code, turn.fails.msg);
+		} else if (turn.fails) stream.fails(turn.fails.code, turn.fails.msg, turn.fails.shape);
 		else stream.followUps(turn.followUps ?? []).verbose().completed();
 		await this.answer(res, { stream: stream.numbered(), shape: turn.shape });
 	}

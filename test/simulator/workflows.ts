@@ -45,7 +45,8 @@ export interface ChatTurnScript {
 	/** A question node asks this after the answers; the next user message answers it. */
 	asks?: string;
 	followUps?: string[];
-	fails?: { code: number; msg: string };
+	/** The chatflow fails; `shape` picks the cloud's chat.failed form (chat-shapes.ts). */
+	fails?: { code: number; msg: string; shape?: 'last_error' | 'documented' };
 	shape?: StreamShape;
 }
 

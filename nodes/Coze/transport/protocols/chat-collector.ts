@@ -1,6 +1,6 @@
 import { CozeError } from '../http/coze-error';
 import { DEFAULT_POLICY } from '../http/policy';
-import type { ChatDetailData, ChatMessageData, ChatStreamEvent } from './chat-events';
+import { errorCode, type ChatDetailData, type ChatMessageData, type ChatStreamEvent } from './chat-events';
 
 /** One message of the turn, its pieces joined (or as `message.completed` gave it whole). */
 export interface CollectedChatMessage {
@@ -73,6 +73,17 @@ export async function collectChat(batches: AsyncIterable<ChatStreamEvent[]>, max
 	);
 }
 
+/**
+ * Why a chat failed, from either shape: `last_error` {code, msg} (cozepy's recorded stream; its
+ * code 0 and msg "" mean none) or {code, msg} at the top of the data (Coze's chatflow page).
+ */
+function failedReason(data: ChatDetailData): { code?: number; msg?: string } {
+	const lastError = data.last_error ?? {};
+	const code = [lastError.code, data.code].map(errorCode).find((candidate) => candidate !== undefined && candidate !== 0);
+	const msg = [lastError.msg, data.msg].find((candidate): candidate is string => typeof candidate === 'string' && candidate.trim() !== '');
+	return { code, msg };
+}
+
 class ChatTurn {
 	private readonly byKey = new Map<string, CollectedChatMessage>();
 	private readonly completed = new Set<string>();
@@ -108,7 +119,7 @@ class ChatTurn {
 				this.requiredAction = event.data.required_action;
 				return false;
 			case 'chat.failed': {
-				const { code, msg } = event.data.last_error ?? {};
+				const { code, msg } = failedReason(event.data);
 				throw new CozeError(`The Coze chat failed${code ? ` with error ${code}` : ''}: ${msg || 'no message'}`, {
 					kind: 'api',
 					cozeCode: code,

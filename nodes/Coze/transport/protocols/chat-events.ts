@@ -36,6 +36,13 @@ export interface ChatDetailData {
 	status?: string;
 	usage?: { token_count?: number; output_count?: number; input_count?: number };
 	last_error?: { code?: number; msg?: string };
+	/**
+	 * A failed chat's reason as Coze's chatflow page shows `conversation.chat.failed`: the whole
+	 * data is {"code":"720702204","msg":"会话名不存在"}, the code a string (coze-sdk-gen
+	 * docs/api-markdown/workflow_chat.md). cozepy's recorded stream puts it in last_error instead.
+	 */
+	code?: unknown;
+	msg?: unknown;
 	/** What the chat waits for when it requires action (the cloud's tool calls). */
 	required_action?: unknown;
 }
@@ -82,6 +89,12 @@ function parseObject(event: EventSourceMessage): Record<string, unknown> {
 	return data as Record<string, unknown>;
 }
 
+/** A Coze error code sent as a number or as a string of digits (Coze Studio, the chatflow page); undefined otherwise. */
+export function errorCode(code: unknown): number | undefined {
+	if (typeof code === 'number') return Number.isSafeInteger(code) ? code : undefined;
+	return typeof code === 'string' && /^-?\d{1,15}$/.test(code.trim()) ? Number(code) : undefined;
+}
+
 /**
  * `{"code":…,"msg":…}` (the cloud; Coze Studio sends the code as a string and adds debug_url),
  * or plain text (Studio, when the stream itself fails: workflow_service.go).
@@ -95,9 +108,8 @@ function errorData(text: string): ChatErrorData {
 	}
 	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { msg: text.trim() || 'unknown error' };
 	const { code, msg, debug_url: debugUrl } = parsed as Record<string, unknown>;
-	const number = typeof code === 'number' ? code : typeof code === 'string' && /^-?\d+$/.test(code.trim()) ? Number(code) : undefined;
 	return {
-		code: number,
+		code: errorCode(code),
 		msg: typeof msg === 'string' ? msg : msg === undefined || msg === null ? text.trim() : JSON.stringify(msg),
 		debug_url: typeof debugUrl === 'string' ? debugUrl : undefined,
 	};
