@@ -6,7 +6,7 @@ import { abortFailure, runTimeLimit } from './abort';
 import type { CozeConnection } from './connection';
 import { CozeError } from './coze-error';
 import { cozeDispatcher } from './dispatcher';
-import { apiErrorFromEnvelope, type CozeEnvelope } from './envelope';
+import { apiErrorFromEnvelope, isPermissionRefusal, type CozeEnvelope } from './envelope';
 import { LocalReadError } from './local-read-error';
 import { parseJsonKeepingLongIntegers } from './lossless-json';
 import type { StreamedBody } from './multipart';
@@ -40,6 +40,8 @@ export interface CozeResponse {
 	body: Dispatcher.ResponseData['body'];
 	/** `x-tt-logid` (cloud) or `X-Log-ID` (Coze Studio). */
 	logId?: string;
+	/** The path that was asked (CozeRequest.path): an error names the permission its endpoint needs. */
+	path?: string;
 }
 
 const USER_AGENT = 'n8n-nodes-coze-workflow';
@@ -117,7 +119,7 @@ export async function sendCozeRequest(connection: CozeConnection, req: CozeReque
 			description: `The node asks for plain bodies. Something between n8n and Coze (a proxy or gateway at ${connection.baseUrl}) encoded it: configure it to pass Coze's answers through unchanged.`,
 		});
 	}
-	return { statusCode: response.statusCode, headers: response.headers, body: response.body, logId };
+	return { statusCode: response.statusCode, headers: response.headers, body: response.body, logId, path: req.path };
 }
 
 /** Sends a request whose answer is Coze's JSON envelope, with retries by its kind, and returns it once `code` is 0. */
@@ -169,10 +171,11 @@ export async function withFreshToken<T>(connection: CozeConnection, signal: Abor
 
 /** A missing permission (HTTP 403, code 4101) is the OAuth app's, not a token's to edit. */
 function forOAuthApp(error: unknown): unknown {
-	if (!(error instanceof CozeError) || error.kind !== 'api' || (error.httpStatus !== 403 && error.cozeCode !== 4101)) return error;
+	if (!(error instanceof CozeError) || error.kind !== 'api' || !isPermissionRefusal(error.httpStatus, error.cozeCode)) return error;
+	const needed = error.permission;
+	const what = needed ? `the ${needed.permission} permission, which ${needed.use} needs` : 'the permission (running workflows, uploading files, conversations)';
 	return error.with({
-		description:
-			"The OAuth app lacks a permission this needs: in Coze, open the app under API → Authorization → OAuth apps, grant it the permission (running workflows, uploading files, conversations) and authorise it for the workspace of this workflow. Or the credential's Region is not the site where the app was made.",
+		description: `The OAuth app lacks a permission this needs: in Coze, open the app under API → Authorization → OAuth apps, grant it ${what}, and authorise it for the workspace of this workflow. Or the credential's Region is not the site where the app was made.`,
 	});
 }
 
@@ -201,7 +204,7 @@ export async function readCozeJson<T extends CozeEnvelope>(
 	}
 	const envelope = parsed as T;
 	const failed = response.statusCode >= 400 || (envelope.code !== undefined && envelope.code !== 0);
-	if (failed) throw apiErrorFromEnvelope(envelope, response.statusCode, response.logId).with({ retryAfterMs: retryAfterMs(response.headers['retry-after']) });
+	if (failed) throw apiErrorFromEnvelope(envelope, response.statusCode, response.logId, response.path).with({ retryAfterMs: retryAfterMs(response.headers['retry-after']) });
 	return envelope;
 }
 

@@ -1,3 +1,5 @@
+import type { EndpointPermission } from './permissions';
+
 /**
  * What went wrong talking to Coze, in terms a user can act on. Plain (no n8n types) so the
  * transport stays testable on its own; actions/node-error.ts turns it into n8n's errors.
@@ -35,6 +37,8 @@ export interface CozeErrorDetails {
 	retryAfterMs?: number;
 	/** It happened getting an OAuth app's access token: the request it was for was never sent. */
 	tokenExchange?: boolean;
+	/** For a refusal for want of a permission (HTTP 403, code 4101): the one the refused endpoint needs. */
+	permission?: EndpointPermission;
 	cause?: unknown;
 }
 
@@ -49,6 +53,7 @@ export class CozeError extends Error {
 	readonly connected?: boolean;
 	readonly retryAfterMs?: number;
 	readonly tokenExchange?: boolean;
+	readonly permission?: EndpointPermission;
 
 	constructor(message: string, details: CozeErrorDetails) {
 		super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -63,6 +68,7 @@ export class CozeError extends Error {
 		this.connected = details.connected;
 		this.retryAfterMs = details.retryAfterMs;
 		this.tokenExchange = details.tokenExchange;
+		this.permission = details.permission;
 	}
 
 	/** The same error with some details changed (errors stay immutable once thrown). */
@@ -79,6 +85,7 @@ export class CozeError extends Error {
 			connected: this.connected,
 			retryAfterMs: this.retryAfterMs,
 			tokenExchange: this.tokenExchange,
+			permission: this.permission,
 			cause: this.cause,
 			...details,
 		});

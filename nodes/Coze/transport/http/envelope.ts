@@ -1,4 +1,5 @@
 import { CozeError } from './coze-error';
+import { permissionOf, type EndpointPermission } from './permissions';
 
 /** Coze's JSON answer: `code` 0 and `data`, or a non-zero `code` with `msg`. */
 export interface CozeEnvelope {
@@ -33,12 +34,25 @@ const PUBLISH_HINT = 'Check the ID. A workflow must be published before the API 
 /** Coze Studio's codes for an unpublished workflow: its internal one, and the one its OpenAPI maps it to (coze-studio types/errno/workflow.go). */
 const STUDIO_NOT_PUBLISHED_CODES = new Set([720702011, 6031]);
 
+/** A refusal for want of a permission: HTTP 403, or code 4101 (coze-js maps both to PermissionDeniedError). */
+export function isPermissionRefusal(httpStatus: number | undefined, code: number | undefined): boolean {
+	return httpStatus === 403 || code === 4101;
+}
+
+/**
+ * What to grant, named by the endpoint that was refused. coze-js treats 4101 as a missing
+ * permission and warns it may be a coze.com token sent to coze.cn: the hint says both.
+ */
+function permissionHint(needed: EndpointPermission | undefined): string {
+	const region = `Or the credential's Region is not the site the token was made on: ${OTHER_SITE}`;
+	if (!needed) return `The token lacks a permission: in Coze, edit the token to grant the needed scope (workflow, file) and access to the workspace. ${region}`;
+	return `The token lacks the ${needed.permission} permission, which ${needed.use} needs: in Coze, edit the personal access token to add ${needed.permission} and access to the workspace. ${region}`;
+}
+
 /** What the user should do about each family of Coze errors (codes as Coze's own SDKs and Coze Studio map them). */
-function hintFor(httpStatus: number, code: number | undefined): string | undefined {
+function hintFor(httpStatus: number, code: number | undefined, needed: EndpointPermission | undefined): string | undefined {
 	if (httpStatus === 401 || code === 4100 || code === STUDIO_INVALID_TOKEN_CODE) return REGION_HINT;
-	if (httpStatus === 403 || code === 4101)
-		// coze-js treats 4101 as a missing permission, and warns it may be a coze.com token sent to coze.cn.
-		return `The token lacks a permission: in Coze, edit the token to grant the needed scope (workflow, file) and access to the workspace. Or the credential's Region is not the site the token was made on: ${OTHER_SITE}`;
+	if (isPermissionRefusal(httpStatus, code)) return permissionHint(needed);
 	if (httpStatus === 404 || code === 4200 || STUDIO_NOT_PUBLISHED_CODES.has(code ?? 0)) return PUBLISH_HINT;
 	if (httpStatus === 429 || code === 4013)
 		return 'Coze limits how many requests a token may make per second (about 10 for uploads on a personal plan). Wait and retry, or send fewer items at once.';
@@ -49,7 +63,8 @@ function hintFor(httpStatus: number, code: number | undefined): string | undefin
 	return undefined;
 }
 
-export function apiErrorFromEnvelope(envelope: CozeEnvelope, httpStatus: number, headerLogId: string | undefined): CozeError {
+/** Coze's error envelope as a CozeError; `path` is the endpoint that answered it, which names the permission a 4101 lacks. */
+export function apiErrorFromEnvelope(envelope: CozeEnvelope, httpStatus: number, headerLogId: string | undefined, path?: string): CozeError {
 	const code = typeof envelope.code === 'number' && envelope.code !== 0 ? envelope.code : undefined;
 	const oauthCode = typeof envelope.error_code === 'string' && envelope.error_code ? envelope.error_code : undefined;
 	const said = envelope.msg ?? envelope.message ?? envelope.error_message;
@@ -58,7 +73,8 @@ export function apiErrorFromEnvelope(envelope: CozeEnvelope, httpStatus: number,
 	const debugUrl = typeof envelope.debug_url === 'string' && envelope.debug_url ? envelope.debug_url : undefined;
 	const what = code !== undefined ? `error ${code}` : oauthCode ? `error ${oauthCode}` : `HTTP ${httpStatus}`;
 	const message = `Coze ${what}${msg ? `: ${msg}` : ''}${logId ? ` (log id ${logId})` : ''}`;
-	const hint = hintFor(httpStatus, code);
+	const needed = isPermissionRefusal(httpStatus, code) ? permissionOf(path) : undefined;
+	const hint = hintFor(httpStatus, code, needed);
 	return new CozeError(message, {
 		kind: 'api',
 		httpStatus,
@@ -66,6 +82,7 @@ export function apiErrorFromEnvelope(envelope: CozeEnvelope, httpStatus: number,
 		oauthCode,
 		logId,
 		debugUrl,
+		permission: needed,
 		description: [hint, debugUrl ? `See the run in Coze: ${debugUrl}` : undefined].filter(Boolean).join(' ') || undefined,
 	});
 }

@@ -56,7 +56,7 @@ export async function* streamEvents<T>(connection: CozeConnection, request: Stre
 		}
 	} catch (error) {
 		if (error instanceof CozeError) throw error;
-		if (error instanceof EnvelopeInStream) throw apiErrorFromEnvelope(error.envelope, response.statusCode, response.logId);
+		if (error instanceof EnvelopeInStream) throw apiErrorFromEnvelope(error.envelope, response.statusCode, response.logId, response.path);
 		if (timer.signal.aborted) throw abortFailure(timer.signal, error);
 		throw new CozeError('The connection to Coze broke while the workflow was streaming', {
 			kind: 'network',
