@@ -6,6 +6,7 @@ import { ChatStream } from './chat-shapes';
 import { SimOAuth } from './oauth';
 import { sendEncodedStream, sendEventStream } from './event-stream';
 import { sendBadToken, sendJson, sendUnknownPath, type Flavour } from './flavours';
+import { studioConversation, studioRefusal, type ConversationOrigin } from './studio-conversations';
 import { receiveUpload, type ReceivedUpload } from './upload';
 import type { ChatTurnScript, SimWorkflow, WorkflowAnswer } from './workflows';
 import { listenOnLoopback } from '../loopback';
@@ -64,8 +65,10 @@ export class CozeSimulator {
 	private fileCounter = 0;
 	/** Conversations by id: what was said, and a question waiting for its answer. */
 	readonly conversations = new Map<string, { history: Array<{ role: 'user' | 'assistant'; content: string }>; asked?: string }>();
-	/** Coze Studio's conversations by CONVERSATION_NAME (its get-or-create when no id is given). */
+	/** Conversations by CONVERSATION_NAME (Studio's get-or-create when no id is given; keyed by owner and connector there). */
 	private readonly conversationsByName = new Map<string, string>();
+	/** Who made each conversation: Studio's chatflows take only their own (studio-conversations.ts). */
+	private readonly conversationOrigins = new Map<string, ConversationOrigin>();
 	private idCounter = 0;
 	private readonly observers: SimulatorObserver[] = [];
 
@@ -278,38 +281,48 @@ export class CozeSimulator {
 	 * connector_id).
 	 */
 	private createConversation(res: ServerResponse): void {
-		const id = this.nextId();
-		this.conversations.set(id, { history: [] });
+		const id = this.newConversation({});
 		const data = { id, created_at: Math.floor(Date.now() / 1000), meta_data: {}, last_section_id: id, ...(this.flavour === 'studio' ? { connector_id: '1024' } : {}) };
 		sendJson(res, this.flavour, 200, { code: 0, msg: '', data });
 	}
 
+	/** A new, empty conversation and who made it. */
+	private newConversation(origin: ConversationOrigin): string {
+		const id = this.nextId();
+		this.conversations.set(id, { history: [] });
+		this.conversationOrigins.set(id, origin);
+		return id;
+	}
+
 	/**
 	 * `POST /v1/workflows/chat`, checked as coze-studio's OpenAPIChatFlowRun checks it (chatflow.go):
-	 * additional_messages required, the last one the user's, text or object_string; a given
-	 * conversation_id must exist; without one Studio needs parameters.CONVERSATION_NAME and gets or
-	 * creates the conversation of that name. Its refusals are HTTP 200 {code, msg}; the codes are
-	 * its internal errnos, which the simulator does not know (no evidence): 4000 here. The cloud's
-	 * behaviour without conversation_id is in no fixture (no evidence): a new conversation.
+	 * additional_messages required, the last one the user's, text or object_string; Studio's rule
+	 * for the conversation is studio-conversations.ts, and its refusals are HTTP 200
+	 * {"code":777777775,"msg":"Workflow operation failure: …"}. The cloud's refusals have no
+	 * fixture (no evidence): 4000 here; a given conversation_id must exist, and without one the
+	 * turn gets a new conversation (or the one of its CONVERSATION_NAME): no evidence either.
 	 */
 	private async chat(res: ServerResponse, body: Record<string, unknown>): Promise<void> {
 		const workflowId = String(body.workflow_id);
 		const chatflow = this.workflows.get(workflowId)?.chat;
 		if (!chatflow) return this.notPublished(res, 'POST /v1/workflows/chat', workflowId);
-		const refuse = (msg: string) => sendJson(res, this.flavour, 200, { code: 4000, msg });
+		const refuse = (msg: string) => sendJson(res, this.flavour, 200, this.flavour === 'studio' ? studioRefusal(msg) : { code: 4000, msg });
 		const messages = body.additional_messages as Array<{ role?: string; content?: string; content_type?: string }> | undefined;
 		if (!Array.isArray(messages) || messages.length === 0) return refuse('additional_messages is requird');
 		const last = messages[messages.length - 1];
 		if (last.role !== 'user') return refuse('the role of the last day message must be user');
 		if (!messages.every((message) => message.content_type === 'text' || message.content_type === 'object_string')) return refuse('invalid message content type');
 		let conversationId = typeof body.conversation_id === 'string' && body.conversation_id ? body.conversation_id : undefined;
-		if (conversationId && !this.conversations.has(conversationId)) return refuse('conversation not found');
-		if (!conversationId) {
+		if (this.flavour === 'studio') {
+			const found = studioConversation(body, this.conversationOrigins, this.conversationsByName, (origin) => this.newConversation(origin));
+			if ('refusal' in found) return sendJson(res, this.flavour, 200, found.refusal);
+			conversationId = found.conversationId;
+		} else if (conversationId && !this.conversations.has(conversationId)) {
+			return refuse('conversation not found');
+		} else if (!conversationId) {
 			const name = (body.parameters as Record<string, unknown> | undefined)?.CONVERSATION_NAME;
-			if (this.flavour === 'studio' && typeof name !== 'string') return refuse('conversation name is requried');
-			conversationId = (typeof name === 'string' && this.conversationsByName.get(name)) || this.nextId();
+			conversationId = (typeof name === 'string' && this.conversationsByName.get(name)) || this.newConversation({});
 			if (typeof name === 'string') this.conversationsByName.set(name, conversationId);
-			if (!this.conversations.has(conversationId)) this.conversations.set(conversationId, { history: [] });
 		}
 		const conversation = this.conversations.get(conversationId)!;
 		const message = String(last.content ?? '');

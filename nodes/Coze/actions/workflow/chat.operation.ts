@@ -1,17 +1,18 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { policyOf } from '../../transport/http/client';
 import type { CozeConnection } from '../../transport/http/connection';
 import { CozeError } from '../../transport/http/coze-error';
-import { RawJson, stringifyJson } from '../../transport/http/lossless-json';
+import { stringifyJson } from '../../transport/http/lossless-json';
 import { tapChatAnswer } from '../../transport/protocols/chat-answer-text';
 import { collectChat, type CollectedChat } from '../../transport/protocols/chat-collector';
-import { streamChatEvents } from '../../transport/protocols/chat-stream';
-import { createConversation } from '../../transport/protocols/conversations';
+import type { ChatStreamEvent } from '../../transport/protocols/chat-events';
+import { startChat } from '../../transport/protocols/chat-stream';
 import { LiveChat, withLiveChat } from '../live-chat';
 import type { OperationResult } from '../types';
 import { chatOptions } from './chat.options';
 import { chatJson } from './chat-items';
+import { ChatConversation, explainConversationRefusal, withConversationName, type ConversationChoice } from './chat-conversation';
 import { ConversationMemory } from './conversation-memory';
 import { parametersWithFiles } from './files-from-binary';
 import { workflowIdField, workflowLocator } from './workflow-id.description';
@@ -82,9 +83,6 @@ export const description: INodeProperties[] = [
 	chatOptions,
 ];
 
-/** Coze Studio finds or creates the conversation of this name itself when no conversation_id is sent (chatflow.go). */
-const CONVERSATION_NAME = 'CONVERSATION_NAME';
-
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, signal?: AbortSignal): Promise<OperationResult> {
 	const workflowId = readWorkflowId.call(this, itemIndex);
 	const message = readText.call(this, 'message', 'Message', itemIndex, 'Map the user\'s text here; n8n\'s Chat Trigger gives it as {{ $json.chatInput }}.');
@@ -100,28 +98,38 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 
 	const chat = streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
 	return await withLiveChat(chat, async () => {
-		let conversationId: string | undefined;
-		if (mode === 'id') {
-			conversationId = readText.call(this, 'conversationId', 'Conversation ID', itemIndex, 'Use the conversation_id of an earlier Chat item, or choose Remember per Chat Session.');
-		} else {
-			const create = () => createConversation(connection, { botId: options.bot_id as string | undefined, connectorId: options.connector_id as string | undefined }, signal);
-			// Named conversations are Coze's to find: the id it reports is remembered after the turn.
-			if (names(parameters, CONVERSATION_NAME)) conversationId = memory?.recall(sessionId!);
-			else conversationId = memory ? await memory.recallOrCreate(sessionId!, create) : await create();
-		}
-		const body = {
-			workflow_id: workflowId,
-			additional_messages: [{ role: 'user', content: message, content_type: 'text' }],
-			parameters: await parametersWithFiles.call(this, itemIndex, parameters, connection, signal),
-			...(conversationId ? { conversation_id: conversationId } : {}),
-			...options,
+		const conversation =
+			mode === 'id'
+				? undefined
+				: new ChatConversation(connection, { mode, memory, sessionId, botId: options.bot_id as string | undefined, connectorId: options.connector_id as string | undefined }, parameters, signal);
+		let choice: ConversationChoice = conversation
+			? await conversation.first()
+			: { conversationId: readText.call(this, 'conversationId', 'Conversation ID', itemIndex, 'Use the conversation_id of an earlier Chat item, or choose Remember per Chat Session.') };
+		const sent = await parametersWithFiles.call(this, itemIndex, parameters, connection, signal);
+		const start = async ({ conversationId, name }: ConversationChoice) => {
+			const body = {
+				workflow_id: workflowId,
+				additional_messages: [{ role: 'user', content: message, content_type: 'text' }],
+				parameters: withConversationName(sent, name),
+				...(conversationId ? { conversation_id: conversationId } : {}),
+				...options,
+			};
+			return await startChat(connection, stringifyJson(body), signal);
 		};
-		let events = streamChatEvents(connection, stringifyJson(body), signal);
+		let events: AsyncGenerator<ChatStreamEvent[]>;
+		try {
+			events = await start(choice);
+		} catch (error) {
+			const retry = conversation?.afterRefusal(choice, error);
+			if (!retry) throw conversation ? error : explainConversationRefusal(error);
+			choice = retry;
+			events = await start(choice);
+		}
 		if (chat) events = tapChatAnswer(events, chat.text);
 		const turn = await collectChat(events, policyOf(connection).maxOutputBytes);
 		if (memory && turn.conversationId) memory.remember(sessionId!, turn.conversationId);
 		assertNoToolCalls(turn);
-		return { main: [{ json: chatJson(turn, workflowId, conversationId), pairedItem: { item: itemIndex } }] };
+		return { main: [{ json: chatJson(turn, workflowId, choice.conversationId), pairedItem: { item: itemIndex } }] };
 	});
 }
 
@@ -130,12 +138,6 @@ function readText(this: IExecuteFunctions, name: string, label: string, itemInde
 	const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
 	if (text.trim() !== '') return text;
 	throw new NodeOperationError(this.getNode(), `${label} is empty`, { itemIndex, description: hint });
-}
-
-/** Whether the Parameters (typed JSON or an object from an expression) set `key`. */
-function names(parameters: RawJson | IDataObject, key: string): boolean {
-	const value = parameters instanceof RawJson ? (JSON.parse(parameters.text) as IDataObject) : parameters;
-	return typeof value[key] === 'string' && (value[key] as string).trim() !== '';
 }
 
 /**

@@ -73,6 +73,15 @@ export class ConversationMemory {
 		if (inProcess.size > MAX_REMEMBERED_SESSIONS * 10) inProcess.delete(inProcess.keys().next().value!);
 	}
 
+	/**
+	 * The CONVERSATION_NAME of the session's conversation where the chatflow finds or makes it by
+	 * name (Coze Studio): the session's key, so that the same session finds the same conversation
+	 * even where its id was forgotten, and the name does not show the session id.
+	 */
+	conversationName(sessionId: string): string {
+		return `n8n-${this.key(sessionId)}`;
+	}
+
 	private key(sessionId: string): string {
 		return createHash('sha256').update(`${this.scope.baseUrl}\u0000${this.scope.workflowId}\u0000${sessionId}`).digest('base64url').slice(0, 32);
 	}
@@ -83,7 +92,27 @@ export class ConversationMemory {
 	}
 }
 
+/** The most servers whose kind one process remembers. */
+const MAX_REMEMBERED_SERVERS = 100;
+
+/**
+ * Servers (by base URL) whose chatflows take only conversations a chatflow made, as Coze Studio's
+ * do: learned from their refusal, so that this process makes later conversations there by name
+ * at once instead of asking /v1/conversation/create first.
+ */
+const chatflowConversationsOnly = new Set<string>();
+
+export function takesOnlyChatflowConversations(baseUrl: string): boolean {
+	return chatflowConversationsOnly.has(baseUrl);
+}
+
+export function learnTakesOnlyChatflowConversations(baseUrl: string): void {
+	if (chatflowConversationsOnly.size >= MAX_REMEMBERED_SERVERS) chatflowConversationsOnly.delete(chatflowConversationsOnly.values().next().value!);
+	chatflowConversationsOnly.add(baseUrl);
+}
+
 /** Forgets what this process remembers, as a new process (a queue-mode worker) starts: for tests. */
 export function forgetConversationsOfThisProcess(): void {
 	inProcess.clear();
+	chatflowConversationsOnly.clear();
 }

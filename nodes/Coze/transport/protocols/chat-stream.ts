@@ -19,3 +19,23 @@ export function streamChatEvents(
 ): AsyncGenerator<ChatStreamEvent[]> {
 	return streamEvents(connection, { path: '/v1/workflows/chat', json, decode: decodeChatEvent, emptyAnswer: EMPTY_CHAT_ANSWER }, signal);
 }
+
+/**
+ * Opens a chatflow turn and waits for its first events, so that Coze's refusal of the request (its
+ * JSON error in place of a stream, given before anything ran) is thrown here, where the turn may
+ * still be sent another way. The events, the first included, then come from the returned stream,
+ * which closes the connection however its reader stops.
+ */
+export async function startChat(connection: CozeConnection, json: string, signal?: AbortSignal): Promise<AsyncGenerator<ChatStreamEvent[]>> {
+	const events = streamChatEvents(connection, json, signal);
+	const first = await events.next();
+	return (async function* () {
+		try {
+			if (first.done) return;
+			yield first.value;
+			yield* events;
+		} finally {
+			await events.return(undefined);
+		}
+	})();
+}
