@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { forgetConversationsOfThisProcess } from '../../nodes/Coze/actions/workflow/conversation-memory';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
+import { studioRefusal } from '../simulator/studio-conversations';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type Edge, type TestNode } from './harness';
 
 const CHATFLOW_ID = '7404830425073352714';
@@ -108,6 +109,19 @@ describe('Workflow → Chat on Coze Studio, whose chatflows take only conversati
 		const names = chatBodies(sim).map((body) => (body.parameters as IDataObject | undefined)?.CONVERSATION_NAME).filter(Boolean);
 		expect(names.length).toBeGreaterThan(0);
 		for (const name of names) expect(String(name)).not.toContain('session-a');
+	});
+
+	it('reads the refusal as well when it comes under the event-stream content type Studio set before the request failed', async () => {
+		// Studio's handler sets text/event-stream, then writes its JSON error (api/handler/coze/workflow_service.go
+		// OpenAPIChatFlowRun); whether hertz then replaces the content type is not shown anywhere: both are read.
+		sim.override('/v1/workflows/chat', async (_req, res, body) => {
+			await body();
+			res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+			res.end(JSON.stringify(studioRefusal('conversation not found')));
+		});
+		const first = await say(sim, {}, 'hi');
+		expect(first.answer).toBe('#0 hi');
+		expect((chatBodies(sim)[1].parameters as IDataObject).CONVERSATION_NAME).toEqual(expect.any(String));
 	});
 
 	it('with a Bot ID takes the conversation /v1/conversation/create made (Studio\'s "Default" conversation of a bot)', async () => {
