@@ -25,7 +25,7 @@ describe('fault injection', () => {
 	describe('error answers in place of a stream (no retries, to see each as it is)', () => {
 		it.each([
 			[401, { code: 4100, msg: 'authentication is invalid' }, /^Coze error 4100: authentication is invalid/, /Region matches/],
-			[403, { code: 4101, msg: 'no permission' }, /^Coze error 4101: no permission/, /lacks a permission/],
+			[403, { code: 4101, msg: 'no permission' }, /^Coze error 4101: no permission/, /lacks the run permission/],
 			[404, { code: 4200, msg: 'workflow not published' }, /^Coze error 4200: workflow not published/, /must be published/],
 			[429, { code: 4013, msg: 'rate limited' }, /^Coze error 4013: rate limited/, /per second/],
 			[500, { code: 5000, msg: 'internal error' }, /^Coze error 5000: internal error/, /log id/],
