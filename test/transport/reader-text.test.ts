@@ -47,6 +47,27 @@ describe('tapReaderText', () => {
 		expect((await read(events, 'messages')).map(([text]) => text)).toEqual(['step', '\n\ninner', '\n\nouter']);
 	});
 
+	it('Final Answer Only finds the End of cozepy\'s recorded stream: node_title "", no node_id or node_type', async () => {
+		const events: CozeStreamEvent[] = [
+			message({ node_title: 'Message', content: '为什么', node_seq_id: '0' }),
+			message({ node_title: 'Message', content: '？', node_seq_id: '1', node_is_finish: true }),
+			message({ node_title: '', content: '{"output":"因为他听说电影很长"}', node_seq_id: '0', node_is_finish: true, cost: '0.00', token: 0 }),
+			{ type: 'Done', data: {} },
+		];
+		expect(await read(events, 'final')).toEqual([['因为他听说电影很长', 3]]);
+	});
+
+	it('Final Answer Only takes the last message before Done when the stream names no node types (an End titled "结束")', async () => {
+		const events: CozeStreamEvent[] = [
+			message({ node_title: '消息', content: '第一步', node_is_finish: true }),
+			message({ node_title: '结束', content: '{"output":"答案"}', node_is_finish: true }),
+			{ type: 'Done', data: {} },
+		];
+		expect(await read(events, 'final')).toEqual([['答案', 3]]);
+		// A run that stops on a question never reached its End: nothing is its final answer.
+		expect(await read([message({ node_title: '问答', content: '哪个城市？', node_is_finish: true }), { type: 'Interrupt', data: { interrupt_data: { event_id: '1/1', type: 2, data: '' }, node_title: '问答' } }], 'final')).toEqual([]);
+	});
+
 	it('reads Studio\'s question from the Interrupt, not from its JSON message', async () => {
 		const data = JSON.stringify({ messages: [{ type: 'question', content_type: 'text', content: 'Which city?', id: 'q_0' }] });
 		const pieces = await read([

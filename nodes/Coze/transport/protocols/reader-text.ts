@@ -40,6 +40,7 @@ export function readerTextOfMessages(messages: Array<{ content: string } & CozeM
 	let text = '';
 	const reader = new ReaderText(mode, (piece) => (text += piece));
 	for (const message of messages) reader.take({ type: 'Message', data: { ...message, node_is_finish: true } });
+	reader.take({ type: 'Done', data: {} });
 	return text;
 }
 
@@ -48,6 +49,13 @@ class ReaderText {
 	private readonly open = new Map<string, { held?: string }>();
 	/** The message written to last: a piece of another one starts a new paragraph. */
 	private lastKey?: string;
+	/** Final Answer Only: whether a message known to be the End's has been written. */
+	private endWritten = false;
+	/**
+	 * Final Answer Only on a stream that names no node types: the latest message that may be the
+	 * End's, held until Done says whether it was the last (see endOfWorkflow).
+	 */
+	private lastUnnamed?: { key: string; text: string; finished: boolean };
 
 	constructor(
 		private readonly mode: Exclude<StreamToChat, 'none'>,
@@ -56,6 +64,7 @@ class ReaderText {
 
 	take(event: CozeStreamEvent): void {
 		if (event.type === 'Message') this.message(event.data);
+		else if (event.type === 'Done') this.done();
 		else if (event.type === 'Interrupt' && this.mode === 'messages') {
 			const data = event.data.interrupt_data?.data;
 			// The cloud sends the question as the node's message before the Interrupt (data ""); Studio only in data.
@@ -65,7 +74,12 @@ class ReaderText {
 	}
 
 	private message(data: CozeMessageData): void {
-		if (this.mode === 'final' && !isWorkflowEnd(data)) return;
+		if (this.mode === 'final') {
+			const end = endOfWorkflow(data);
+			if (end === 'no') return;
+			if (end === 'lastBeforeDone') return this.holdUnnamed(data);
+			this.endWritten = true;
+		}
 		const key = executionKey(data);
 		const content = data.content ?? '';
 		let message = this.open.get(key);
@@ -89,6 +103,23 @@ class ReaderText {
 		if (this.lastKey === key) this.lastKey = '\u0000finished';
 	}
 
+	/** Keeps the newest message that may be the End's, whole, in the text a person reads. */
+	private holdUnnamed(data: CozeMessageData): void {
+		const key = executionKey(data);
+		if (this.lastUnnamed?.key !== key || this.lastUnnamed.finished) this.lastUnnamed = { key, text: '', finished: false };
+		this.lastUnnamed.text += data.content ?? '';
+		if (data.node_is_finish) this.lastUnnamed.finished = true;
+	}
+
+	/** The run finished: with no End named, the last message was the End's. */
+	private done(): void {
+		const candidate = this.lastUnnamed;
+		this.lastUnnamed = undefined;
+		if (this.endWritten || !candidate?.finished) return;
+		const text = /^\s*\{/.test(candidate.text) ? readableJson(candidate.text, undefined) : candidate.text;
+		if (text) this.write(text, candidate.key);
+	}
+
 	/** Writes `text`, a piece of the message `key`; a piece of a new message is set apart from what came before. */
 	private write(text: string, key: string): void {
 		this.sink(this.lastKey !== undefined && this.lastKey !== key ? `\n\n${text}` : text);
@@ -107,13 +138,21 @@ function readableJson(json: string, nodeType: string | undefined): string {
 }
 
 /**
- * The workflow's own End node. Coze Studio sends node_type "End" and node_id "900001" (the id of
- * every End node); a cloud capture sends both too, and the cloud's documented stream only
- * node_title "End" (docs.coze.cn's workflow stream example). A sub-workflow's End (also 900001)
- * carries sub_execute_id.
+ * Whether a message is the workflow's own End node's (not a sub-workflow's, whose End also has
+ * node_id 900001 but carries sub_execute_id), from what real streams carry:
+ * - Coze Studio sends node_type "End" and node_id "900001" (the id of every End node); a cloud
+ *   capture sends both too. Where either is sent, it decides.
+ * - The cloud's documented stream sends only node_title "End" (docs.coze.cn's workflow stream
+ *   example), and cozepy's recorded stream (tests/testdata/workflow_run_stream_resp.txt) sends
+ *   the End's message with node_title "" and no node_id or node_type, while every other node has
+ *   its title: a message with no title at all is the End's.
+ * - Otherwise (no type, no id, a title of the user's own, such as "结束" in the Chinese editor)
+ *   nothing in the message tells. The End node is the last to send before Done, so the last
+ *   message before Done is the End's: `lastBeforeDone`.
  */
-function isWorkflowEnd(data: CozeMessageData): boolean {
-	if (data.sub_execute_id) return false;
-	if (data.node_type !== undefined || data.node_id !== undefined) return data.node_type === 'End' || data.node_id === '900001';
-	return data.node_title === 'End';
+function endOfWorkflow(data: CozeMessageData): 'yes' | 'no' | 'lastBeforeDone' {
+	if (data.sub_execute_id) return 'no';
+	if (data.node_type !== undefined || data.node_id !== undefined) return data.node_type === 'End' || data.node_id === '900001' ? 'yes' : 'no';
+	if (data.node_title === 'End' || !data.node_title) return 'yes';
+	return 'lastBeforeDone';
 }
