@@ -11,6 +11,25 @@ import { receiveUpload, type ReceivedUpload } from './upload';
 import type { ChatTurnScript, SimWorkflow, WorkflowAnswer } from './workflows';
 import { listenOnLoopback } from '../loopback';
 
+/**
+ * The script of `workflow` answering `path`. `/v1/workflows/resume` (resume_workflow.md) is the
+ * cloud's resume of a synchronous or asynchronous run; Coze Studio has no such path
+ * (coze-studio api/middleware/openapi_auth.go lists only /v1/workflow/stream_resume), so there it
+ * gets Studio's session 401 like every path Studio does not serve.
+ */
+function workflowScript(workflow: SimWorkflow | undefined, path: string) {
+	switch (path) {
+		case '/v1/workflow/stream_run':
+			return workflow?.run;
+		case '/v1/workflow/stream_resume':
+			return workflow?.resume;
+		case '/v1/workflows/resume':
+			return workflow?.blockingResume;
+		default:
+			return workflow?.blockingRun;
+	}
+}
+
 export const SIMULATOR_TOKEN = 'pat_simulator_token_0123456789abcdefghijklmnop';
 
 export interface RecordedRequest {
@@ -216,10 +235,10 @@ export class CozeSimulator {
 			});
 		} else if (route === 'POST /v1/files/upload') {
 			await this.upload(req, res);
-		} else if (route === 'POST /v1/workflow/stream_run' || route === 'POST /v1/workflow/stream_resume' || route === 'POST /v1/workflow/run') {
+		} else if (route === 'POST /v1/workflow/stream_run' || route === 'POST /v1/workflow/stream_resume' || route === 'POST /v1/workflow/run' || (route === 'POST /v1/workflows/resume' && this.flavour === 'cloud')) {
 			const body = JSON.parse(await readBody()) as Record<string, unknown>;
 			const workflow = this.workflows.get(String(body.workflow_id));
-			const script = route.endsWith('stream_run') ? workflow?.run : route.endsWith('stream_resume') ? workflow?.resume : workflow?.blockingRun;
+			const script = workflowScript(workflow, url.pathname);
 			if (!script) {
 				this.notPublished(res, route, String(body.workflow_id));
 				return;
@@ -385,7 +404,8 @@ export class CozeSimulator {
 		if (this.flavour === 'studio') return sendUnknownPath(res, this.flavour);
 		const output = this.workflows.get(workflowId)?.nodeOutputs?.[uuid];
 		if (output === undefined) return sendJson(res, this.flavour, 200, { code: 4000, msg: 'only output nodes are supported' });
-		sendJson(res, this.flavour, 200, { code: 0, msg: '', data: { is_finish: true, node_output: output } });
+		const { output: text, isFinish } = typeof output === 'string' ? { output, isFinish: true } : output;
+		sendJson(res, this.flavour, 200, { code: 0, msg: '', data: { is_finish: isFinish, node_output: text } });
 	}
 
 	private async upload(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -13,6 +13,8 @@ export interface SimWorkflow {
 	resume?: (body: Record<string, unknown>) => WorkflowAnswer;
 	/** `POST /v1/workflow/run`; `is_async` in the body says which kind. */
 	blockingRun?: (body: Record<string, unknown>) => WorkflowAnswer;
+	/** The cloud's `POST /v1/workflows/resume`: resumes a synchronous or asynchronous run (blocking-shapes.ts). */
+	blockingResume?: (body: Record<string, unknown>) => WorkflowAnswer;
 	/** Successive answers of the run history, one per poll (the last one repeats). */
 	history?: unknown[];
 	/**
@@ -20,9 +22,10 @@ export interface SimWorkflow {
 	 * `/v1/workflows/{id}/run_histories/{execute_id}/execute_nodes/{uuid}` as
 	 * {code, msg, data: {is_finish, node_output}} (cozepy run_histories/execute_nodes). A node
 	 * missing here is refused with code 4000, as Coze refuses nodes that are not output nodes
-	 * (cozepy's docstring; the code itself is not documented).
+	 * (cozepy's docstring; the code itself is not documented). `is_finish` is true unless given:
+	 * get_node_execute_history_response.md's own example answers is_finish false.
 	 */
-	nodeOutputs?: Record<string, string>;
+	nodeOutputs?: Record<string, string | { output: string; isFinish: boolean }>;
 	/** A chatflow's answer to one turn of `POST /v1/workflows/chat`. */
 	chat?: (turn: ChatTurn) => ChatTurnScript | WorkflowAnswer;
 }
