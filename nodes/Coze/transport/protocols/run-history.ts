@@ -4,13 +4,14 @@ import { CozeError } from '../http/coze-error';
 import { isStudioUnknownPath, type CozeEnvelope } from '../http/envelope';
 import type { CozeInterruptData } from './workflow-events';
 import type { CollectedMessage } from './run-collector';
+import { cloudHistoryMessages, endMessage, withFinishState, type OutputMessage } from './run-output';
 
 /**
  * One record of a run's history, as the cloud (`GET /v1/workflows/{id}/run_histories/{execute_id}`,
  * cozepy run_histories) and Coze Studio (`GET /v1/workflow/get_run_history`, coze-studio
  * OpenAPIGetWorkflowRunHistory) send it.
  */
-interface HistoryRecord {
+export interface HistoryRecord {
 	execute_id?: string;
 	/** "Running", "Success", "Fail", "Cancel" (Studio); Studio prints an interrupted run (5) as "<UNSET>". */
 	execute_status?: string;
@@ -20,6 +21,8 @@ interface HistoryRecord {
 	error_message?: string;
 	/** Coze Studio's failure text. */
 	error_msg?: string;
+	/** The cloud's log id of the run (workflow_history.md, cozepy WorkflowRunHistory.logid). */
+	logid?: string;
 	/** Coze Studio's log id of the run. */
 	log_id?: string;
 	debug_url?: string;
@@ -28,7 +31,7 @@ interface HistoryRecord {
 	cost?: string;
 	/** The cloud cleared `output` (over 1 MB); each node's output is at execute_nodes. */
 	is_output_trimmed?: boolean;
-	/** The cloud: each node's execution, keyed by node. */
+	/** The cloud: each Output node's execution, keyed by the node's name; is_finish false while it runs. */
 	node_execute_status?: Record<string, { node_id?: string; node_execute_uuid?: string; is_finish?: boolean }>;
 	interrupt_data?: CozeInterruptData['interrupt_data'];
 	node_title?: string;
@@ -55,16 +58,27 @@ export class RunHistory {
 	}
 
 	/**
+	 * A finished run's output as messages, the End's last: the cloud's `{"Output": …, "<Output
+	 * node>": …}` one message a key (run-output.ts), Coze Studio's output as the End's.
+	 */
+	outputMessages(record: HistoryRecord): OutputMessage[] {
+		const messages = (!this.studio && cloudHistoryMessages(record.output)) || [endMessage(record.output)];
+		return withFinishState(messages, record.node_execute_status);
+	}
+
+	/**
 	 * The outputs of a run whose history output was trimmed (cozepy
 	 * workflows/runs/run_histories/execute_nodes): one message a node, in the record's order.
 	 * Coze serves this for output nodes only, so a node it refuses is left out; if it refuses
-	 * them all, the run's output is lost to the API and the error says so.
+	 * them all, the run's output is lost to the API and the error says so. A node whose
+	 * execution Coze says is not finished (is_finish false, get_node_execute_history_response.md)
+	 * gives its output with is_finish false: partial, never passed off as complete.
 	 */
-	async trimmedOutputs(record: HistoryRecord, signal?: AbortSignal): Promise<CollectedMessage[]> {
-		const nodes = Object.values(record.node_execute_status ?? {}).filter((node) => typeof node?.node_execute_uuid === 'string' && /^[\w-]{1,100}$/.test(node.node_execute_uuid));
-		const messages: CollectedMessage[] = [];
+	async trimmedOutputs(record: HistoryRecord, signal?: AbortSignal): Promise<OutputMessage[]> {
+		const nodes = Object.entries(record.node_execute_status ?? {}).filter(([, node]) => typeof node?.node_execute_uuid === 'string' && /^[\w-]{1,100}$/.test(node.node_execute_uuid));
+		const messages: OutputMessage[] = [];
 		let lastError: unknown;
-		for (const node of nodes) {
+		for (const [name, node] of nodes) {
 			try {
 				const answer = await requestCozeJson<CozeEnvelope & { data?: { node_output?: unknown; is_finish?: boolean } }>(this.connection, {
 					method: 'GET',
@@ -73,7 +87,14 @@ export class RunHistory {
 					signal,
 				});
 				const output = answer.data?.node_output;
-				messages.push({ content: typeof output === 'string' ? output : JSON.stringify(output ?? ''), node_id: node.node_id, node_execute_uuid: node.node_execute_uuid });
+				const finished = [answer.data?.is_finish, node.is_finish].filter((said): said is boolean => typeof said === 'boolean');
+				messages.push({
+					content: typeof output === 'string' ? output : JSON.stringify(output ?? ''),
+					node_title: name,
+					node_id: node.node_id,
+					node_execute_uuid: node.node_execute_uuid,
+					...(finished.length ? { is_finish: finished.every(Boolean) } : {}),
+				});
 			} catch (error) {
 				if (error instanceof CozeError && error.kind === 'api') lastError = error;
 				else throw error;
@@ -128,6 +149,11 @@ export function historyState(record: HistoryRecord | undefined): HistoryState {
 	}
 }
 
+/** The run's log id, in either server's spelling: the cloud's `logid`, Coze Studio's `log_id`. */
+function logIdOf(record: HistoryRecord): string | undefined {
+	return [record.logid, record.log_id].find((id) => typeof id === 'string' && id !== '');
+}
+
 /** The error for a record that ended without success: its own words, in either server's spelling. */
 export function historyFailure(record: HistoryRecord, executeId: string, debugUrl?: string): CozeError {
 	const state = historyState(record);
@@ -135,29 +161,31 @@ export function historyFailure(record: HistoryRecord, executeId: string, debugUr
 	const url = record.debug_url ?? debugUrl;
 	const text = record.error_message || record.error_msg;
 	const see = url ? ` See the run in Coze: ${url}` : '';
+	const logId = logIdOf(record);
 	if (state === 'interrupted') {
+		// The cloud's record carries interrupt_data (workflow_history.md), which the node sends out
+		// of the Interrupts output; Coze Studio's record has none (OpenAPIGetWorkflowRunHistory).
 		return new CozeError(`The Coze run ${executeId} stopped to wait for an answer (an interrupt)`, {
 			kind: 'api',
 			debugUrl: url,
-			logId: record.log_id,
-			description: `An asynchronous run cannot be answered through the API, and Coze did not say which question it asks. Run the workflow with Run Mode "Stream": its questions then leave by the Interrupts output and Resume answers them.${see}`,
+			logId,
+			description: `Coze's run history does not say which interrupt it waits on (Coze Studio's never does), so it cannot be answered from here. Run the workflow with Run Mode "Stream": its questions then leave by the Interrupts output and Resume answers them.${see}`,
 		});
 	}
 	if (state === 'unknown') {
 		return new CozeError(`The Coze run ${executeId} is in a state the node does not know: "${String(record.execute_status)}"`, {
 			kind: 'protocol',
 			debugUrl: url,
-			logId: record.log_id,
+			logId,
 			description: `The node waits while a run is "Running" and reads it once "Success"; anything else it cannot interpret.${see}`,
 		});
 	}
 	const verb = state === 'cancelled' ? 'was cancelled' : 'failed';
-	const logId = record.log_id ? ` (log id ${record.log_id})` : '';
-	return new CozeError(`The Coze run ${executeId} ${verb}${code === undefined ? '' : ` with error ${code}`}${text ? `: ${text}` : ''}${logId}`, {
+	return new CozeError(`The Coze run ${executeId} ${verb}${code === undefined ? '' : ` with error ${code}`}${text ? `: ${text}` : ''}${logId ? ` (log id ${logId})` : ''}`, {
 		kind: 'api',
 		cozeCode: code,
 		debugUrl: url,
-		logId: record.log_id,
+		logId,
 		description: url ? `See the run in Coze: ${url}` : undefined,
 	});
 }
