@@ -30,4 +30,12 @@ describe('the question of an interrupt, wherever the server put it', () => {
 		expect(questionOf('Where to?', 'Ask', [message('Ask', 'ignored')])).toEqual({ question: 'Where to?' });
 		expect(questionOf('{"content_type":"form_schema","content":"[]"}', 'Input', [message('Input', '{"content_type":"form_schema"}')])).toEqual({ question: '' });
 	});
+
+	it('reads the cloud\'s question of a synchronous or asynchronous run from {"content_type":"text","content":…} in data (workflow_run.md)', () => {
+		expect(questionOf('{"content_type":"text","content":"请输入您的姓名"}', undefined, [])).toEqual({ question: '请输入您的姓名' });
+		// resume_workflow.md's input node (type 5): its content is the form, a JSON array, not a question.
+		expect(questionOf(JSON.stringify({ content_type: 'text', content: '[{"type":"string","name":"img","required":true,"assistType":2}]' }), undefined, [])).toEqual({ question: '' });
+		// Text that merely opens with a bracket is still a question.
+		expect(questionOf('{"content_type":"text","content":"[Urgent] which city?"}', undefined, [])).toEqual({ question: '[Urgent] which city?' });
+	});
 });

@@ -10,6 +10,14 @@ import type { CollectedInterrupt, CollectedMessage, CollectedRun, CollectOptions
 /** How the Messages output presents a run's messages. */
 export type OutputMode = 'eachMessage' | 'lastMessage' | 'allMessages';
 
+/**
+ * How a run was made (Run's Options → Run Mode), as its interrupt items say it in `run_mode`:
+ * Coze resumes a streamed run through /v1/workflow/stream_resume and a synchronous or
+ * asynchronous one through /v1/workflows/resume, so Resume needs to know.
+ */
+export type RunMode = 'stream' | 'sync' | 'async';
+export const RUN_MODES: readonly RunMode[] = ['stream', 'sync', 'async'];
+
 /** One item per message; an AI Agent's tool gives the final message only, which is what a model needs. */
 export function defaultOutputMode(context: IExecuteFunctions): OutputMode {
 	return runsAsTool(context) ? 'lastMessage' : 'eachMessage';
@@ -23,6 +31,7 @@ export function collectOptions(connection: CozeConnection, mode: OutputMode): Co
 interface RunContext {
 	workflowId: string;
 	itemIndex: number;
+	runMode: RunMode;
 }
 
 /** The json of one message item; `parsed` holds `content` read as JSON when it is an object or array. */
@@ -59,6 +68,7 @@ function interruptJson(interrupt: CollectedInterrupt, messages: CollectedMessage
 		data: interrupt.data,
 		node_title: interrupt.node_title,
 		debug_url: interrupt.debug_url,
+		run_mode: context.runMode,
 		messages: messages.map((message) => messageJson(message, interrupt.debug_url, context.workflowId)),
 	};
 	if (interrupt.required_parameters !== undefined) json.required_parameters = interrupt.required_parameters as IDataObject;

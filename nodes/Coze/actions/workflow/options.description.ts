@@ -137,7 +137,10 @@ export const runOptions: INodeProperties = {
 	],
 };
 
-/** "Options" of Resume Workflow: a resume always streams. */
+/**
+ * "Options" of Resume Workflow. A resume runs as the interrupted run did (Coze's
+ * resume_workflow.md): Run Mode follows the interrupt item's run_mode unless set here.
+ */
 export const resumeOptions: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
@@ -145,5 +148,41 @@ export const resumeOptions: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	displayOptions: { show: { resource: ['workflow'], operation: ['resume'] } },
-	options: [outputModeOption, streamToChatOption],
+	options: [
+		{
+			displayName: 'Max Wait (Minutes)',
+			name: 'maxWaitMinutes',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description: 'Asynchronous runs: how long to wait for the resumed run before failing the item',
+		},
+		outputModeOption,
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollIntervalSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 5,
+			description: 'Asynchronous runs: how often to ask Coze whether the resumed run has finished',
+		},
+		{
+			displayName: 'Run Mode',
+			name: 'runMode',
+			type: 'options',
+			default: 'fromInterrupt',
+			description: 'How the interrupted run was made: Coze resumes each kind its own way',
+			options: [
+				{
+					name: 'From the Interrupt Item',
+					value: 'fromInterrupt',
+					description: 'The run_mode of the interrupt item (Stream when it has none)',
+				},
+				{ name: 'Stream', value: 'stream', description: 'The run was made with Run Mode "Stream"' },
+				{ name: 'Synchronous', value: 'sync', description: 'The run was made with Run Mode "Synchronous"' },
+				{ name: 'Asynchronous', value: 'async', description: 'The run was made with Run Mode "Asynchronous"; the node then waits for its result' },
+			],
+		},
+		streamToChatOption,
+	],
 };

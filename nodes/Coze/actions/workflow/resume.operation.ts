@@ -1,16 +1,17 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import type { CozeConnection } from '../../transport/http/connection';
 import { streamWorkflowEvents } from '../../transport/protocols/workflow-stream';
 import type { OperationResult } from '../types';
-import { collectOptions, defaultOutputMode, runItems, type OutputMode } from './items';
+import { collectOptions, defaultOutputMode, RUN_MODES, runItems, type OutputMode, type RunMode } from './items';
 import { resumeOptions } from './options.description';
-import { readEventId, readWorkflowId } from './parameters';
+import { readEventId, readPolling, readWorkflowId } from './parameters';
 import { workflowLocator } from './workflow-id.description';
 import { versions } from '../versions';
 import { collectRun } from '../../transport/protocols/run-collector';
 import { stringifyJson } from '../../transport/http/lossless-json';
-import { tapReaderText, type StreamToChat } from '../../transport/protocols/reader-text';
+import { readerTextOfMessages, tapReaderText, type StreamToChat } from '../../transport/protocols/reader-text';
+import { resumeAsync, resumeSync, type ResumeBody } from '../../transport/protocols/workflow-resume';
 import { LiveChat, withLiveChat } from '../live-chat';
 
 const show = { resource: ['workflow'], operation: ['resume'] };
@@ -78,19 +79,55 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 			description: 'Give the answer to the interrupt: set a "resume_data" field on the item (e.g. with an Edit Fields node), or type an expression here.',
 		});
 	}
-	const options = this.getNodeParameter('options', itemIndex, {}) as { outputMode?: OutputMode; streamToChat?: StreamToChat };
-	const body = {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const runMode = readResumeRunMode.call(this, options, itemIndex);
+	const body: ResumeBody = {
 		workflow_id: workflowId,
 		event_id: eventId,
 		interrupt_type: interruptType,
 		resume_data: typeof resumeData === 'string' ? resumeData : JSON.stringify(resumeData),
 	};
-	const outputMode = options.outputMode ?? defaultOutputMode(this);
-	const streamToChat = options.streamToChat ?? 'messages';
+	const outputMode = (options.outputMode as OutputMode | undefined) ?? defaultOutputMode(this);
+	const streamToChat = (options.streamToChat as StreamToChat | undefined) ?? 'messages';
+	const context = { workflowId, itemIndex, runMode };
 	const chat = streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
 	return await withLiveChat(chat, async () => {
-		let events = streamWorkflowEvents(connection, '/v1/workflow/stream_resume', stringifyJson(body), signal);
-		if (chat) events = tapReaderText(events, streamToChat, chat.text);
-		return runItems(await collectRun(events, collectOptions(connection, outputMode)), outputMode, { workflowId, itemIndex });
+		if (runMode === 'stream') {
+			let events = streamWorkflowEvents(connection, '/v1/workflow/stream_resume', stringifyJson(body), signal);
+			if (chat) events = tapReaderText(events, streamToChat, chat.text);
+			return runItems(await collectRun(events, collectOptions(connection, outputMode)), outputMode, context);
+		}
+		const run = runMode === 'sync' ? await resumeSync(connection, body, signal) : await resumeAsync(connection, body, readPolling.call(this, options, itemIndex), signal);
+		if (chat) chat.text(readerTextOfMessages(run.messages, streamToChat));
+		return runItems(run, outputMode, context);
 	});
+}
+
+/**
+ * How the interrupted run was made, so that it is resumed the way Coze resumes that kind:
+ * Options → Run Mode when set, else the interrupt item's run_mode (which Run writes), so that
+ * Interrupts → Resume needs no typing; an item without one (from a version before run_mode)
+ * came from a stream.
+ */
+function readResumeRunMode(this: IExecuteFunctions, options: IDataObject, itemIndex: number): RunMode {
+	const chosen = options.runMode ?? 'fromInterrupt';
+	if (chosen !== 'fromInterrupt') {
+		if (isRunMode(chosen)) return chosen;
+		throw new NodeOperationError(this.getNode(), `Options → Run Mode "${String(chosen).slice(0, 40)}" is not a run mode`, {
+			itemIndex,
+			description: `Choose one of ${RUN_MODES.join(', ')}, or "From the Interrupt Item".`,
+		});
+	}
+	const item = this.getInputData()[itemIndex]?.json;
+	const fromItem = item && Object.hasOwn(item, 'run_mode') ? item.run_mode : undefined;
+	if (fromItem === undefined || fromItem === null || fromItem === '') return 'stream';
+	if (isRunMode(fromItem)) return fromItem;
+	throw new NodeOperationError(this.getNode(), `The interrupt item's run_mode "${String(fromItem).slice(0, 40)}" is not a run mode`, {
+		itemIndex,
+		description: `The Coze node's Interrupts output sets run_mode to ${RUN_MODES.join(', ')}. Keep it as it came, or set Options → Run Mode.`,
+	});
+}
+
+function isRunMode(value: unknown): value is RunMode {
+	return typeof value === 'string' && (RUN_MODES as readonly string[]).includes(value);
 }

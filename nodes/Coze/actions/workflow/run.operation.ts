@@ -4,7 +4,7 @@ import type { CozeConnection } from '../../transport/http/connection';
 import { streamWorkflowEvents } from '../../transport/protocols/workflow-stream';
 import type { OperationResult } from '../types';
 import { runAsync, runSync } from '../../transport/protocols/workflow-run';
-import { collectOptions, defaultOutputMode, runItems, type OutputMode } from './items';
+import { collectOptions, defaultOutputMode, runItems, type OutputMode, type RunMode } from './items';
 import { parametersWithFiles } from './files-from-binary';
 import { runOptions } from './options.description';
 import { workflowIdField, workflowLocator } from './workflow-id.description';
@@ -41,17 +41,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 	const body = { workflow_id: workflowId, parameters: await parametersWithFiles.call(this, itemIndex, parameters, connection, signal), ...fields };
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const outputMode = (options.outputMode as OutputMode | undefined) ?? defaultOutputMode(this);
-	const context = { workflowId, itemIndex };
+	const runMode: RunMode = options.runMode === 'sync' || options.runMode === 'async' ? options.runMode : 'stream';
+	const context = { workflowId, itemIndex, runMode };
 	const streamToChat = (options.streamToChat as StreamToChat | undefined) ?? 'messages';
 	const chat = streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
 
 	return await withLiveChat(chat, async () => {
-		switch (options.runMode ?? 'stream') {
+		switch (runMode) {
 			case 'sync':
 			case 'async': {
 				// One answer at the end: a person reads it whole, by the same rules as a stream.
 				const run =
-					options.runMode === 'sync'
+					runMode === 'sync'
 						? await runSync(connection, body, signal)
 						: await runAsync(connection, body, readPolling.call(this, options, itemIndex), signal);
 				if (chat) chat.text(readerTextOfMessages(run.messages, streamToChat));
