@@ -4,7 +4,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
-import { cloudAsyncStarted, cloudHistoryOutput, cloudHistoryRecord, cloudInterruptedAnswer, cloudInterruptedRecord, cloudSyncAnswer } from '../simulator/blocking-shapes';
+import { cloudAsyncStarted, cloudHistoryOutput, cloudInterruptedAnswer, cloudInterruptedRecord, cloudSyncAnswer } from '../simulator/blocking-shapes';
 import { DEBUG_URL } from '../simulator/workflows';
 import { cozeGraph, requestsTo, WORKFLOW_ID } from '../faults/graph';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type Edge, type TestNode } from './harness';
@@ -80,7 +80,7 @@ describe('Resume after a synchronous or asynchronous run (resume_workflow.md)', 
 				cloudInterruptedRecord(EXECUTE_ID, DEBUG_URL, ASK_CITY),
 				// Resumed and running again: a record that still shows the interrupt just answered is not a new one.
 				cloudInterruptedRecord(EXECUTE_ID, DEBUG_URL, ASK_CITY),
-				cloudHistoryRecord(EXECUTE_ID, DEBUG_URL, { execute_status: 'Success', output: cloudHistoryOutput('{"output":"Weather for Beijing: rain"}') }),
+				{ ...cloudInterruptedRecord(EXECUTE_ID, DEBUG_URL, ASK_CITY), execute_status: 'Success', output: cloudHistoryOutput('{"output":"Weather for Beijing: rain"}') },
 			],
 		});
 		const result = await runAnswerResume(sim, { runMode: 'async', pollIntervalSeconds: 1 }, { pollIntervalSeconds: 1 });

@@ -96,14 +96,16 @@ export async function followAsyncRun(
 	for (;;) {
 		const record = await history.read(signal);
 		const state = historyState(record);
-		const withUrl = { ...record, debug_url: record?.debug_url ?? started.debug_url };
+		const answer = { ...record, debug_url: record?.debug_url ?? started.debug_url };
 		if (state !== 'failed' && state !== 'cancelled' && waitsOnNewInterrupt(record, answered)) {
-			return { ...resultToRun(withUrl, []), executeId };
+			return { ...resultToRun(answer, []), executeId };
 		}
 		if (state === 'success') {
+			// An interrupt the record still names is the one just answered: the run went on past it.
+			const finished = { ...answer, interrupt_data: undefined };
 			// Trimmed, the output nodes' messages are fetched one by one; the run's usage is no node's.
-			if (record!.is_output_trimmed) return { ...resultToRun(withUrl, []), messages: await history.trimmedOutputs(record!, signal), executeId };
-			return { ...resultToRun(withUrl, history.outputMessages(record!)), executeId };
+			if (record!.is_output_trimmed) return { ...resultToRun(finished, []), messages: await history.trimmedOutputs(record!, signal), executeId };
+			return { ...resultToRun(finished, history.outputMessages(record!)), executeId };
 		}
 		if (state !== 'running') throw historyFailure(record!, executeId, started.debug_url);
 		if (Date.now() + intervalMs > deadline) {
