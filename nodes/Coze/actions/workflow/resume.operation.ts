@@ -113,7 +113,7 @@ function readResumeRunMode(this: IExecuteFunctions, options: IDataObject, itemIn
 	const chosen = options.runMode ?? 'fromInterrupt';
 	if (chosen !== 'fromInterrupt') {
 		if (isRunMode(chosen)) return chosen;
-		throw new NodeOperationError(this.getNode(), `Options → Run Mode "${String(chosen).slice(0, 40)}" is not a run mode`, {
+		throw new NodeOperationError(this.getNode(), `Options → Run Mode ${shown(chosen)} is not a run mode`, {
 			itemIndex,
 			description: `Choose one of ${RUN_MODES.join(', ')}, or "From the Interrupt Item".`,
 		});
@@ -122,7 +122,7 @@ function readResumeRunMode(this: IExecuteFunctions, options: IDataObject, itemIn
 	const fromItem = item && Object.hasOwn(item, 'run_mode') ? item.run_mode : undefined;
 	if (fromItem === undefined || fromItem === null || fromItem === '') return 'stream';
 	if (isRunMode(fromItem)) return fromItem;
-	throw new NodeOperationError(this.getNode(), `The interrupt item's run_mode "${String(fromItem).slice(0, 40)}" is not a run mode`, {
+	throw new NodeOperationError(this.getNode(), `The interrupt item's run_mode ${shown(fromItem)} is not a run mode`, {
 		itemIndex,
 		description: `The Coze node's Interrupts output sets run_mode to ${RUN_MODES.join(', ')}. Keep it as it came, or set Options → Run Mode.`,
 	});
@@ -130,4 +130,9 @@ function readResumeRunMode(this: IExecuteFunctions, options: IDataObject, itemIn
 
 function isRunMode(value: unknown): value is RunMode {
 	return typeof value === 'string' && (RUN_MODES as readonly string[]).includes(value);
+}
+
+/** A wrong value, quoted only when it is a short word: whatever else it holds stays out of the error. */
+function shown(value: unknown): string {
+	return typeof value === 'string' && /^[a-z_]{1,20}$/i.test(value) ? `"${value}"` : `(a ${Array.isArray(value) ? 'list' : typeof value})`;
 }
