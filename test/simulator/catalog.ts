@@ -67,6 +67,9 @@ interface StoredWorkflow extends CatalogWorkflow {
 	updatedAt: number;
 }
 
+/** How the workflow list's paging can be broken (SimCatalog.breakPaging). */
+export type PagingFault = 'repeatsFirstPage' | 'neverEnds';
+
 /** The simulated user (the id and name GET /v1/users/me answers with in server.ts). */
 const USER = { id: '7404830425073352713', name: 'simulated_user' };
 
@@ -85,6 +88,7 @@ export class SimCatalog {
 	private readonly workspaces: CatalogWorkspace[] = [];
 	private readonly workflows: StoredWorkflow[] = [];
 	private readonly denied = new Set<CatalogPermission>();
+	private pagingFault?: PagingFault;
 
 	addWorkspace(workspace: CatalogWorkspace): void {
 		this.workspaces.push({ ...workspace });
@@ -97,9 +101,24 @@ export class SimCatalog {
 		this.workflows.push({ ...workflow, workspaceId, createdAt, updatedAt: createdAt + 41 });
 	}
 
+	/**
+	 * The workflow list's paging breaks from now on: has_more is always true, and each page is page
+	 * 1 again ('repeatsFirstPage', a server or proxy that drops page_num) or new workflows without
+	 * end ('neverEnds'). No evidence of a real server doing either: a fault, as hostile input is.
+	 */
+	breakPaging(fault: PagingFault): void {
+		this.pagingFault = fault;
+	}
+
 	/** The token lacks this permission from now on: its endpoint answers 4101 (the cloud). */
 	deny(permission: CatalogPermission): void {
 		this.denied.add(permission);
+	}
+
+	/** The app a workflow of the catalog belongs to; undefined for none ("0") or a workflow not in it. */
+	appOf(workflowId: string): string | undefined {
+		const app = this.workflows.find((workflow) => workflow.workflow_id === workflowId)?.app_id;
+		return app && app !== '0' ? app : undefined;
 	}
 
 	/** Whether a GET of `path` is a catalog endpoint `flavour` serves (Studio: only a workflow's detail). */
@@ -179,13 +198,14 @@ export class SimCatalog {
 				(status === 'all' || (status === 'published_online') === (workflow.published ?? true)) &&
 				(appId === '' || (workflow.app_id ?? '0') === appId),
 		);
+		const shown = this.pagingFault ? faultyPage(this.pagingFault, matching, workspaceId, pageNum, pageSize) : matching.slice((pageNum - 1) * pageSize, pageNum * pageSize);
 		// created_at and updated_at are strings in this list (the doc's table and example).
-		const items = matching.slice((pageNum - 1) * pageSize, pageNum * pageSize).map((workflow) => ({
+		const items = shown.map((workflow) => ({
 			...basic(workflow),
 			created_at: String(workflow.createdAt),
 			updated_at: String(workflow.updatedAt),
 		}));
-		this.succeed(res, { items, has_more: pageNum * pageSize < matching.length });
+		this.succeed(res, { items, has_more: this.pagingFault !== undefined || pageNum * pageSize < matching.length });
 	}
 
 	/**
@@ -261,6 +281,16 @@ function basic(workflow: StoredWorkflow): Record<string, unknown> {
 		app_id: workflow.app_id ?? '0',
 		creator: { id: USER.id, name: USER.name },
 	};
+}
+
+/** A page of a list whose paging is broken (SimCatalog.breakPaging). */
+function faultyPage(fault: PagingFault, matching: StoredWorkflow[], workspaceId: string, pageNum: number, pageSize: number): StoredWorkflow[] {
+	if (fault === 'repeatsFirstPage') return matching.slice(0, pageSize);
+	const createdAt = Math.floor(Date.now() / 1000) - 86400;
+	return Array.from({ length: pageSize }, (_, i) => {
+		const n = (pageNum - 1) * pageSize + i + 1;
+		return { workflow_id: String(7404830425073400000n + BigInt(n)), workflow_name: `Endless ${n}`, workspaceId, createdAt, updatedAt: createdAt };
+	});
 }
 
 /** Parameters by name: with required, description and default_value (`full`), or type only (the doc's output example). */

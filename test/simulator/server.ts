@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { refusalOutsideItsApp } from './app-workflows';
 import { SimCatalog } from './catalog';
 import { ChatStream } from './chat-shapes';
 import { SimOAuth } from './oauth';
@@ -243,12 +244,15 @@ export class CozeSimulator {
 				this.notPublished(res, route, String(body.workflow_id));
 				return;
 			}
-			await this.answer(res, script(body));
+			await this.answer(res, refusalOutsideItsApp(this.catalog, this.flavour, route, body) ?? script(body));
 		} else if (route === 'POST /v1/conversation/create') {
 			await readBody();
 			this.createConversation(res);
 		} else if (route === 'POST /v1/workflows/chat') {
-			await this.chat(res, JSON.parse(await readBody()) as Record<string, unknown>);
+			const body = JSON.parse(await readBody()) as Record<string, unknown>;
+			const refusal = refusalOutsideItsApp(this.catalog, this.flavour, route, body);
+			if (refusal) await this.answer(res, refusal);
+			else await this.chat(res, body);
 		} else if (req.method === 'GET' && this.catalog.serves(url.pathname, this.flavour)) {
 			this.catalog.answer(res, this.flavour, url);
 		} else if (req.method === 'GET' && (url.pathname.startsWith('/v1/workflows/') || url.pathname === '/v1/workflow/get_run_history')) {
