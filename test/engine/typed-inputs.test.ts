@@ -45,7 +45,8 @@ describe.each(['cloud', 'studio'] as const)('Version 2: Workflow and Inputs at r
 				typeVersion: 2,
 				inputs: [{ who: 'Ada' }],
 				parameters: {
-					workflowId: locator('list', WORKFLOW_ID),
+					// As n8n saves a choice from coze.cn's list: the entry's link says the workflow is in no app.
+					workflowId: { ...locator('list', WORKFLOW_ID), cachedResultUrl: `https://www.coze.cn/work_flow?space_id=7404830425073300001&workflow_id=${WORKFLOW_ID}` },
 					...mapped({
 						name: '={{ $json.who }}',
 						age: '7404830425073352713',
@@ -64,7 +65,8 @@ describe.each(['cloud', 'studio'] as const)('Version 2: Workflow and Inputs at r
 		expect(text).toContain(
 			'"parameters":{"name":"Ada","age":7404830425073352713,"score":0.1000000000000000055511151231257827,"vip":true,"tags":["tea", "books"],"profile":{"city": "Hangzhou", "member_no": 7404830425073352999},"photo":"https://example.com/ada.png"}',
 		);
-		// The run needs nothing of the lists or the workflow's description: what the mapper saved is enough.
+		// The run needs nothing of the lists or the workflow's description: what the mapper and the
+		// list's choice saved is enough (a choice without a link is read once: app-workflows.test.ts).
 		expect(sim.requests.map((request) => request.path).filter((path) => path === '/v1/workspaces' || /^\/v1\/workflows(\/\d+)?$/.test(path))).toEqual([]);
 	});
 

@@ -46,7 +46,7 @@ async function searchCatalog(this: ILoadOptionsFunctions, mode: WorkflowMode, fi
 					name: workspaces.length > 1 ? `${workflow.workflow_name} (${workspace.name})` : workflow.workflow_name,
 					value: workflow.workflow_id,
 					description: workflow.description || undefined,
-					url: editorUrl(connection, workspace.id, workflow.workflow_id),
+					url: editorUrl(connection, workspace.id, workflow.workflow_id, workflow.app_id),
 				});
 			}
 			if (hasMore) page += 1;
@@ -75,7 +75,16 @@ export function forgetWorkspaces(): void {
 	workspacesByCredential.clear();
 }
 
-export function editorUrl(connection: CozeConnection, workspaceId: string, workflowId: string): string | undefined {
+/**
+ * The page of a workflow in Coze's editor: a workflow of an app opens inside the app
+ * (…/space/<space>/project-ide/<app>/workflow/<id>, as Coze Studio's app editor navigates,
+ * frontend use-ide-navigate.ts), any other in the workflow editor. The run reads the app back from
+ * this link, which n8n keeps with the choice (workflow-app.ts).
+ */
+export function editorUrl(connection: CozeConnection, workspaceId: string, workflowId: string, appId?: string): string | undefined {
 	const site = EDITOR_SITES[connection.baseUrl];
-	return site ? `${site}/work_flow?space_id=${encodeURIComponent(workspaceId)}&workflow_id=${encodeURIComponent(workflowId)}` : undefined;
+	if (!site) return undefined;
+	const [space, workflow] = [encodeURIComponent(workspaceId), encodeURIComponent(workflowId)];
+	if (appId && appId !== '0') return `${site}/space/${space}/project-ide/${encodeURIComponent(appId)}/workflow/${workflow}`;
+	return `${site}/work_flow?space_id=${space}&workflow_id=${workflow}`;
 }

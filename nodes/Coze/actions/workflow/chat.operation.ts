@@ -20,6 +20,7 @@ import { inputsDescription } from './inputs.description';
 import { readInputs } from './typed-inputs';
 import { versions } from '../versions';
 import { readRunOptions, readWorkflowId } from './parameters';
+import { explainingAppBesideBot, withWorkflowApp } from './workflow-app';
 
 const show = { resource: ['workflow'], operation: ['chat'] };
 
@@ -87,7 +88,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 	const workflowId = readWorkflowId.call(this, itemIndex);
 	const message = readText.call(this, 'message', 'Message', itemIndex, 'Map the user\'s text here; n8n\'s Chat Trigger gives it as {{ $json.chatInput }}.');
 	const parameters = await readInputs.call(this, itemIndex, connection, signal);
-	const options = readRunOptions.call(this, itemIndex);
+	const app = await withWorkflowApp.call(this, itemIndex, workflowId, readRunOptions.call(this, itemIndex), connection, signal);
+	const options = app.fields;
 	const { streamToChat } = this.getNodeParameter('options', itemIndex, {}) as { streamToChat?: 'answer' | 'none' };
 	const mode = this.getNodeParameter('conversation', itemIndex, 'session') as 'session' | 'id' | 'new';
 	const sessionId =
@@ -97,7 +99,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 	const memory = sessionId === undefined ? undefined : new ConversationMemory(this, { baseUrl: connection.baseUrl, workflowId });
 
 	const chat = streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
-	return await withLiveChat(chat, async () => {
+	return await explainingAppBesideBot(app, () => withLiveChat(chat, async () => {
 		const conversation =
 			mode === 'id'
 				? undefined
@@ -130,7 +132,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		if (memory && turn.conversationId) memory.remember(sessionId!, turn.conversationId);
 		assertNoToolCalls(turn);
 		return { main: [{ json: chatJson(turn, workflowId, choice.conversationId), pairedItem: { item: itemIndex } }] };
-	});
+	}));
 }
 
 function readText(this: IExecuteFunctions, name: string, label: string, itemIndex: number, hint: string): string {

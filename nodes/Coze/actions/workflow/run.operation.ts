@@ -16,6 +16,7 @@ import { collectRun } from '../../transport/protocols/run-collector';
 import { stringifyJson } from '../../transport/http/lossless-json';
 import { readerTextOfMessages, tapReaderText, type StreamToChat } from '../../transport/protocols/reader-text';
 import { LiveChat, withLiveChat } from '../live-chat';
+import { explainingAppBesideBot, withWorkflowApp } from './workflow-app';
 
 const show = { resource: ['workflow'], operation: ['run'], '@version': versions.first };
 
@@ -37,7 +38,8 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, signal?: AbortSignal): Promise<OperationResult> {
 	const workflowId = readWorkflowId.call(this, itemIndex);
 	const parameters = await readInputs.call(this, itemIndex, connection, signal);
-	const fields = readRunOptions.call(this, itemIndex);
+	const app = await withWorkflowApp.call(this, itemIndex, workflowId, readRunOptions.call(this, itemIndex), connection, signal);
+	const { fields } = app;
 	const body = { workflow_id: workflowId, parameters: await parametersWithFiles.call(this, itemIndex, parameters, connection, signal), ...fields };
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const outputMode = (options.outputMode as OutputMode | undefined) ?? defaultOutputMode(this);
@@ -46,7 +48,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 	const streamToChat = (options.streamToChat as StreamToChat | undefined) ?? 'messages';
 	const chat = streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
 
-	return await withLiveChat(chat, async () => {
+	return await explainingAppBesideBot(app, () => withLiveChat(chat, async () => {
 		switch (runMode) {
 			case 'sync':
 			case 'async': {
@@ -64,5 +66,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 				return runItems(await collectRun(events, collectOptions(connection, outputMode)), outputMode, context);
 			}
 		}
-	});
+	}));
 }

@@ -13,13 +13,8 @@ export function isLocator(value: unknown): value is { mode: string; value: unkno
  * path segment after "workflow" (…/project-ide/<app id>/workflow/<workflow id>).
  */
 export function workflowIdFromUrl(address: string): string | undefined {
-	const text = address.trim();
-	let url: URL;
-	try {
-		url = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? text : `https://${text}`);
-	} catch {
-		return undefined;
-	}
+	const url = parseAddress(address);
+	if (!url) return undefined;
 	const fromQuery = url.searchParams.get('workflow_id')?.trim();
 	if (fromQuery && WORKFLOW_ID.test(fromQuery)) return fromQuery;
 	const segments = url.pathname.split('/').filter(Boolean);
@@ -27,4 +22,28 @@ export function workflowIdFromUrl(address: string): string | undefined {
 		if (/^workflows?$/i.test(segments[i]) && WORKFLOW_ID.test(segments[i + 1])) return segments[i + 1];
 	}
 	return undefined;
+}
+
+/**
+ * The Coze app (a "project" in Coze Studio) in whose editor the address opens a workflow:
+ * …/space/<space>/project-ide/<app id>/workflow/<workflow id> (Coze's API pages name the app ID
+ * as the number after project-ide, workflow_run.md; Coze Studio's app editor puts its workflows
+ * below that path, frontend use-ide-navigate.ts). Undefined for any other address: the editor of
+ * a workflow outside an app is work_flow?space_id=…&workflow_id=….
+ */
+export function appIdFromUrl(address: string): string | undefined {
+	const segments = parseAddress(address)?.pathname.split('/').filter(Boolean) ?? [];
+	const at = segments.findIndex((segment) => segment.toLowerCase() === 'project-ide');
+	const appId = at >= 0 ? segments[at + 1] : undefined;
+	return appId !== undefined && WORKFLOW_ID.test(appId) ? appId : undefined;
+}
+
+/** An address as typed or pasted, with or without its scheme. */
+function parseAddress(address: string): URL | undefined {
+	const text = address.trim();
+	try {
+		return new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+	} catch {
+		return undefined;
+	}
 }

@@ -113,6 +113,22 @@ export async function readWorkflowInputs(
 	return { name: typeof name === 'string' ? name : undefined, inputs };
 }
 
+/**
+ * The Coze app a workflow belongs to, from its detail's workflow_detail.app_id ("0" when none:
+ * get_workflow_info.md OpenAPIWorkflowBasic); undefined when it has none or the answer does not
+ * say (Coze Studio's detail is a chatflow's role only).
+ */
+export async function readWorkflowApp(connection: CozeConnection, workflowId: string, signal?: AbortSignal): Promise<string | undefined> {
+	const answer = await requestCozeJson<CozeEnvelope & { data?: { workflow_detail?: { app_id?: unknown } } }>(connection, {
+		method: 'GET',
+		kind: 'read',
+		path: `/v1/workflows/${encodeURIComponent(workflowId)}`,
+		signal,
+	});
+	const appId = idText(answer.data?.workflow_detail?.app_id);
+	return appId && appId !== '0' ? appId : undefined;
+}
+
 function workspaceOf(entry: unknown): CozeWorkspace | undefined {
 	const record = entry as Record<string, unknown> | null;
 	const id = idText(record?.id);
