@@ -1,7 +1,17 @@
+import { createHash } from 'node:crypto';
+
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import type { CozeConnection } from '../transport/http/connection';
-import { listWorkflowsPage, listWorkspaces, type CozeWorkspace, type WorkflowMode } from '../transport/protocols/workflow-catalog';
+import { LIST_END_NOTICE } from '../actions/workflow/workflow-url';
+import { redactorFor, type CozeConnection } from '../transport/http/connection';
+import {
+	listWorkflowsPage,
+	listWorkspaces,
+	WORKFLOW_PAGE_SIZE,
+	type CozeWorkflowSummary,
+	type CozeWorkspace,
+	type WorkflowMode,
+} from '../transport/protocols/workflow-catalog';
 import { catalogError, editorConnection } from './catalog-connection';
 
 /** Workspaces are asked for once per credential and kept this long: paging and searching a list reuse them. */
@@ -10,6 +20,8 @@ const MAX_CACHED_CREDENTIALS = 50;
 const workspacesByCredential = new Map<string, { at: number; workspaces: CozeWorkspace[] }>();
 /** While a search finds nothing on a page, further pages are read, up to this many per call. */
 const MAX_PAGES_PER_CALL = 5;
+/** The most of Coze's pages of one workspace the list reads (50 pages of 30: 1500 workflows), however often Coze says there are more. */
+const MAX_PAGES_PER_WORKSPACE = 50;
 
 /** Where Coze's editor shows a workflow, per API host (the page a run's debug_url opens: coze-api.md). */
 const EDITOR_SITES: Record<string, string> = { 'https://api.coze.cn': 'https://www.coze.cn', 'https://api.coze.com': 'https://www.coze.com' };
@@ -26,21 +38,24 @@ export async function searchChatflows(this: ILoadOptionsFunctions, filter?: stri
 
 /**
  * One page of the list: workspace after workspace, Coze's pages of each in turn. The pagination
- * token is "<workspace index>:<page>". A search keeps what matches the name or ID (Coze's list
- * has no search of its own).
+ * token is "<workspace index>:<page>:<fingerprint of the page before>". A search keeps what
+ * matches the name or ID (Coze's list has no search of its own).
  */
 async function searchCatalog(this: ILoadOptionsFunctions, mode: WorkflowMode, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const { connection, cacheKey } = await editorConnection.call(this, 'list');
 	try {
 		const workspaces = await workspacesOf(connection, cacheKey);
-		let [workspaceIndex, page] = (paginationToken ?? '0:1').split(':').map(Number);
-		if (!Number.isInteger(workspaceIndex) || !Number.isInteger(page) || page < 1) [workspaceIndex, page] = [0, 1];
+		let { workspaceIndex, page, pageBefore } = readToken(paginationToken);
 		const wanted = filter?.trim().toLowerCase() ?? '';
 		const results: INodeListSearchItems[] = [];
 		for (let reads = 0; workspaceIndex < workspaces.length && reads < MAX_PAGES_PER_CALL; reads++) {
 			const workspace = workspaces[workspaceIndex];
 			const { workflows, hasMore } = await listWorkflowsPage(connection, { workspaceId: workspace.id, mode, page });
-			for (const workflow of workflows) {
+			const fingerprint = fingerprintOf(workflows);
+			// A server that answers the same page again (one that ignores page_num, or repeats its
+			// last page while it says there are more) would otherwise be read without end.
+			const repeated = page > 1 && fingerprint === pageBefore;
+			for (const workflow of repeated ? [] : workflows) {
 				if (wanted && !workflow.workflow_name.toLowerCase().includes(wanted) && !workflow.workflow_id.includes(wanted)) continue;
 				results.push({
 					name: workspaces.length > 1 ? `${workflow.workflow_name} (${workspace.name})` : workflow.workflow_name,
@@ -49,14 +64,48 @@ async function searchCatalog(this: ILoadOptionsFunctions, mode: WorkflowMode, fi
 					url: editorUrl(connection, workspace.id, workflow.workflow_id, workflow.app_id),
 				});
 			}
-			if (hasMore) page += 1;
-			else [workspaceIndex, page] = [workspaceIndex + 1, 1];
+			const cut = repeated || (hasMore && page >= MAX_PAGES_PER_WORKSPACE);
+			if (cut) results.push(listEnds(connection, workspace, workspaces.length > 1, repeated ? { repeatedPage: page } : { listed: page * WORKFLOW_PAGE_SIZE }));
+			if (hasMore && !cut) [page, pageBefore] = [page + 1, fingerprint];
+			else [workspaceIndex, page, pageBefore] = [workspaceIndex + 1, 1, ''];
 			if (results.length > 0) break;
 		}
-		return { results, paginationToken: workspaceIndex < workspaces.length ? `${workspaceIndex}:${page}` : undefined };
+		return { results, paginationToken: workspaceIndex < workspaces.length ? `${workspaceIndex}:${page}:${pageBefore}` : undefined };
 	} catch (error) {
 		throw catalogError.call(this, error, 'list', connection);
 	}
+}
+
+function readToken(token: string | undefined): { workspaceIndex: number; page: number; pageBefore: string } {
+	const [workspaceText, pageText, pageBefore = ''] = (token ?? '').split(':');
+	const [workspaceIndex, page] = [Number(workspaceText), Number(pageText)];
+	if (token === undefined || !Number.isInteger(workspaceIndex) || workspaceIndex < 0 || !Number.isInteger(page) || page < 1) return { workspaceIndex: 0, page: 1, pageBefore: '' };
+	return { workspaceIndex, page, pageBefore };
+}
+
+/** What tells one page of workflows from another: their IDs, in order. */
+function fingerprintOf(workflows: CozeWorkflowSummary[]): string {
+	return createHash('sha256')
+		.update(workflows.map((workflow) => workflow.workflow_id).join(','))
+		.digest('base64url')
+		.slice(0, 16);
+}
+
+/**
+ * The last entry of a workspace's part of the list when the list stops before Coze says it ends.
+ * n8n's list has no place for a notice (a list method returns entries and a pagination token, and
+ * the editor shows only an entry's name), and an error would replace the workflows already shown
+ * with the error: an entry keeps them and says where and why the list stops. Its value is no
+ * workflow ID; chosen, the run says so (parameters.ts).
+ */
+function listEnds(connection: CozeConnection, workspace: CozeWorkspace, named: boolean, why: { repeatedPage: number } | { listed: number }): INodeListSearchItems {
+	const where = named ? `${workspace.name}: ` : '';
+	const what = 'repeatedPage' in why ? `Coze sent page ${why.repeatedPage} again` : `the first ${why.listed} workflows are shown`;
+	return {
+		name: redactorFor(connection).text(`⚠ ${where}the list ends here (${what}). Choose By URL or By ID for another workflow`),
+		value: `${LIST_END_NOTICE}${workspace.id}`,
+		description: 'repeatedPage' in why ? 'Coze said there were more workflows but answered the same page again.' : `The list reads at most ${MAX_PAGES_PER_WORKSPACE} of Coze's pages of a workspace.`,
+	};
 }
 
 async function workspacesOf(connection: CozeConnection, cacheKey: string): Promise<CozeWorkspace[]> {

@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import { RawJson } from '../../transport/http/lossless-json';
 import { MIN_POLL_INTERVAL_MS, type Polling } from '../../transport/protocols/workflow-run';
-import { isLocator, WORKFLOW_ID, workflowIdFromUrl } from './workflow-url';
+import { isLocator, LIST_END_NOTICE, WORKFLOW_ID, workflowIdFromUrl } from './workflow-url';
 
 /** An interrupt's event id, "<execute_id>/<n>" on the cloud: printable, no spaces, bounded. */
 const EVENT_ID = /^[\w./:-]{1,200}$/;
@@ -21,6 +21,12 @@ export function readWorkflowId(this: IExecuteFunctions, itemIndex: number): stri
 			itemIndex,
 			description:
 				'Open the workflow in Coze and paste the address from the browser: it has workflow_id= in it, e.g. https://www.coze.cn/work_flow?space_id=…&workflow_id=7404830425073352713. Or choose By ID.',
+		});
+	}
+	if (isLocator(locator) && locator.mode === 'list' && String(locator.value).startsWith(LIST_END_NOTICE)) {
+		throw new NodeOperationError(this.getNode(), 'Workflow: the list\'s notice that it ends there is chosen, not a workflow', {
+			itemIndex,
+			description: 'Choose a workflow from the list, or choose By URL or By ID for a workflow the list does not show.',
 		});
 	}
 	const id = readId.call(this, 'workflowId', 'Workflow ID', itemIndex);
