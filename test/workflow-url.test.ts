@@ -1,4 +1,4 @@
-import { workflowIdFromUrl } from '../nodes/Coze/actions/workflow/workflow-url';
+import { appIdFromUrl, workflowIdFromUrl } from '../nodes/Coze/actions/workflow/workflow-url';
 
 const ID = '7404830425073352713';
 
@@ -21,5 +21,25 @@ describe('Workflow → By URL: the workflow ID in an address of Coze', () => {
 		['an empty field', ''],
 	])('finds none in %s', (_, address) => {
 		expect(workflowIdFromUrl(address)).toBeUndefined();
+	});
+});
+
+describe('Workflow → By URL: the Coze app in an address', () => {
+	const APP = '7404830425073300009';
+
+	it.each([
+		['a workflow inside an app (coze.cn)', `https://www.coze.cn/space/7404830425073300001/project-ide/${APP}/workflow/${ID}`],
+		['a Coze Studio project\'s workflow', `http://localhost:8888/space/7404830425073300001/project-ide/${APP}/workflow/${ID}?from=createSuccess`],
+		['an app\'s address pasted without its scheme', `  www.coze.cn/space/7404830425073300001/project-ide/${APP}/workflow/${ID}  `],
+	])('reads it from %s', (_, address) => {
+		expect(appIdFromUrl(address)).toBe(APP);
+	});
+
+	it.each([
+		['the editor of a workflow outside an app', `https://www.coze.cn/work_flow?space_id=7404830425073300001&workflow_id=${ID}`],
+		['project-ide followed by no number', `https://www.coze.cn/space/7404830425073300001/project-ide/publish/workflow/${ID}`],
+		['text that is no address', 'my workflow'],
+	])('finds none in %s', (_, address) => {
+		expect(appIdFromUrl(address)).toBeUndefined();
 	});
 });
