@@ -60,7 +60,7 @@ describe('Workflow → From List when Coze says there is always more', () => {
 		const workflows = entries.filter((entry) => !String(entry.value).startsWith(LIST_END_NOTICE));
 		expect(workflows).toHaveLength(1500);
 		expect(new Set(workflows.map((entry) => entry.value)).size).toBe(1500);
-		expect(entries.at(-1)?.name).toBe('⚠ the list ends here (the first 1500 workflows are shown). Choose By URL or By ID for another workflow');
+		expect(entries.at(-1)?.name).toBe('⚠ the list ends here (after 1500 workflows). Choose By URL or By ID for another workflow');
 	});
 
 	it('ends each workspace\'s part on its own, naming the workspace, and goes on to the next', async () => {

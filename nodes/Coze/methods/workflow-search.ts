@@ -100,7 +100,7 @@ function fingerprintOf(workflows: CozeWorkflowSummary[]): string {
  */
 function listEnds(connection: CozeConnection, workspace: CozeWorkspace, named: boolean, why: { repeatedPage: number } | { listed: number }): INodeListSearchItems {
 	const where = named ? `${workspace.name}: ` : '';
-	const what = 'repeatedPage' in why ? `Coze sent page ${why.repeatedPage} again` : `the first ${why.listed} workflows are shown`;
+	const what = 'repeatedPage' in why ? `Coze sent page ${why.repeatedPage} again` : `after ${why.listed} workflows`;
 	return {
 		name: redactorFor(connection).text(`⚠ ${where}the list ends here (${what}). Choose By URL or By ID for another workflow`),
 		value: `${LIST_END_NOTICE}${workspace.id}`,

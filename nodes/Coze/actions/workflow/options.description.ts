@@ -85,8 +85,8 @@ export const runOptions: INodeProperties = {
 	default: {},
 	displayOptions: { show: { resource: ['workflow'], operation: ['run'] } },
 	options: [
-		idOption('App ID', 'appId', 'For a workflow inside a Coze app: the app\'s ID. Not together with Bot ID.'),
-		idOption('Bot ID', 'botId', 'The agent to run the workflow as; needed by workflows with database or variable nodes. Not together with App ID.'),
+		idOption('App ID', 'appId', 'For a workflow inside a Coze app: the app\'s ID. Left empty, node version 2 sends the chosen workflow\'s app itself. Not together with Bot ID.'),
+		idOption('Bot ID', 'botId', 'The agent to run the workflow as; needed by workflows with database or variable nodes. Not together with App ID: when set, no app ID is sent.'),
 		idOption('Connector ID', 'connectorId', 'The channel the run is attributed to; Coze uses 1024 (API) when empty'),
 		extOption('workflow'),
 		...filesFromBinaryOptions,
