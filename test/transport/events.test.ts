@@ -1,5 +1,6 @@
 import { CozeError } from '../../nodes/Coze/transport/http/coze-error';
 import { readEventStream } from '../../nodes/Coze/transport/http/event-stream';
+import { Redactor } from '../../nodes/Coze/transport/http/redaction';
 import { decodeWorkflowEvent, type CozeStreamEvent } from '../../nodes/Coze/transport/protocols/workflow-events';
 import { encodeEvents, type SimEvent, type StreamShape } from '../simulator/event-stream';
 import { messageChunks, numbered } from '../simulator/workflows';
@@ -11,7 +12,7 @@ async function read(body: Buffer, cuts: number[] = []): Promise<CozeStreamEvent[
 		for (let i = 0; i < edges.length - 1; i++) yield body.subarray(edges[i], edges[i + 1]);
 	}
 	const events: CozeStreamEvent[] = [];
-	for await (const batch of readEventStream(chunks(), decodeWorkflowEvent)) events.push(...batch);
+	for await (const batch of readEventStream(chunks(), (event) => decodeWorkflowEvent(event, new Redactor([])))) events.push(...batch);
 	return events;
 }
 

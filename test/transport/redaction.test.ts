@@ -1,4 +1,4 @@
-import { Redactor, snippet } from '../../nodes/Coze/transport/http/redaction';
+import { Redactor } from '../../nodes/Coze/transport/http/redaction';
 
 const KEY_BODY = ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7', 'VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNb', 'vJZtnjSMqq7GPXW3Qa2uk7Hs4LuYXeWWqRw5J2WTfAbsTSxB9xYgBkpNQ4+3'];
 const PRIVATE_KEY = ['-----BEGIN PRIVATE KEY-----', ...KEY_BODY, '-----END PRIVATE KEY-----'].join('\n');
@@ -24,15 +24,27 @@ describe('Redactor', () => {
 	});
 });
 
-describe('snippet', () => {
+describe('Redactor.snippet', () => {
+	const none = new Redactor([]);
+
 	it('never cuts inside a token-like run: the run is dropped whole', () => {
 		const text = `${'a '.repeat(50)}pat_simulator_token_0123456789 tail`;
-		const cut = snippet(text, 110);
+		const cut = none.snippet(text, 110);
 		expect(cut).toBe(`${'a '.repeat(50).trimEnd()}…`);
 	});
 
 	it('folds whitespace and keeps short text as it is', () => {
-		expect(snippet(' one\n\ttwo  ', 200)).toBe('one two');
+		expect(none.snippet(' one\n\ttwo  ', 200)).toBe('one two');
+	});
+
+	it('redacts before it cuts: a secret across the cut, whatever characters it has, leaves nothing of itself', () => {
+		const odd = 'pat:simulator!token#0123456789';
+		const redact = new Redactor([odd]);
+		for (let cut = 1; cut < odd.length; cut++) {
+			const shown = redact.snippet(`${'b'.repeat(100 - cut)} ${odd} tail`, 101);
+			expect(shown).not.toMatch(/pat|simulator|token|0123/);
+		}
+		expect(redact.snippet(`say ${odd} and more`, 22)).toBe('say [redacted] and…');
 	});
 });
 

@@ -11,7 +11,7 @@ import { Redactor } from '../transport/http/redaction';
 export function toNodeError(node: INode, error: unknown, itemIndex: number, redact = new Redactor([])): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex ??= itemIndex;
-		return error;
+		return redacted(error, redact);
 	}
 	if (error instanceof CozeError) {
 		// Every text of the error may hold what a server sent: the secrets leave it here, before
@@ -33,6 +33,18 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, reda
 		return new NodeOperationError(node, message, { description, itemIndex });
 	}
 	return new NodeOperationError(node, redact.text(error instanceof Error ? error.message : String(error)), { itemIndex });
+}
+
+/**
+ * The node's own errors quote what the user gave (an ID, an address, a value, which an expression
+ * may have filled with a secret): the secrets leave them too, from every text n8n keeps of them.
+ */
+function redacted<E extends NodeApiError | NodeOperationError>(error: E, redact: Redactor): E {
+	error.message = redact.text(error.message);
+	if (typeof error.description === 'string') error.description = redact.text(error.description);
+	error.messages = error.messages.map((message) => redact.text(message));
+	if (error.stack) error.stack = redact.text(error.stack);
+	return error;
 }
 
 /**

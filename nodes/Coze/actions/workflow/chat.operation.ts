@@ -1,9 +1,10 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { policyOf } from '../../transport/http/client';
-import type { CozeConnection } from '../../transport/http/connection';
+import { redactorFor, type CozeConnection } from '../../transport/http/connection';
 import { CozeError } from '../../transport/http/coze-error';
 import { stringifyJson } from '../../transport/http/lossless-json';
+import type { Redactor } from '../../transport/http/redaction';
 import { tapChatAnswer } from '../../transport/protocols/chat-answer-text';
 import { collectChat, type CollectedChat } from '../../transport/protocols/chat-collector';
 import type { ChatStreamEvent } from '../../transport/protocols/chat-events';
@@ -130,7 +131,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		if (chat) events = tapChatAnswer(events, chat.text);
 		const turn = await collectChat(events, policyOf(connection).maxOutputBytes);
 		if (memory && turn.conversationId) memory.remember(sessionId!, turn.conversationId);
-		assertNoToolCalls(turn);
+		assertNoToolCalls(turn, redactorFor(connection));
 		return { main: [{ json: chatJson(turn, workflowId, choice.conversationId), pairedItem: { item: itemIndex } }] };
 	}));
 }
@@ -148,11 +149,11 @@ function readText(this: IExecuteFunctions, name: string, label: string, itemInde
  * input node also ends its turn in requires_action, without tool calls: that is an answer (the
  * question), and the next message answers it.
  */
-function assertNoToolCalls(turn: CollectedChat): void {
+function assertNoToolCalls(turn: CollectedChat, redact: Redactor): void {
 	if (turn.status !== 'requires_action' || turn.requiredAction === undefined || turn.requiredAction === null) return;
 	throw new CozeError('The Coze chatflow waits for the output of a local plugin, which this node cannot send', {
 		kind: 'api',
 		debugUrl: turn.debugUrl,
-		description: `Coze asked for: ${JSON.stringify(turn.requiredAction).slice(0, 300)}. Use a cloud plugin in the chatflow instead of a local one.`,
+		description: `Coze asked for: ${redact.snippet(JSON.stringify(turn.requiredAction), 300)}. Use a cloud plugin in the chatflow instead of a local one.`,
 	});
 }

@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import { RawJson } from '../../transport/http/lossless-json';
 import { MIN_POLL_INTERVAL_MS, type Polling } from '../../transport/protocols/workflow-run';
+import { quoted } from '../quoted';
 import { isLocator, LIST_END_NOTICE, WORKFLOW_ID, workflowIdFromUrl } from './workflow-url';
 
 /** An interrupt's event id, "<execute_id>/<n>" on the cloud: printable, no spaces, bounded. */
@@ -17,7 +18,7 @@ export function readWorkflowId(this: IExecuteFunctions, itemIndex: number): stri
 		const address = String(locator.value ?? '').trim();
 		const id = workflowIdFromUrl(address);
 		if (id) return id;
-		throw new NodeOperationError(this.getNode(), address ? `The address "${address.slice(0, 120)}" holds no Coze workflow ID` : 'Workflow (By URL) is empty', {
+		throw new NodeOperationError(this.getNode(), address ? `The address ${quoted(address, 200)} holds no Coze workflow ID` : 'Workflow (By URL) is empty', {
 			itemIndex,
 			description:
 				'Open the workflow in Coze and paste the address from the browser: it has workflow_id= in it, e.g. https://www.coze.cn/work_flow?space_id=…&workflow_id=7404830425073352713. Or choose By ID.',
@@ -31,7 +32,7 @@ export function readWorkflowId(this: IExecuteFunctions, itemIndex: number): stri
 	}
 	const id = readId.call(this, 'workflowId', 'Workflow ID', itemIndex);
 	if (WORKFLOW_ID.test(id)) return id;
-	throw new NodeOperationError(this.getNode(), `Workflow ID "${id.slice(0, 80)}" is not a Coze workflow ID`, {
+	throw new NodeOperationError(this.getNode(), `Workflow ID ${quoted(id, 80)} is not a Coze workflow ID`, {
 		itemIndex,
 		description: 'A workflow ID is a number, e.g. 7404830425073352713: the digits after workflow_id= in the workflow\'s address in Coze.',
 	});
@@ -41,7 +42,7 @@ export function readWorkflowId(this: IExecuteFunctions, itemIndex: number): stri
 export function readEventId(this: IExecuteFunctions, itemIndex: number): string {
 	const id = readId.call(this, 'eventId', 'Event ID', itemIndex);
 	if (EVENT_ID.test(id) && !id.split('/').includes('..')) return id;
-	throw new NodeOperationError(this.getNode(), `Event ID "${id.slice(0, 80)}" is not a Coze interrupt's event ID`, {
+	throw new NodeOperationError(this.getNode(), `Event ID ${quoted(id, 120)} is not a Coze interrupt's event ID`, {
 		itemIndex,
 		description: 'Use the event_id of the Coze node\'s interrupt item unchanged, e.g. {{ $json.event_id }} (it looks like 7404830425073352999/6961231853298581504).',
 	});
@@ -124,9 +125,12 @@ export function assertExactNumbers(this: IExecuteFunctions, value: unknown, path
 /**
  * JSON.parse's message, with the line and column of the position it names, once: Node 22 and
  * later already add "(line L column C)" themselves (n8n 2.x runs on Node 24), Node 20 does not.
+ * The piece of the text JavaScript quotes (`Unexpected token 'p', "{"a": pat_abcdef"... is not
+ * valid JSON`: ten characters either side of the fault) is left out: it is cut wherever the
+ * fault is, so it can hold half of a secret that the error mapper would no longer recognise.
  */
 export function whereJsonBreaks(text: string, error: Error): string {
-	const message = error.message.replace(/\s*\(line \d+ column \d+\)/, '');
+	const message = error.message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
 	const position = /position (\d+)/.exec(message);
 	if (!position) return message;
 	const offset = Number(position[1]);

@@ -3,6 +3,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type Reso
 import type { CozeConnection } from '../../transport/http/connection';
 import { parseJsonKeepingLongIntegers, RawJson } from '../../transport/http/lossless-json';
 import { uploadBinary } from '../file/upload.operation';
+import { quoted } from '../quoted';
 import { kindOfField, type InputKind } from './input-fields';
 import { assertExactNumbers, readWorkflowParameters } from './parameters';
 
@@ -118,7 +119,7 @@ async function fileValue(this: IExecuteFunctions, itemIndex: number, name: strin
 }
 
 function describe(value: unknown): string {
-	if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`;
+	if (typeof value === 'string') return value.length > 60 ? `a text ${quoted(value, 60)}` : quoted(value, 60);
 	if (Array.isArray(value)) return 'a list';
 	if (value !== null && typeof value === 'object') return 'an object';
 	return `${typeof value} ${String(value)}`;

@@ -11,7 +11,7 @@ import { LocalReadError } from './local-read-error';
 import { parseJsonKeepingLongIntegers } from './lossless-json';
 import type { StreamedBody } from './multipart';
 import { DEFAULT_POLICY, type RequestPolicy } from './policy';
-import { snippet } from './redaction';
+import { redactorFor } from './redaction';
 import { retryAfterMs, withRetries } from './retry';
 import type { RequestKind } from './retry-rules';
 
@@ -233,7 +233,7 @@ async function readText(connection: CozeConnection, response: CozeResponse, sign
 }
 
 function notJson(connection: CozeConnection, response: CozeResponse, text: string): CozeError {
-	const said = snippet(text, 200);
+	const said = redactorFor(connection).snippet(text, 200);
 	const status = response.statusCode;
 	return new CozeError(
 		status >= 400 ? `Coze answered HTTP ${status} without a Coze error body` : 'Coze answered with something that is not JSON',

@@ -4,7 +4,6 @@ import { CozeError } from './coze-error';
 import { DEFAULT_POLICY, STUDIO_IDLE_TIMEOUT_MS, type RequestPolicy } from './policy';
 import { readPrivateKey } from './jwt-sign';
 import { oauthTokens, type OAuthApp, type OAuthTokens } from './oauth-tokens';
-import { Redactor } from './redaction';
 
 /** Where to send requests, with which token, and how patiently. */
 export interface CozeConnection {
@@ -27,14 +26,9 @@ export function credentialSecrets(credentials: Record<string, unknown>): string[
 	return SECRET_FIELDS.map((field) => credentials[field]).filter((value): value is string => typeof value === 'string' && value.trim() !== '');
 }
 
-/**
- * Removes the connection's token and every other secret of its credential from what leaves the
- * node, an OAuth app's tokens and JWTs included, even those made after the redactor was.
- */
-export function redactorFor(connection: Pick<CozeConnection, 'accessToken' | 'secrets' | 'oauth'>): Redactor {
-	const { oauth } = connection;
-	return new Redactor([connection.accessToken, ...(connection.secrets ?? [])], oauth ? () => oauth.secrets() : undefined);
-}
+// Where the node's callers have always found it; it lives with the Redactor, which the HTTP
+// client uses too (client.ts cannot import this file: it imports the client).
+export { redactorFor } from './redaction';
 
 export type CozeRegion = 'cn' | 'com' | 'custom';
 

@@ -5,10 +5,11 @@
  *
  * Redaction happens where things leave (the router, the error mapper, the credential test),
  * not where server text comes in: a token split across two streamed chunks is only whole once
- * the chunks are joined. Text that is cut short before it leaves goes through `snippet`, which
- * never cuts inside a token-like run of characters, so a secret is either whole (and removed)
- * or absent, never half there.
+ * the chunks are joined. Text that is cut short is redacted first, then cut (`Redactor.snippet`):
+ * a cut can leave half a secret, which redaction no longer recognises.
  */
+import type { CozeConnection } from './connection';
+
 const REDACTED = '[redacted]';
 
 /** Lines of a PEM key (or any secret) shorter than this are not worth matching on their own. */
@@ -38,6 +39,16 @@ export class Redactor {
 		let out = text;
 		for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
 		return out;
+	}
+
+	/** Whether `text` holds a secret or a part of one that `text()` would remove. */
+	finds(text: string): boolean {
+		return this.secrets.some((secret) => text.includes(secret));
+	}
+
+	/** At most `max` characters of `text` for a message: redacted first, then cut (see `cut`). */
+	snippet(text: string, max: number): string {
+		return cut(this.text(text), max);
 	}
 
 	/**
@@ -76,6 +87,15 @@ export class Redactor {
 		}
 		return value;
 	}
+}
+
+/**
+ * Removes the connection's token and every other secret of its credential from what leaves the
+ * node, an OAuth app's tokens and JWTs included, even those made after the redactor was.
+ */
+export function redactorFor(connection: Pick<CozeConnection, 'accessToken' | 'secrets' | 'oauth'>): Redactor {
+	const { oauth } = connection;
+	return new Redactor([connection.accessToken, ...(connection.secrets ?? [])], oauth ? () => oauth.secrets() : undefined);
 }
 
 function partsOf(secrets: Array<string | undefined>): string[] {
@@ -117,11 +137,11 @@ export class RedactingStream {
 const TOKEN_CHAR = /[A-Za-z0-9_\-.~+/=]/;
 
 /**
- * At most `max` characters of server text, whitespace folded, for an error message. A cut that
- * would fall inside a token-like run drops the whole run instead, so that no secret is left
- * half there, where redaction could no longer recognise it.
+ * At most `max` characters of (already redacted) text, whitespace folded, for an error message.
+ * A cut that would fall inside a token-like run drops the whole run instead: a secret the
+ * redactor does not know (a token of another service) is not left half there either.
  */
-export function snippet(text: string, max: number): string {
+function cut(text: string, max: number): string {
 	const folded = text.replace(/\s+/g, ' ').trim();
 	if (folded.length <= max) return folded;
 	let cut = max;

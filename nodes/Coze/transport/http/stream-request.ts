@@ -6,6 +6,7 @@ import type { CozeConnection } from './connection';
 import { CozeError } from './coze-error';
 import { apiErrorFromEnvelope } from './envelope';
 import { EnvelopeInStream, readEventStream } from './event-stream';
+import { redactorFor, type Redactor } from './redaction';
 import { withRetries } from './retry';
 
 export interface StreamRequest<T> {
@@ -13,8 +14,8 @@ export interface StreamRequest<T> {
 	path: string;
 	/** The request body, serialised (lossless-json's stringifyJson). */
 	json: string;
-	/** Types one event of the protocol, or skips it. */
-	decode: (event: EventSourceMessage) => T | undefined;
+	/** Types one event of the protocol, or skips it; `redact` is for server text it quotes cut short. */
+	decode: (event: EventSourceMessage, redact: Redactor) => T | undefined;
 	/** The error for an empty answer where a stream was due (what it means depends on the endpoint). */
 	emptyAnswer: CozeError;
 }
@@ -49,7 +50,8 @@ export async function* streamEvents<T>(connection: CozeConnection, request: Stre
 	}
 	const { response, idle: timer } = opened;
 	try {
-		for await (const batch of readEventStream(response.body, request.decode)) {
+		const redact = redactorFor(connection);
+		for await (const batch of readEventStream(response.body, (event) => request.decode(event, redact))) {
 			// Every whole event, a PING included, is a sign of life.
 			timer.refresh();
 			yield batch;

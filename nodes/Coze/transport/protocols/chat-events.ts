@@ -2,7 +2,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 
 import { CozeError } from '../http/coze-error';
 import { parseJsonKeepingLongIntegers } from '../http/lossless-json';
-import { snippet } from '../http/redaction';
+import type { Redactor } from '../http/redaction';
 
 // The events of a chat stream (/v1/workflows/chat), as Coze names them: coze-js
 // resources/chat/chat.ts (ChatEventType, ChatV3Message, CreateChatData), cozepy chat/__init__.py,
@@ -63,24 +63,27 @@ export type ChatStreamEvent =
 const CHAT_EVENTS = new Set(['chat.created', 'chat.in_progress', 'chat.completed', 'chat.failed', 'chat.requires_action']);
 const MESSAGE_EVENTS = new Set(['message.delta', 'message.completed']);
 
-/** Types one event of a chat stream, or skips it (audio, PING, anything the node does not know). */
-export function decodeChatEvent(event: EventSourceMessage): ChatStreamEvent | undefined {
+/**
+ * Types one event of a chat stream, or skips it (audio, PING, anything the node does not know).
+ * `redact` cleans what an error quotes of the event before it is cut short.
+ */
+export function decodeChatEvent(event: EventSourceMessage, redact: Redactor): ChatStreamEvent | undefined {
 	const name = event.event?.startsWith('conversation.') ? event.event.slice('conversation.'.length) : event.event;
 	if (name === undefined) return undefined;
-	if (MESSAGE_EVENTS.has(name) || CHAT_EVENTS.has(name)) return { type: name, data: parseObject(event) } as ChatStreamEvent;
+	if (MESSAGE_EVENTS.has(name) || CHAT_EVENTS.has(name)) return { type: name, data: parseObject(event, redact) } as ChatStreamEvent;
 	if (name === 'error') return { type: 'error', data: errorData(event.data) };
 	if (name === 'done') return { type: 'done', data: doneData(event.data) };
 	return undefined;
 }
 
-function parseObject(event: EventSourceMessage): Record<string, unknown> {
+function parseObject(event: EventSourceMessage, redact: Redactor): Record<string, unknown> {
 	let data: unknown;
 	try {
 		data = parseJsonKeepingLongIntegers(event.data);
 	} catch {
 		throw new CozeError(`Coze sent a ${event.event} event whose data is not JSON`, {
 			kind: 'protocol',
-			description: `It began: "${snippet(event.data, 120)}". Check the Base URL points at the Coze API.`,
+			description: `It began: "${redact.snippet(event.data, 120)}". Check the Base URL points at the Coze API.`,
 		});
 	}
 	if (data === null || typeof data !== 'object' || Array.isArray(data)) {

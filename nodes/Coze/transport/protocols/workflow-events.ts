@@ -2,7 +2,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 
 import { CozeError } from '../http/coze-error';
 import { parseJsonKeepingLongIntegers } from '../http/lossless-json';
-import { snippet } from '../http/redaction';
+import type { Redactor } from '../http/redaction';
 
 // The events of a workflow run's stream (/v1/workflow/stream_run, stream_resume), as Coze names them.
 
@@ -58,15 +58,18 @@ export type CozeStreamEvent =
 	| { type: 'Error'; data: CozeErrorEventData }
 	| { type: 'Done'; data: { debug_url?: string } };
 
-/** Types one event of a workflow run's stream, or skips it (undefined). */
-export function decodeWorkflowEvent(event: EventSourceMessage): CozeStreamEvent | undefined {
+/**
+ * Types one event of a workflow run's stream, or skips it (undefined). `redact` cleans what an
+ * error quotes of the event before it is cut short.
+ */
+export function decodeWorkflowEvent(event: EventSourceMessage, redact: Redactor): CozeStreamEvent | undefined {
 	switch (event.event) {
 		case 'Message':
 		case 'Interrupt':
 		case 'Done':
-			return { type: event.event, data: parseData(event) } as CozeStreamEvent;
+			return { type: event.event, data: parseData(event, redact) } as CozeStreamEvent;
 		case 'Error':
-			return { type: 'Error', data: errorData(parseData(event) as Record<string, unknown>) };
+			return { type: 'Error', data: errorData(parseData(event, redact) as Record<string, unknown>) };
 		case 'error':
 			// Coze Studio, failing mid-stream, sends a lower-case "error" whose data is plain text.
 			return { type: 'Error', data: plainTextError(event.data) };
@@ -76,7 +79,7 @@ export function decodeWorkflowEvent(event: EventSourceMessage): CozeStreamEvent 
 	}
 }
 
-function parseData(event: EventSourceMessage): object {
+function parseData(event: EventSourceMessage, redact: Redactor): object {
 	if (event.event === 'Done' && event.data.trim() === '') return {};
 	let data: unknown;
 	try {
@@ -85,7 +88,7 @@ function parseData(event: EventSourceMessage): object {
 		if (event.event === 'Error') return plainTextError(event.data);
 		throw new CozeError(`Coze sent a ${event.event} event whose data is not JSON`, {
 			kind: 'protocol',
-			description: `It began: "${snippet(event.data, 120)}". Check the Base URL points at the Coze API.`,
+			description: `It began: "${redact.snippet(event.data, 120)}". Check the Base URL points at the Coze API.`,
 		});
 	}
 	if (data === null || typeof data !== 'object' || Array.isArray(data)) {
