@@ -48,6 +48,19 @@ describe('Redactor.snippet', () => {
 	});
 });
 
+describe('Redactor: the parts of a JWT', () => {
+	const jwt = ['eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImtpZF8xIn0', 'eyJpc3MiOiIxMTcwMDAwMDAwMDAwMDAwMDAxIiwianRpIjoiYWJjIn0', 'c2lnbmF0dXJlX29mX3RoZV9qd3RfaXNfbG9uZ19lbm91Z2g'].join('.');
+	const [header, payload, signature] = jwt.split('.');
+	const redact = new Redactor([], () => [jwt]);
+
+	it('removes the whole JWT, and each part echoed alone (payload, signature, and the header too)', () => {
+		expect(redact.text(`bearer ${jwt}`)).toBe('bearer [redacted]');
+		expect(redact.text(`sig=${signature}; claims=${payload}; head=${header}`)).toBe('sig=[redacted]; claims=[redacted]; head=[redacted]');
+		expect(redact.finds(`x${signature.slice(3)}`)).toBe(false);
+		expect(redact.finds(`x${signature}`)).toBe(true);
+	});
+});
+
 describe('Redactor.stream', () => {
 	const token = 'pat_simulator_token_0123456789';
 	const redact = new Redactor([token, PRIVATE_KEY]);

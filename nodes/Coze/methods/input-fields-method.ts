@@ -1,7 +1,8 @@
-import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
+import { NodeOperationError, type ILoadOptionsFunctions, type ResourceMapperFields } from 'n8n-workflow';
 
 import { fieldOfInput } from '../actions/workflow/input-fields';
 import { isLocator, WORKFLOW_ID, workflowIdFromUrl } from '../actions/workflow/workflow-url';
+import { redactorFor } from '../transport/http/connection';
 import { CozeError } from '../transport/http/coze-error';
 import { readWorkflowInputs } from '../transport/protocols/workflow-catalog';
 import { catalogError, editorConnection } from './catalog-connection';
@@ -36,9 +37,17 @@ async function inputFields(this: ILoadOptionsFunctions, skip: Set<string>): Prom
 	if (!inputs) {
 		return { fields: [], emptyFieldsNotice: 'This Coze server does not describe the workflow\'s inputs (Coze Studio\'s API does not): choose Inputs → JSON and write them there.' };
 	}
-	const fields = Object.entries(inputs)
-		.filter(([name]) => !skip.has(name))
-		.map(([name, parameter]) => fieldOfInput(name, parameter ?? {}));
+	const shown = Object.entries(inputs).filter(([name]) => !skip.has(name));
+	// The fields are saved with the workflow (the mapper's schema): the credential's secrets leave
+	// them. A name cannot be redacted (the run sends the value under it), so such a name is refused.
+	const redact = redactorFor(connection);
+	if (shown.some(([name]) => redact.finds(name))) {
+		throw new NodeOperationError(
+			this.getNode(),
+			"An input's name holds a secret of the credential, so the inputs are not shown: check that the credential's Base URL points at the Coze API, or choose Inputs → JSON",
+		);
+	}
+	const fields = shown.map(([name, parameter]) => redact.deep(fieldOfInput(name, parameter ?? {})));
 	return fields.length ? { fields } : { fields, emptyFieldsNotice: 'This workflow\'s start node takes no inputs.' };
 }
 

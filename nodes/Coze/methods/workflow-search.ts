@@ -70,7 +70,9 @@ async function searchCatalog(this: ILoadOptionsFunctions, mode: WorkflowMode, fi
 			else [workspaceIndex, page, pageBefore] = [workspaceIndex + 1, 1, ''];
 			if (results.length > 0) break;
 		}
-		return { results, paginationToken: workspaceIndex < workspaces.length ? `${workspaceIndex}:${page}:${pageBefore}` : undefined };
+		// Names and descriptions are the server's text, shown in the editor and saved with the node
+		// when picked (cachedResultName): the credential's secrets leave them, as they leave a run's items.
+		return { results: redactorFor(connection).deep(results), paginationToken: workspaceIndex < workspaces.length ? `${workspaceIndex}:${page}:${pageBefore}` : undefined };
 	} catch (error) {
 		throw catalogError.call(this, error, 'list', connection);
 	}

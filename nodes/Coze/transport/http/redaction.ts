@@ -106,6 +106,11 @@ function partsOf(secrets: Array<string | undefined>): string[] {
 		parts.add(text);
 		// A multi-line secret (a PEM private key) may come back re-wrapped: match each line.
 		for (const line of text.split(/\s+/)) if (line.length >= MIN_SECRET_PART && !line.startsWith('-----')) parts.add(line);
+		// A JWT is three dot-separated parts, each of which a server may echo alone. The payload and
+		// the signature are what a replay needs (with the header, which anyone can rebuild from the
+		// public key id). The header is public, but the same in every JWT of the app: it goes too,
+		// so that one rule covers any dotted secret and no part is judged harmless by its shape.
+		for (const segment of text.split('.')) if (segment.length >= MIN_SECRET_PART && segment !== text) parts.add(segment);
 	}
 	// Longest first, so a whole key is replaced before its lines.
 	return [...parts].sort((a, b) => b.length - a.length);
