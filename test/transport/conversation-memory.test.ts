@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { ConversationMemory, forgetConversationsOfThisProcess, MAX_REMEMBERED_SESSIONS } from '../../nodes/Coze/actions/workflow/conversation-memory';
+import { Redactor } from '../../nodes/Coze/transport/http/redaction';
 
 /** The three things ConversationMemory asks of n8n's execute context, over static data the test keeps. */
 function contextWith(staticData: IDataObject): IExecuteFunctions {
@@ -13,11 +14,12 @@ function contextWith(staticData: IDataObject): IExecuteFunctions {
 
 describe('ConversationMemory', () => {
 	const scope = { baseUrl: 'https://api.coze.cn', workflowId: '7404830425073352714' };
+	const noSecrets = new Redactor([]);
 	beforeEach(() => forgetConversationsOfThisProcess());
 
 	it('keeps at most MAX_REMEMBERED_SESSIONS sessions, forgetting the least recently used first', () => {
 		const staticData: IDataObject = {};
-		const memory = new ConversationMemory(contextWith(staticData), scope);
+		const memory = new ConversationMemory(contextWith(staticData), scope, noSecrets);
 		for (let i = 0; i < MAX_REMEMBERED_SESSIONS; i++) memory.remember(`s${i}`, `c${i}`);
 		expect(memory.recall('s0')).toBe('c0');
 		memory.remember('new-1', 'n1');
@@ -31,11 +33,11 @@ describe('ConversationMemory', () => {
 
 	it('stores a hash of the session, not the session id, and keeps servers and chatflows apart', () => {
 		const staticData: IDataObject = {};
-		new ConversationMemory(contextWith(staticData), scope).remember('alice@example.com', 'c1');
+		new ConversationMemory(contextWith(staticData), scope, noSecrets).remember('alice@example.com', 'c1');
 		expect(JSON.stringify(staticData)).not.toContain('alice');
 		forgetConversationsOfThisProcess();
-		expect(new ConversationMemory(contextWith(staticData), { ...scope, workflowId: '1' }).recall('alice@example.com')).toBeUndefined();
-		expect(new ConversationMemory(contextWith(staticData), { ...scope, baseUrl: 'https://api.coze.com' }).recall('alice@example.com')).toBeUndefined();
-		expect(new ConversationMemory(contextWith(staticData), scope).recall('alice@example.com')).toBe('c1');
+		expect(new ConversationMemory(contextWith(staticData), { ...scope, workflowId: '1' }, noSecrets).recall('alice@example.com')).toBeUndefined();
+		expect(new ConversationMemory(contextWith(staticData), { ...scope, baseUrl: 'https://api.coze.com' }, noSecrets).recall('alice@example.com')).toBeUndefined();
+		expect(new ConversationMemory(contextWith(staticData), scope, noSecrets).recall('alice@example.com')).toBe('c1');
 	});
 });

@@ -6,7 +6,7 @@ import { CozeError } from '../../transport/http/coze-error';
 import { stringifyJson } from '../../transport/http/lossless-json';
 import type { Redactor } from '../../transport/http/redaction';
 import { tapChatAnswer } from '../../transport/protocols/chat-answer-text';
-import { collectChat, type CollectedChat } from '../../transport/protocols/chat-collector';
+import { ChatFailure, collectChat, type CollectedChat } from '../../transport/protocols/chat-collector';
 import type { ChatStreamEvent } from '../../transport/protocols/chat-events';
 import { startChat } from '../../transport/protocols/chat-stream';
 import { LiveChat, withLiveChat } from '../live-chat';
@@ -97,7 +97,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		mode === 'session'
 			? readText.call(this, 'sessionId', 'Session ID', itemIndex, 'n8n\'s Chat Trigger gives it as {{ $json.sessionId }}. Without sessions, choose Conversation → New Each Time.')
 			: undefined;
-	const memory = sessionId === undefined ? undefined : new ConversationMemory(this, { baseUrl: connection.baseUrl, workflowId });
+	const memory = sessionId === undefined ? undefined : new ConversationMemory(this, { baseUrl: connection.baseUrl, workflowId }, redactorFor(connection));
 
 	const chat = streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
 	return await explainingAppBesideBot(app, () => withLiveChat(chat, async () => {
@@ -130,7 +130,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		}
 		if (chat) events = tapChatAnswer(events, chat.text);
 		const turn = await collectChat(events, policyOf(connection).maxOutputBytes);
-		if (memory && turn.conversationId) memory.remember(sessionId!, turn.conversationId);
+		if (memory && turn.conversationId) {
+			try {
+				memory.remember(sessionId!, turn.conversationId);
+			} catch (refused) {
+				// The turn happened: its answer goes out with the refusal (Continue on Fail), not its conversation id.
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the router turns a ChatFailure into n8n's error and keeps its messages (router.ts)
+				throw new ChatFailure(refused, turn.messages, undefined);
+			}
+		}
 		assertNoToolCalls(turn, redactorFor(connection));
 		return { main: [{ json: chatJson(turn, workflowId, choice.conversationId), pairedItem: { item: itemIndex } }] };
 	}));

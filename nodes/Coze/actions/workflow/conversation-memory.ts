@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { CozeError } from '../../transport/http/coze-error';
+import type { Redactor } from '../../transport/http/redaction';
+
 /** The most chat sessions one node remembers; the least recently used is forgotten first. */
 export const MAX_REMEMBERED_SESSIONS = 1000;
 
@@ -15,6 +18,14 @@ type Remembered = Record<string, string>;
 const creating = new Map<string, Promise<string | undefined>>();
 
 /**
+ * What a conversation id may be to be remembered: Coze's are decimal numbers of 19 digits (an
+ * int64 on Coze Studio, sent as a string). Any short run of visible ASCII passes, so that a
+ * server with ids of another form still works; nothing larger or invisible does, since it would
+ * be saved with the workflow, once per session.
+ */
+const REMEMBERABLE_ID = /^[\x21-\x7e]{1,128}$/;
+
+/**
  * Which Coze conversation each chat session talks in, for one Coze node. Kept in the workflow's
  * static data, which n8n saves after each production execution, in queue mode by the worker
  * that ran it, and loads at the start of the next: so a session keeps its conversation across
@@ -24,6 +35,9 @@ const creating = new Map<string, Promise<string | undefined>>();
  * n8n writes static data whole at the end of an execution: when two executions of the workflow
  * run at once, the one that ends last wins, and a session first seen by the other is forgotten
  * (its next message starts a new conversation).
+ *
+ * Only ids a Coze server would send are remembered, and none that holds a secret of the
+ * credential (`redact` knows them): static data is saved with the workflow, unredacted.
  */
 export class ConversationMemory {
 	private readonly store: Remembered;
@@ -31,6 +45,7 @@ export class ConversationMemory {
 	constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly scope: { baseUrl: string; workflowId: string },
+		private readonly redact: Redactor,
 	) {
 		const staticData = context.getWorkflowStaticData('node') as IDataObject;
 		staticData.cozeConversations ??= {};
@@ -39,9 +54,16 @@ export class ConversationMemory {
 
 	recall(sessionId: string): string | undefined {
 		const key = this.key(sessionId);
-		const remembered = this.store[key] ?? inProcess.get(this.processKey(key));
-		if (remembered) this.remember(sessionId, remembered);
-		return remembered;
+		const remembered: unknown = this.store[key] ?? inProcess.get(this.processKey(key));
+		if (!remembered) return undefined;
+		// Saved before ids were checked (or changed by hand): forgotten, and the session starts anew.
+		if (this.refusal(remembered)) {
+			delete this.store[key];
+			inProcess.delete(this.processKey(key));
+			return undefined;
+		}
+		this.remember(sessionId, remembered as string);
+		return remembered as string;
 	}
 
 	/** The session's conversation, or the one `create` makes (once, however many ask at the same time); `create` may make none. */
@@ -59,7 +81,10 @@ export class ConversationMemory {
 		return conversationId;
 	}
 
+	/** Remembers the session's conversation, or throws why Coze's id for it cannot be remembered. */
 	remember(sessionId: string, conversationId: string): void {
+		const refused = this.refusal(conversationId);
+		if (refused) throw refused;
 		const key = this.key(sessionId);
 		// Re-inserted, so that insertion order is the order of use.
 		delete this.store[key];
@@ -80,6 +105,25 @@ export class ConversationMemory {
 	 */
 	conversationName(sessionId: string): string {
 		return `n8n-${this.key(sessionId)}`;
+	}
+
+	/** Why `id` may not be remembered, or undefined. The error never quotes the id. */
+	private refusal(id: unknown): CozeError | undefined {
+		if (typeof id === 'string' && this.redact.finds(id)) {
+			return new CozeError('Coze sent a conversation id that holds a secret of the credential', {
+				kind: 'protocol',
+				description:
+					"It is not remembered: the workflow's saved data (and this item) must never hold the token or key. Coze does not do this: check that the credential's Base URL points at the Coze API, or choose Conversation → New Each Time.",
+			});
+		}
+		if (typeof id !== 'string' || !REMEMBERABLE_ID.test(id)) {
+			const what = typeof id === 'string' ? `It is ${id.length} characters long${/[^\x21-\x7e]/.test(id) ? ', with invisible or non-ASCII characters' : ''}` : `It is a ${typeof id}`;
+			return new CozeError('Coze sent a conversation id that is not one: a Coze conversation id is at most 128 visible ASCII characters', {
+				kind: 'protocol',
+				description: `${what}. It is not remembered, so that the workflow's saved data stays small and readable. Check that the credential's Base URL points at the Coze API, or choose Conversation → New Each Time.`,
+			});
+		}
+		return undefined;
 	}
 
 	private key(sessionId: string): string {
