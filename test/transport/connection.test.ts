@@ -1,5 +1,5 @@
 import { connectionFromCredentials } from '../../nodes/Coze/transport/http/connection';
-import { parseJsonKeepingLongIntegers, RawJson, stringifyJson } from '../../nodes/Coze/transport/http/lossless-json';
+import { JsonTooDeep, MAX_JSON_DEPTH, parseJsonKeepingLongIntegers, RawJson, stringifyJson, textOfServerValue } from '../../nodes/Coze/transport/http/lossless-json';
 
 describe('connectionFromCredentials', () => {
 	it('maps the regions to the cloud API hosts', () => {
@@ -79,6 +79,28 @@ describe('parseJsonKeepingLongIntegers', () => {
 		['[[7404830425073352713],{"a":[-7404830425073352713]}]', [['7404830425073352713'], { a: ['-7404830425073352713'] }]],
 	])('reads %s with only unsafe integers as strings', (text, expected) => {
 		expect(parseJsonKeepingLongIntegers(text)).toEqual(expected);
+	});
+});
+
+describe('JSON from a server, nested too deep or of the wrong type', () => {
+	const nested = (depth: number) => `${'[{"a":'.repeat(depth / 2)}1${'}]'.repeat(depth / 2)}`;
+
+	it(`reads ${MAX_JSON_DEPTH} levels and refuses one more, two million deep included, without overflowing the stack`, () => {
+		expect(() => parseJsonKeepingLongIntegers(nested(MAX_JSON_DEPTH))).not.toThrow();
+		expect(() => parseJsonKeepingLongIntegers(`[${nested(MAX_JSON_DEPTH)}]`)).toThrow(JsonTooDeep);
+		expect(() => parseJsonKeepingLongIntegers(`${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}`)).toThrow(JsonTooDeep);
+		// Nesting inside a string is text, not depth.
+		expect(parseJsonKeepingLongIntegers(JSON.stringify({ content: '['.repeat(10_000) }))).toEqual({ content: '['.repeat(10_000) });
+	});
+
+	it.each([
+		['text', 'as is', 'as is'],
+		['nothing', undefined, ''],
+		['null', null, ''],
+		['a number', 42, '42'],
+		['an object', { a: [1, '7404830425073352713'] }, '{"a":[1,"7404830425073352713"]}'],
+	])('gives %s where text belongs as text', (_what, value, text) => {
+		expect(textOfServerValue(value)).toBe(text);
 	});
 });
 

@@ -17,6 +17,17 @@ describe('Redactor', () => {
 		});
 	});
 
+	it('copies a value nested a million deep without overflowing the stack, and keeps a "__proto__" key a key', () => {
+		let deep: unknown = 'pat_simulator_token_0123456789';
+		for (let i = 0; i < 1_000_000; i++) deep = i % 2 ? [deep] : { next: deep };
+		let copied = redact.deep(deep);
+		for (let i = 999_999; i >= 0; i--) copied = i % 2 ? (copied as unknown[])[0] : (copied as { next: unknown }).next;
+		expect(copied).toBe('[redacted]');
+		const withProto = redact.deep(JSON.parse('{"__proto__":{"polluted":true},"a":1}') as Record<string, unknown>);
+		expect(Object.keys(withProto)).toEqual(['__proto__', 'a']);
+		expect(Object.getPrototypeOf(withProto)).toBe(Object.prototype);
+	});
+
 	it('removes a private key whole, and each of its lines when a server re-wraps it', () => {
 		expect(redact.text(`key: ${PRIVATE_KEY}`)).toBe('key: [redacted]');
 		const rewrapped = KEY_BODY.join('\r\n  ');

@@ -2,7 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 import { CozeError } from './coze-error';
 import type { CozeEnvelope } from './envelope';
-import { parseJsonObject } from './lossless-json';
+import { MAX_JSON_DEPTH, parseJsonObject } from './lossless-json';
 
 /** Bounds what one event may buffer: a server that never ends a line cannot exhaust memory. */
 const MAX_EVENT_CHARS = 64 * 1024 * 1024;
@@ -96,6 +96,14 @@ export class EnvelopeInStream extends Error {
 function envelopeIn(text: string): CozeEnvelope | undefined {
 	const value = parseJsonObject(text) as CozeEnvelope | undefined;
 	return typeof value?.code === 'number' ? value : undefined;
+}
+
+/** An event whose JSON nests deeper than the node reads (lossless-json's JsonTooDeep): refused, naming the event. */
+export function eventTooDeep(eventName: string | undefined): CozeError {
+	return new CozeError(`Coze sent a ${eventName ?? 'message'} event nested deeper than ${MAX_JSON_DEPTH} levels`, {
+		kind: 'protocol',
+		description: `The node reads JSON up to ${MAX_JSON_DEPTH} levels deep, so that such data cannot overflow n8n's call stack. Coze's own events are a few levels deep: check the workflow's output in Coze, and that the Base URL points at the Coze API.`,
+	});
 }
 
 /** Event ids are counters from 0; a longer one is not Coze's (and is not worth parsing). */

@@ -6,11 +6,54 @@
  * integer literal that is not a safe integer is read as the string of its digits; every other
  * number (safe integers, fractions, exponents) is read as JSON.parse reads it.
  *
+ * Depth: nesting deeper than MAX_JSON_DEPTH is refused with JsonTooDeep (see there).
+ *
  * Writing: a value may hold RawJson, JSON text written out as it is (the Parameters a user
  * typed: `7404830425073352713` or `1e400` must reach Coze unchanged).
  */
 export function parseJsonKeepingLongIntegers(text: string): unknown {
-	return JSON.parse(quoteUnsafeIntegers(text));
+	const value: unknown = JSON.parse(quoteUnsafeIntegers(text));
+	assertDepth(value);
+	return value;
+}
+
+/**
+ * The deepest nesting of objects and arrays read from a server. JSON.parse itself reads any
+ * depth, but every recursive walk after it (JSON.stringify, n8n's copies of items, the editor's
+ * JSON view) overflows the call stack somewhere past a few thousand levels, far from the item
+ * that carried it. Real Coze data is a few levels deep; 128 is serde_json's default limit.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/** JSON nested deeper than MAX_JSON_DEPTH: refused as a whole, so no recursion ever meets it. */
+export class JsonTooDeep extends Error {
+	constructor() {
+		super(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+		this.name = 'JsonTooDeep';
+	}
+}
+
+/** Walks the parsed value without recursion (a hostile depth must not overflow the walk itself). */
+function assertDepth(value: unknown): void {
+	if (value === null || typeof value !== 'object') return;
+	const pending: Array<{ container: object; depth: number }> = [{ container: value, depth: 1 }];
+	for (let next = pending.pop(); next; next = pending.pop()) {
+		if (next.depth > MAX_JSON_DEPTH) throw new JsonTooDeep();
+		for (const entry of Array.isArray(next.container) ? next.container : Object.values(next.container)) {
+			if (entry !== null && typeof entry === 'object') pending.push({ container: entry as object, depth: next.depth + 1 });
+		}
+	}
+}
+
+/**
+ * A value a server sent where text belongs (a message's content): a string as it is, nothing as
+ * "", anything else as its JSON, so that no number or object is lost or breaks text handling.
+ * Values come from parseJsonKeepingLongIntegers, so their depth is bounded.
+ */
+export function textOfServerValue(value: unknown): string {
+	if (typeof value === 'string') return value;
+	if (value === undefined || value === null) return '';
+	return JSON.stringify(value) ?? '';
 }
 
 /** Digits of Number.MAX_SAFE_INTEGER; an integer with fewer digits is always safe. */

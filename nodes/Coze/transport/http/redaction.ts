@@ -76,16 +76,38 @@ export class Redactor {
 		return held;
 	}
 
-	/** Strings anywhere in a JSON-like value, object keys included; returns a redacted copy where needed. */
+	/**
+	 * Strings anywhere in a JSON-like value, object keys included; returns a redacted copy. The
+	 * walk keeps its own list of what is left to copy instead of recursing, so that no depth a
+	 * server chose can overflow the call stack here.
+	 */
 	deep<T>(value: T): T {
-		if (typeof value === 'string') return this.text(value) as T;
-		if (Array.isArray(value)) return value.map((entry: unknown) => this.deep(entry)) as T;
-		if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-			const out: Record<string, unknown> = {};
-			for (const [key, entry] of Object.entries(value)) out[this.text(key)] = this.deep(entry);
-			return out as T;
+		const pending: Array<{ from: unknown[] | Record<string, unknown>; to: unknown[] | Record<string, unknown> }> = [];
+		const copy = (entry: unknown): unknown => {
+			if (typeof entry === 'string') return this.text(entry);
+			if (Array.isArray(entry)) {
+				const to: unknown[] = new Array(entry.length);
+				pending.push({ from: entry, to });
+				return to;
+			}
+			if (entry !== null && typeof entry === 'object' && Object.getPrototypeOf(entry) === Object.prototype) {
+				const to: Record<string, unknown> = {};
+				pending.push({ from: entry as Record<string, unknown>, to });
+				return to;
+			}
+			return entry;
+		};
+		const out = copy(value);
+		for (let next = pending.pop(); next; next = pending.pop()) {
+			const { from, to } = next;
+			if (Array.isArray(from)) {
+				for (let i = 0; i < from.length; i++) (to as unknown[])[i] = copy(from[i]);
+				continue;
+			}
+			// Defined, not assigned: a key named "__proto__" stays a key instead of replacing the prototype.
+			for (const [key, entry] of Object.entries(from)) Object.defineProperty(to, this.text(key), { value: copy(entry), enumerable: true, writable: true, configurable: true });
 		}
-		return value;
+		return out as T;
 	}
 }
 

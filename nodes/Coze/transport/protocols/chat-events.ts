@@ -1,7 +1,8 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 
 import { CozeError } from '../http/coze-error';
-import { parseJsonKeepingLongIntegers } from '../http/lossless-json';
+import { eventTooDeep } from '../http/event-stream';
+import { JsonTooDeep, parseJsonKeepingLongIntegers, textOfServerValue } from '../http/lossless-json';
 import type { Redactor } from '../http/redaction';
 
 // The events of a chat stream (/v1/workflows/chat), as Coze names them: coze-js
@@ -70,8 +71,9 @@ const MESSAGE_EVENTS = new Set(['message.delta', 'message.completed']);
 export function decodeChatEvent(event: EventSourceMessage, redact: Redactor): ChatStreamEvent | undefined {
 	const name = event.event?.startsWith('conversation.') ? event.event.slice('conversation.'.length) : event.event;
 	if (name === undefined) return undefined;
-	if (MESSAGE_EVENTS.has(name) || CHAT_EVENTS.has(name)) return { type: name, data: parseObject(event, redact) } as ChatStreamEvent;
-	if (name === 'error') return { type: 'error', data: errorData(event.data) };
+	if (MESSAGE_EVENTS.has(name)) return { type: name, data: messageData(parseObject(event, redact)) } as ChatStreamEvent;
+	if (CHAT_EVENTS.has(name)) return { type: name, data: parseObject(event, redact) } as ChatStreamEvent;
+	if (name === 'error') return { type: 'error', data: errorData(event) };
 	if (name === 'done') return { type: 'done', data: doneData(event.data) };
 	return undefined;
 }
@@ -80,7 +82,8 @@ function parseObject(event: EventSourceMessage, redact: Redactor): Record<string
 	let data: unknown;
 	try {
 		data = parseJsonKeepingLongIntegers(event.data);
-	} catch {
+	} catch (error) {
+		if (error instanceof JsonTooDeep) throw eventTooDeep(event.event);
 		throw new CozeError(`Coze sent a ${event.event} event whose data is not JSON`, {
 			kind: 'protocol',
 			description: `It began: "${redact.snippet(event.data, 120)}". Check the Base URL points at the Coze API.`,
@@ -98,15 +101,24 @@ export function errorCode(code: unknown): number | undefined {
 	return typeof code === 'string' && /^-?\d{1,15}$/.test(code.trim()) ? Number(code) : undefined;
 }
 
+/** A message's texts as text, whatever type the server used (see textOfServerValue); reasoning stays absent when absent. */
+function messageData(data: Record<string, unknown>): ChatMessageData {
+	const message: ChatMessageData = { ...data, content: textOfServerValue(data.content) };
+	if (data.reasoning_content !== undefined) message.reasoning_content = textOfServerValue(data.reasoning_content);
+	return message;
+}
+
 /**
  * `{"code":…,"msg":…}` (the cloud; Coze Studio sends the code as a string and adds debug_url),
  * or plain text (Studio, when the stream itself fails: workflow_service.go).
  */
-function errorData(text: string): ChatErrorData {
+function errorData(event: EventSourceMessage): ChatErrorData {
+	const text = event.data;
 	let parsed: unknown;
 	try {
 		parsed = parseJsonKeepingLongIntegers(text);
-	} catch {
+	} catch (error) {
+		if (error instanceof JsonTooDeep) throw eventTooDeep(event.event);
 		return { msg: text.trim() || 'unknown error' };
 	}
 	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { msg: text.trim() || 'unknown error' };

@@ -1,7 +1,8 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 
 import { CozeError } from '../http/coze-error';
-import { parseJsonKeepingLongIntegers } from '../http/lossless-json';
+import { eventTooDeep } from '../http/event-stream';
+import { JsonTooDeep, parseJsonKeepingLongIntegers, textOfServerValue } from '../http/lossless-json';
 import type { Redactor } from '../http/redaction';
 
 // The events of a workflow run's stream (/v1/workflow/stream_run, stream_resume), as Coze names them.
@@ -65,6 +66,7 @@ export type CozeStreamEvent =
 export function decodeWorkflowEvent(event: EventSourceMessage, redact: Redactor): CozeStreamEvent | undefined {
 	switch (event.event) {
 		case 'Message':
+			return { type: 'Message', data: messageData(parseData(event, redact) as Record<string, unknown>) };
 		case 'Interrupt':
 		case 'Done':
 			return { type: event.event, data: parseData(event, redact) } as CozeStreamEvent;
@@ -84,7 +86,8 @@ function parseData(event: EventSourceMessage, redact: Redactor): object {
 	let data: unknown;
 	try {
 		data = parseJsonKeepingLongIntegers(event.data);
-	} catch {
+	} catch (error) {
+		if (error instanceof JsonTooDeep) throw eventTooDeep(event.event);
 		if (event.event === 'Error') return plainTextError(event.data);
 		throw new CozeError(`Coze sent a ${event.event} event whose data is not JSON`, {
 			kind: 'protocol',
@@ -95,6 +98,11 @@ function parseData(event: EventSourceMessage, redact: Redactor): object {
 		throw new CozeError(`Coze sent a ${event.event} event whose data is not a JSON object`, { kind: 'protocol' });
 	}
 	return data;
+}
+
+/** A message's content as text, whatever type the server used (see textOfServerValue). */
+function messageData(data: Record<string, unknown>): CozeMessageData {
+	return { ...data, content: textOfServerValue(data.content) };
 }
 
 /** An Error event's fields as text and number, whatever types the server used. */
