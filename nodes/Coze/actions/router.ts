@@ -9,11 +9,13 @@ import { RunFailure } from '../transport/protocols/run-collector';
 import * as upload from './file/upload.operation';
 import * as chat from './workflow/chat.operation';
 import { partialChatJson } from './workflow/chat-items';
+import { arrivedNote, otherItemsNote, uploadsNote, type Outcome } from './failure-report';
+import { uploadsOf } from './file/uploads-ledger';
 import { errorItemJson, toNodeError } from './node-error';
 import { outputCount } from './outputs';
 import { readRequestOptions } from './request-options';
 import { INTERRUPT_NEXT_STEP, runsAsTool } from './tool-mode';
-import type { OperationExecute, OperationResult } from './types';
+import type { OperationExecute } from './types';
 import { messageJson } from './workflow/items';
 import * as resume from './workflow/resume.operation';
 import * as run from './workflow/run.operation';
@@ -23,12 +25,11 @@ const operations: Record<string, Record<string, OperationExecute>> = {
 	file: { upload: upload.execute },
 };
 
-type Outcome = { result: OperationResult } | { failure: unknown };
-
 /**
  * Runs the chosen operation once per input item, up to Concurrency items at once, and gathers
  * the node's two outputs in input order. A failed item stops the node, or with "Continue on
- * Fail" becomes an error item on output 0 and the other items go on.
+ * Fail" becomes an error item on output 0 and the other items go on. Stopping means starting no
+ * more items: those already running finish, and the error lists them (failure-report.ts says why).
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -80,9 +81,16 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			interrupts.push(...(outcome.result.interrupts ?? []).map(clean));
 			continue;
 		}
-		const failure = outcome.failure instanceof RunFailure || outcome.failure instanceof ChatFailure ? outcome.failure.failure : outcome.failure;
+		const partial = outcome.failure instanceof RunFailure || outcome.failure instanceof ChatFailure ? outcome.failure : undefined;
+		const failure = partial ? partial.failure : outcome.failure;
 		const nodeError = toNodeError(this.getNode(), failure, itemIndex, redact);
-		if (!continueOnFail) throw nodeError;
+		const uploaded = uploadsOf(this, itemIndex);
+		if (!continueOnFail) {
+			// n8n keeps nothing of a node that throws: the error says what that leaves behind.
+			const notes = [arrivedNote(partial?.messages.length ?? 0), uploadsNote(uploaded), otherItemsNote(outcomes, itemIndex, redact)];
+			nodeError.description = [nodeError.description, ...notes.map((note) => note && redact.text(note))].filter(Boolean).join(' ');
+			throw nodeError;
+		}
 		// Nothing is dropped: the messages a failed run had sent go out before its error item.
 		if (outcome.failure instanceof RunFailure) {
 			const workflowId = String(this.getNodeParameter('workflowId', itemIndex, ''));
@@ -94,7 +102,9 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			const workflowId = String(this.getNodeParameter('workflowId', itemIndex, ''));
 			main.push(item(partialChatJson(outcome.failure.messages, outcome.failure.conversationId, workflowId), itemIndex));
 		}
-		main.push(item(errorItemJson(nodeError, failure), itemIndex));
+		const errorJson = errorItemJson(nodeError, failure);
+		if (uploaded.length > 0) (errorJson.details as IDataObject).uploaded_files = uploaded;
+		main.push(item(errorJson, itemIndex));
 	}
 	// Only the first output reaches an agent: an interrupt goes there, as a question to pass on.
 	if (asTool) main.push(...interrupts.splice(0).map((out) => ({ ...out, json: { status: 'interrupted', ...out.json, next_step: INTERRUPT_NEXT_STEP } })));

@@ -15,6 +15,7 @@ import type { CozeEnvelope } from '../../transport/http/envelope';
 import { fileUploadBody, type StreamedUpload } from '../../transport/http/multipart';
 import { paceUploads } from '../../transport/http/pace';
 import type { OperationResult } from '../types';
+import { noteUpload } from './uploads-ledger';
 
 /** Coze refuses files over 512 MB; saying so before sending saves the user the upload. */
 const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
@@ -101,10 +102,13 @@ export async function uploadBinary(
 			description: 'Check the credential\'s Base URL points at the Coze API.',
 		});
 	}
-	return fileItemJson(answer.data);
+	const file = fileItemJson(answer.data);
+	noteUpload(this, itemIndex, { id: file.id as string, file_name: (file.file_name as string | undefined) ?? binary.fileName, binary_field: propertyName });
+	return file;
 }
 
-function findBinary(this: IExecuteFunctions, itemIndex: number, propertyName: string, field: string): IBinaryData {
+/** The item's binary field, or an error naming the field and the item's binary fields. */
+export function findBinary(this: IExecuteFunctions, itemIndex: number, propertyName: string, field: string): IBinaryData {
 	const item = this.getInputData()[itemIndex];
 	const binary = item.binary?.[propertyName];
 	if (binary) return binary;
