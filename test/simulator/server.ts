@@ -74,7 +74,8 @@ export class CozeSimulator {
 	/** The workspaces and workflows the catalog endpoints list and describe, and denied permissions (catalog.ts). */
 	readonly catalog = new SimCatalog();
 	readonly uploads: ReceivedUpload[] = [];
-	private readonly overrides = new Map<string, Override[]>();
+	/** Per path, the handlers of the next requests in order; undefined lets one through to the normal answer. */
+	private readonly overrides = new Map<string, Array<Override | undefined>>();
 	private readonly uploadWaiters: Array<(upload: ReceivedUpload) => void> = [];
 	private readonly firstBytesWaiters: Array<(req: IncomingMessage) => void> = [];
 	private readonly sockets = new Set<Socket>();
@@ -121,6 +122,13 @@ export class CozeSimulator {
 	override(path: string, handler: Override): void {
 		const queue = this.overrides.get(path) ?? [];
 		queue.push(handler);
+		this.overrides.set(path, queue);
+	}
+
+	/** The next request to `path` gets the normal answer: queued before an override, it makes that one the answer to a later request. */
+	passThrough(path: string): void {
+		const queue = this.overrides.get(path) ?? [];
+		queue.push(undefined);
 		this.overrides.set(path, queue);
 	}
 
@@ -423,6 +431,7 @@ export class CozeSimulator {
 		}
 		this.fileCounter += 1;
 		const id = `74${String(Date.now()).slice(-10)}${String(this.fileCounter).padStart(7, '0')}`;
+		upload.fileId = id;
 		const createdAt = Math.floor(Date.now() / 1000);
 		// The cloud: {id, bytes, created_at, file_name} (coze-api.md, from Coze's upload docs).
 		// Studio: {id, uri, bytes, CreatedAt, file_name, url} (coze-studio api/model/app/bot_open_api, UploadFileOpen).

@@ -12,6 +12,8 @@ export interface ReceivedUpload {
 	sha256?: string;
 	/** False when the client went away before the body ended. */
 	complete: boolean;
+	/** The id the simulator gave the file, once it accepted it. */
+	fileId?: string;
 }
 
 /**

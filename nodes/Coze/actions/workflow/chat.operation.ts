@@ -101,6 +101,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 
 	const chat = streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
 	return await explainingAppBesideBot(app, () => withLiveChat(chat, async () => {
+		// Files first: an upload that fails then leaves no new conversation behind in Coze.
+		const sent = await parametersWithFiles.call(this, itemIndex, parameters, connection, signal);
 		const conversation =
 			mode === 'id'
 				? undefined
@@ -108,7 +110,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		let choice: ConversationChoice = conversation
 			? await conversation.first()
 			: { conversationId: readText.call(this, 'conversationId', 'Conversation ID', itemIndex, 'Use the conversation_id of an earlier Chat item, or choose Remember per Chat Session.') };
-		const sent = await parametersWithFiles.call(this, itemIndex, parameters, connection, signal);
 		const start = async ({ conversationId, name }: ConversationChoice) => {
 			const body = {
 				workflow_id: workflowId,

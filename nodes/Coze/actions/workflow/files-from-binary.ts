@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import type { CozeConnection } from '../../transport/http/connection';
 import { RawJson } from '../../transport/http/lossless-json';
-import { uploadBinary } from '../file/upload.operation';
+import { findBinary, uploadBinary } from '../file/upload.operation';
 
 const FIELD = 'Options → Files From Binary';
 
@@ -52,7 +52,8 @@ interface FileMapping {
  * The Parameters with the files the options name added: each uploaded first (the same streamed
  * upload as File → Upload: flat memory, the 512 MB check, retries), its parameter given the
  * file's `file_ref`, or a list of them for a parameter given several files. A parameter set both
- * in Parameters and here is refused, naming it, before anything is uploaded.
+ * in Parameters and here, or a binary field the item lacks, is refused before anything is
+ * uploaded; a failure after some uploads names them (uploads-ledger.ts).
  */
 export async function parametersWithFiles(
 	this: IExecuteFunctions,
@@ -71,6 +72,8 @@ export async function parametersWithFiles(
 			description: `Remove "${twice}" from Parameters, or give the file another Workflow Parameter.`,
 		});
 	}
+	// Every file is there before the first is sent: an upload cannot be taken back.
+	for (const { binaryField } of mappings) findBinary.call(this, itemIndex, binaryField, `${FIELD} → Input Binary Field`);
 	const counts = new Map<string, number>();
 	for (const { parameter } of mappings) counts.set(parameter, (counts.get(parameter) ?? 0) + 1);
 	const files: IDataObject = {};
