@@ -66,6 +66,13 @@ describe.each(['cloud', 'studio'] as const)('File → Upload through the n8n eng
 		expect(sim.requests.filter((request) => request.path === '/v1/files/upload')).toHaveLength(1);
 	});
 
+	it('gives Coze every file name as it is: backslashes, quotes, NUL, line breaks and Chinese included', async () => {
+		const names = ['a\\', 'a\u0000b.pdf', 'back\\"slash.pdf', '中文 name.pdf', '"quoted".txt', 'two\r\nlines.txt'];
+		const result = await runWorkflow(uploadWorkflow(sim, names.map((fileName) => ({ bytes: 1000, fileName, mimeType: 'text/plain' }))));
+		expect(sim.uploads.map((upload) => [upload.fileName, upload.bytes, upload.complete])).toEqual(names.map((name) => [name, 1000, true]));
+		expect(result.output('Coze', 0).map((item) => item.json.file_name)).toEqual(names);
+	});
+
 	it('uploads every input item, in order, each paired with its input', async () => {
 		const files = [
 			{ bytes: 1, fileName: 'a.txt', mimeType: 'text/plain' },

@@ -35,8 +35,13 @@ export function receiveUpload(
 		};
 		let parser: busboy.Busboy;
 		try {
-			// Go's multipart reader (Coze's servers) takes file names as UTF-8; busboy's default is latin1.
-			parser = busboy({ headers: req.headers, defParamCharset: 'utf8' });
+			// Coze's servers are Go: hertz reads an upload with Go's mime/multipart (cloudwego/hertz
+			// pkg/protocol/multipart.go), whose file name is mime.ParseMediaType's (golang/go
+			// src/mime/mediatype.go: a quoted-pair is the character it escapes, filename* wins over
+			// filename, bytes are taken as UTF-8), cut by filepath.Base, which on Linux cuts at "/"
+			// only. busboy reads the parameters the same way; its default charset is latin1, and by
+			// default it also cuts at "\", so a backslash would never arrive. No test sends a "/".
+			parser = busboy({ headers: req.headers, defParamCharset: 'utf8', preservePath: true });
 		} catch {
 			finish(false);
 			return;
