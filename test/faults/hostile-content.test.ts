@@ -76,6 +76,20 @@ describe('Run: message content that is not a string, or nested millions deep', (
 		expect(error.description).toContain('Not started: item 2.');
 	});
 
+	it('fails the item whose synchronous answer is nested two million deep, and with Continue on Fail runs the others', async () => {
+		sim.defineWorkflow(WORKFLOW_ID, { blockingRun: () => ({ json: { code: 0, msg: '', data: '{"output":"fine"}', execute_id: '7404830425073350001' } }) });
+		// The first item's answer: its data two million arrays deep.
+		sim.override('/v1/workflow/run', (_req, res) => {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(`{"code":0,"msg":"","data":${DEEP_ARRAY_TEXT}}`);
+		});
+		const result = await runWorkflow(cozeGraph(sim, { inputs: [{ n: 1 }, { n: 0 }], options: { runMode: 'sync' }, onError: 'continueRegularOutput' }));
+		expect(result.output('Coze').map((item) => [item.json.content ?? item.json.error, item.pairedItem])).toEqual([
+			['Coze answered with JSON nested deeper than 128 levels', { item: 0 }],
+			['{"output":"fine"}', { item: 1 }],
+		]);
+	});
+
 	it('with Continue on Fail, gives the messages that had arrived, then the error item, and runs the other items', async () => {
 		deepRun();
 		const result = await runWorkflow(cozeGraph(sim, { inputs: [{ n: 0 }, { n: 1 }, { n: 2 }], onError: 'continueRegularOutput' }));

@@ -8,7 +8,7 @@ import { CozeError } from './coze-error';
 import { cozeDispatcher } from './dispatcher';
 import { apiErrorFromEnvelope, isPermissionRefusal, type CozeEnvelope } from './envelope';
 import { LocalReadError } from './local-read-error';
-import { parseJsonKeepingLongIntegers } from './lossless-json';
+import { JsonTooDeep, MAX_JSON_DEPTH, parseJsonKeepingLongIntegers } from './lossless-json';
 import type { StreamedBody } from './multipart';
 import { DEFAULT_POLICY, type RequestPolicy } from './policy';
 import { redactorFor } from './redaction';
@@ -196,7 +196,15 @@ export async function readCozeJson<T extends CozeEnvelope>(
 	let parsed: unknown;
 	try {
 		parsed = parseJsonKeepingLongIntegers(text);
-	} catch {
+	} catch (error) {
+		if (error instanceof JsonTooDeep) {
+			throw new CozeError(`Coze answered with JSON nested deeper than ${MAX_JSON_DEPTH} levels`, {
+				kind: 'protocol',
+				httpStatus: response.statusCode,
+				logId: response.logId,
+				description: `The node reads JSON up to ${MAX_JSON_DEPTH} levels deep, so that such data cannot overflow n8n's call stack. Coze's own answers are a few levels deep: check the workflow's output in Coze, and that the Base URL points at the Coze API.`,
+			});
+		}
 		throw notJson(connection, response, text);
 	}
 	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
