@@ -207,7 +207,10 @@ describe('Workflow → Run, Resume and failures', () => {
 		});
 		const result = await runWorkflow(runWorkflowGraph(sim, {}));
 		expect(result.run.status).toBe('error');
-		expect(result.nodeError('Coze')).toMatchObject({ message: 'The Coze workflow failed with error 720701013: LLM node timed out', description: `See the run in Coze: ${DEBUG_URL}` });
+		expect(result.nodeError('Coze')).toMatchObject({
+			message: 'The Coze workflow failed with error 720701013: LLM node timed out',
+			description: `See the run in Coze: ${DEBUG_URL}\n\n1 message had arrived before the failure.\n\nWith the node's Settings → On Error → Continue, they come out as items instead, each failed item as an error item.`,
+		});
 	});
 
 	it('with Continue on Fail, gives the messages that arrived, then the error item, then runs the next input', async () => {

@@ -14,16 +14,26 @@ export type Outcome = { result: OperationResult } | { failure: unknown };
 /** Items named one by one in a description; the rest are counted. */
 const MAX_LISTED = 20;
 
-const CONTINUE_HINT = "With the node's Settings → On Error → Continue, these come out as items (before the error item).";
+const CONTINUE_HINT = "With the node's Settings → On Error → Continue, they come out as items instead, each failed item as an error item.";
 
-/** The messages the failed item had received before it failed. */
-export function arrivedNote(messages: number): string | undefined {
-	if (messages === 0) return undefined;
-	return `${messages} message${messages === 1 ? '' : 's'} had arrived before the failure. ${CONTINUE_HINT}`;
+/**
+ * The notes for the error of the item that stopped the node: what it had received (`messages`)
+ * and uploaded, and what the other items did. Redacted, since they quote what servers sent.
+ */
+export function failureNotes(failedIndex: number, messages: number, uploads: UploadedFileNote[], outcomes: Array<Outcome | undefined>, redact: Redactor): string[] {
+	const others = otherItems(outcomes, failedIndex, redact);
+	const notes = [
+		messages > 0 ? `${messages} message${messages === 1 ? '' : 's'} had arrived before the failure.` : undefined,
+		uploadsNote(uploads),
+		others.ran,
+		others.notStarted,
+		messages > 0 || others.ran ? CONTINUE_HINT : undefined,
+	];
+	return notes.filter((note): note is string => note !== undefined).map((note) => redact.text(note));
 }
 
 /** The files the failed item had uploaded: they stay in Coze, and can be passed on by id. */
-export function uploadsNote(files: UploadedFileNote[]): string | undefined {
+function uploadsNote(files: UploadedFileNote[]): string | undefined {
 	if (files.length === 0) return undefined;
 	const listed = files.slice(0, MAX_LISTED).map((file) => `"${file.file_name ?? file.binary_field}" (file id ${file.id})`);
 	const more = files.length > MAX_LISTED ? `, and ${files.length - MAX_LISTED} more` : '';
@@ -38,7 +48,7 @@ export function uploadsNote(files: UploadedFileNote[]): string | undefined {
  * where to find its run (its debug URL or id), and the items never started are named, so that
  * only those need running again.
  */
-export function otherItemsNote(outcomes: Array<Outcome | undefined>, failedIndex: number, redact: Redactor): string | undefined {
+function otherItems(outcomes: Array<Outcome | undefined>, failedIndex: number, redact: Redactor): { ran?: string; notStarted?: string } {
 	const ran: string[] = [];
 	const notStarted: number[] = [];
 	for (const [itemIndex, outcome] of outcomes.entries()) {
@@ -47,15 +57,11 @@ export function otherItemsNote(outcomes: Array<Outcome | undefined>, failedIndex
 		else if ('result' in outcome) ran.push(`item ${itemIndex}: ${whereToFind(outcome.result)}`);
 		else ran.push(`item ${itemIndex}: failed too (${snippet(redact.text(messageOf(outcome.failure)), 120)})`);
 	}
-	const notes: string[] = [];
-	if (ran.length > 0) {
-		const more = ran.length > MAX_LISTED ? `; and ${ran.length - MAX_LISTED} more (see the workflow's run history in Coze)` : '';
-		notes.push(`Other items ran in Coze, and their results are not kept when the node fails: ${ran.slice(0, MAX_LISTED).join('; ')}${more}.`);
-	}
-	if (notStarted.length > 0) notes.push(`Not started: ${ranges(notStarted)}.`);
-	if (notes.length === 0) return undefined;
-	if (ran.length > 0) notes.push(CONTINUE_HINT);
-	return notes.join(' ');
+	const more = ran.length > MAX_LISTED ? `; and ${ran.length - MAX_LISTED} more (see the workflow's run history in Coze)` : '';
+	return {
+		ran: ran.length > 0 ? `Other items ran in Coze, and their results are not kept when the node fails: ${ran.slice(0, MAX_LISTED).join('; ')}${more}.` : undefined,
+		notStarted: notStarted.length > 0 ? `Not started: ${ranges(notStarted)}.` : undefined,
+	};
 }
 
 /** Where a finished item's run can be found in Coze: its debug URL, else an id it was given. */

@@ -9,7 +9,7 @@ import { RunFailure } from '../transport/protocols/run-collector';
 import * as upload from './file/upload.operation';
 import * as chat from './workflow/chat.operation';
 import { partialChatJson } from './workflow/chat-items';
-import { arrivedNote, otherItemsNote, uploadsNote, type Outcome } from './failure-report';
+import { failureNotes, type Outcome } from './failure-report';
 import { uploadsOf } from './file/uploads-ledger';
 import { errorItemJson, toNodeError } from './node-error';
 import { outputCount } from './outputs';
@@ -87,8 +87,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		const uploaded = uploadsOf(this, itemIndex);
 		if (!continueOnFail) {
 			// n8n keeps nothing of a node that throws: the error says what that leaves behind.
-			const notes = [arrivedNote(partial?.messages.length ?? 0), uploadsNote(uploaded), otherItemsNote(outcomes, itemIndex, redact)];
-			nodeError.description = [nodeError.description, ...notes.map((note) => note && redact.text(note))].filter(Boolean).join(' ');
+			const notes = failureNotes(itemIndex, partial?.messages.length ?? 0, uploaded, outcomes, redact);
+			nodeError.description = [nodeError.description, ...notes].filter(Boolean).join('\n\n');
 			throw nodeError;
 		}
 		// Nothing is dropped: the messages a failed run had sent go out before its error item.
