@@ -1,6 +1,6 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { snippet, type Redactor } from '../transport/http/redaction';
+import type { Redactor } from '../transport/http/redaction';
 import type { UploadedFileNote } from './file/uploads-ledger';
 import type { OperationResult } from './types';
 
@@ -55,7 +55,7 @@ function otherItems(outcomes: Array<Outcome | undefined>, failedIndex: number, r
 		if (itemIndex === failedIndex) continue;
 		if (!outcome) notStarted.push(itemIndex);
 		else if ('result' in outcome) ran.push(`item ${itemIndex}: ${whereToFind(outcome.result)}`);
-		else ran.push(`item ${itemIndex}: failed too (${snippet(redact.text(messageOf(outcome.failure)), 120)})`);
+		else ran.push(`item ${itemIndex}: failed too (${redact.snippet(messageOf(outcome.failure), 120)})`);
 	}
 	const more = ran.length > MAX_LISTED ? `; and ${ran.length - MAX_LISTED} more (see the workflow's run history in Coze)` : '';
 	return {
