@@ -13,6 +13,7 @@ import { requestCozeJson } from '../../transport/http/client';
 import { CozeError } from '../../transport/http/coze-error';
 import type { CozeEnvelope } from '../../transport/http/envelope';
 import { fileUploadBody, type StreamedUpload } from '../../transport/http/multipart';
+import { ownValue } from '../../transport/http/own-properties';
 import { paceUploads } from '../../transport/http/pace';
 import type { OperationResult } from '../types';
 import { noteUpload } from './uploads-ledger';
@@ -110,7 +111,8 @@ export async function uploadBinary(
 /** The item's binary field, or an error naming the field and the item's binary fields. */
 export function findBinary(this: IExecuteFunctions, itemIndex: number, propertyName: string, field: string): IBinaryData {
 	const item = this.getInputData()[itemIndex];
-	const binary = item.binary?.[propertyName];
+	// The field's name is the user's: "constructor" is a field the item may lack, not Object's.
+	const binary = ownValue(item.binary, propertyName) as IBinaryData | undefined;
 	if (binary) return binary;
 	const present = Object.keys(item.binary ?? {});
 	throw new NodeOperationError(this.getNode(), `Input item ${itemIndex} has no binary field "${propertyName}"`, {

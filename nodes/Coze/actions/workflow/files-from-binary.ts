@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import type { CozeConnection } from '../../transport/http/connection';
 import { RawJson } from '../../transport/http/lossless-json';
+import { hasOwn, setOwn } from '../../transport/http/own-properties';
 import { findBinary, uploadBinary } from '../file/upload.operation';
 
 const FIELD = 'Options → Files From Binary';
@@ -65,7 +66,8 @@ export async function parametersWithFiles(
 	const mappings = fileMappings.call(this, itemIndex);
 	if (mappings.length === 0) return parameters;
 	const typed = parameters instanceof RawJson ? (JSON.parse(parameters.text) as IDataObject) : parameters;
-	const twice = mappings.find(({ parameter }) => parameter in typed)?.parameter;
+	// Only what Parameters itself sets: "toString" or "__proto__" is a parameter, not Object's.
+	const twice = mappings.find(({ parameter }) => hasOwn(typed, parameter))?.parameter;
 	if (twice) {
 		throw new NodeOperationError(this.getNode(), `Parameters already sets "${twice}", which ${FIELD} also fills`, {
 			itemIndex,
@@ -74,15 +76,14 @@ export async function parametersWithFiles(
 	}
 	// Every file is there before the first is sent: an upload cannot be taken back.
 	for (const { binaryField } of mappings) findBinary.call(this, itemIndex, binaryField, `${FIELD} → Input Binary Field`);
-	const counts = new Map<string, number>();
-	for (const { parameter } of mappings) counts.set(parameter, (counts.get(parameter) ?? 0) + 1);
-	const files: IDataObject = {};
+	const refs = new Map<string, string[]>();
 	for (const { binaryField, parameter } of mappings) {
 		const file = await uploadBinary.call(this, itemIndex, binaryField, connection, signal, `${FIELD} → Input Binary Field`);
-		const ref = file.file_ref as string;
-		if ((counts.get(parameter) ?? 0) > 1) ((files[parameter] ??= []) as string[]).push(ref);
-		else files[parameter] = ref;
+		refs.set(parameter, [...(refs.get(parameter) ?? []), file.file_ref as string]);
 	}
+	// Each parameter an own key, "__proto__" included (an assignment would set a prototype).
+	const files: IDataObject = {};
+	for (const [parameter, list] of refs) setOwn(files, parameter, list.length > 1 ? list : list[0]);
 	if (!(parameters instanceof RawJson)) return { ...parameters, ...files };
 	// Typed JSON is kept as typed (every digit): the files are written in before its closing brace.
 	const text = parameters.text.trim();

@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type Reso
 
 import type { CozeConnection } from '../../transport/http/connection';
 import { parseJsonKeepingLongIntegers, RawJson } from '../../transport/http/lossless-json';
+import { hasOwn, ownValue, setOwn } from '../../transport/http/own-properties';
 import { uploadBinary } from '../file/upload.operation';
 import { quoted } from '../quoted';
 import { kindOfField, type InputKind } from './input-fields';
@@ -26,25 +27,38 @@ export async function readInputs(this: IExecuteFunctions, itemIndex: number, con
 	const mapper = this.getNodeParameter('inputs', itemIndex, {}) as MapperValue;
 	const item = this.getInputData()[itemIndex];
 	// Map Automatically: each input takes the input item's field of the same name.
-	const values = mapper.mappingMode === 'autoMapInputData' ? (item?.json ?? {}) : (mapper.value ?? {});
+	const automatic = mapper.mappingMode === 'autoMapInputData';
+	const values = automatic ? (item?.json ?? {}) : (mapper.value ?? {});
 	const parameters: IDataObject = {};
 	for (const field of mapper.schema ?? []) {
 		if (field.removed || field.display === false) continue;
-		const value = values[field.id];
+		// An input's name is Coze's data: "constructor" or "toString" is an input, not Object's.
+		const value = ownValue(values, field.id);
 		const kind = kindOfField(field);
 		if (value === undefined || value === null || value === '') {
 			if (field.required && kind !== 'boolean') {
 				throw new NodeOperationError(this.getNode(), `Input "${field.id}" is required by the workflow and has no value`, {
 					itemIndex,
-					description: `Give "${field.id}" a value under Inputs${mapper.mappingMode === 'autoMapInputData' ? `, or a field "${field.id}" in the input item` : ''}.`,
+					description:
+						!automatic && NAMES_N8N_DROPS.has(field.id)
+							? `n8n leaves a value named "${field.id}" out of a node's parameters, so Map Each Input cannot give it. Choose Map Automatically and give the input item a field "${field.id}", or write the inputs under Inputs → JSON.`
+							: `Give "${field.id}" a value under Inputs${automatic ? `, or a field "${field.id}" in the input item` : ''}.`,
 				});
 			}
 			continue;
 		}
-		parameters[field.id] = (kind === 'file' ? await fileValue.call(this, itemIndex, field.id, value, connection, signal) : typedValue.call(this, itemIndex, field.id, kind, value)) as IDataObject[string];
+		const sent = kind === 'file' ? await fileValue.call(this, itemIndex, field.id, value, connection, signal) : typedValue.call(this, itemIndex, field.id, kind, value);
+		// "__proto__" too is a key of its own (an assignment would set the object's prototype).
+		setOwn(parameters, field.id, sent);
 	}
 	return parameters;
 }
+
+/**
+ * Names n8n leaves out whenever it copies a node's parameters (n8n-workflow's deepCopy,
+ * reservedCopyKeys): a value mapped under one of them never reaches the node.
+ */
+const NAMES_N8N_DROPS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function typedValue(this: IExecuteFunctions, itemIndex: number, name: string, kind: Exclude<InputKind, 'file'>, value: unknown): unknown {
 	const refuse = (expected: string, hint: string) =>
@@ -107,7 +121,7 @@ async function fileValue(this: IExecuteFunctions, itemIndex: number, name: strin
 	if (/^https?:\/\//i.test(text)) return text;
 	if (text.startsWith('{') && /"file_id"\s*:/.test(text)) return text;
 	const binary = this.getInputData()[itemIndex]?.binary ?? {};
-	if (text && binary[text]) {
+	if (text && hasOwn(binary, text)) {
 		const file = await uploadBinary.call(this, itemIndex, text, connection, signal, `Input "${name}"`);
 		return file.file_ref;
 	}
