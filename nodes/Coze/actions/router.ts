@@ -20,10 +20,18 @@ import { messageJson } from './workflow/items';
 import * as resume from './workflow/resume.operation';
 import * as run from './workflow/run.operation';
 
-const operations: Record<string, Record<string, OperationExecute>> = {
-	workflow: { run: run.execute, resume: resume.execute, chat: chat.execute },
-	file: { upload: upload.execute },
-};
+/** Maps: resource and operation are the saved node's text, and "constructor" is no operation. */
+const operations = new Map<string, Map<string, OperationExecute>>([
+	[
+		'workflow',
+		new Map([
+			['run', run.execute],
+			['resume', resume.execute],
+			['chat', chat.execute],
+		]),
+	],
+	['file', new Map([['upload', upload.execute]])],
+]);
 
 /**
  * Runs the chosen operation once per input item, up to Concurrency items at once, and gathers
@@ -35,7 +43,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = operations[resource]?.[operation];
+	const execute = operations.get(resource)?.get(operation);
 	if (!execute) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, {
 			description: 'Pick the resource and operation again in the node.',

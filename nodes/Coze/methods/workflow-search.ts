@@ -24,7 +24,10 @@ const MAX_PAGES_PER_CALL = 5;
 const MAX_PAGES_PER_WORKSPACE = 50;
 
 /** Where Coze's editor shows a workflow, per API host (the page a run's debug_url opens: coze-api.md). */
-const EDITOR_SITES: Record<string, string> = { 'https://api.coze.cn': 'https://www.coze.cn', 'https://api.coze.com': 'https://www.coze.com' };
+const EDITOR_SITES = new Map([
+	['https://api.coze.cn', 'https://www.coze.cn'],
+	['https://api.coze.com', 'https://www.coze.com'],
+]);
 
 /** Run and Resume: the published workflows of every workspace the token has joined. */
 export async function searchWorkflows(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
@@ -133,7 +136,7 @@ export function forgetWorkspaces(): void {
  * this link, which n8n keeps with the choice (workflow-app.ts).
  */
 export function editorUrl(connection: CozeConnection, workspaceId: string, workflowId: string, appId?: string): string | undefined {
-	const site = EDITOR_SITES[connection.baseUrl];
+	const site = EDITOR_SITES.get(connection.baseUrl);
 	if (!site) return undefined;
 	const [space, workflow] = [encodeURIComponent(workspaceId), encodeURIComponent(workflowId)];
 	if (appId && appId !== '0') return `${site}/space/${space}/project-ide/${encodeURIComponent(appId)}/workflow/${workflow}`;

@@ -1,12 +1,16 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { setOwn } from '../../transport/http/own-properties';
 import type { CollectedChat, CollectedChatMessage } from '../../transport/protocols/chat-collector';
 
 /** The messages of a turn grouped by type (answer, follow_up, verbose, tool_output, …), each in arrival order. */
 function messagesByType(messages: CollectedChatMessage[]): IDataObject {
-	const byType: Record<string, IDataObject[]> = {};
-	for (const { type, ...message } of messages) (byType[type] ??= []).push(message as IDataObject);
-	return byType;
+	// A type is the server's word: "constructor" or "__proto__" is a group like any other.
+	const byType = new Map<string, IDataObject[]>();
+	for (const { type, ...message } of messages) byType.set(type, [...(byType.get(type) ?? []), message as IDataObject]);
+	const json: IDataObject = {};
+	for (const [type, group] of byType) setOwn(json, type, group);
+	return json;
 }
 
 /**

@@ -32,10 +32,11 @@ export { redactorFor } from './redaction';
 
 export type CozeRegion = 'cn' | 'com' | 'custom';
 
-const REGION_BASE_URLS: Record<Exclude<CozeRegion, 'custom'>, string> = {
-	cn: 'https://api.coze.cn',
-	com: 'https://api.coze.com',
-};
+/** A Map: the Region is the credential's text, and "constructor" is no region. */
+const REGION_BASE_URLS = new Map<string, string>([
+	['cn', 'https://api.coze.cn'],
+	['com', 'https://api.coze.com'],
+]);
 
 /**
  * Turns the stored `cozeApi` credential into a connection, or says which field is wrong. The
@@ -63,7 +64,7 @@ function serverOf(credentials: Record<string, unknown>, requested: Partial<Reque
 		// Custom is a self-hosted Coze Studio, whose streams are silent until their first event.
 		return { baseUrl: normaliseCustomBaseUrl(credentials.baseUrl), policy: { ...DEFAULT_POLICY, idleTimeoutMs: STUDIO_IDLE_TIMEOUT_MS, ...requested } };
 	}
-	const baseUrl = REGION_BASE_URLS[region];
+	const baseUrl = REGION_BASE_URLS.get(region);
 	if (!baseUrl) {
 		throw new CozeError(`The Coze API credential has an unknown Region "${String(region)}"`, {
 			kind: 'config',

@@ -1,3 +1,5 @@
+import { setOwn } from './own-properties';
+
 /**
  * Secrets never leave the node. Every string that reaches an error, an item or the credential
  * dialog passes through one Redactor, built from everything the credential holds: a server
@@ -105,7 +107,7 @@ export class Redactor {
 				continue;
 			}
 			// Defined, not assigned: a key named "__proto__" stays a key instead of replacing the prototype.
-			for (const [key, entry] of Object.entries(from)) Object.defineProperty(to, this.text(key), { value: copy(entry), enumerable: true, writable: true, configurable: true });
+			for (const [key, entry] of Object.entries(from)) setOwn(to, this.text(key), copy(entry));
 		}
 		return out as T;
 	}
