@@ -14,8 +14,19 @@ interface MapperValue {
 	schema?: ResourceMapperField[];
 }
 
-/** A JSON number as JSON writes it: sent as its text, so no digit is lost. */
-const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+/**
+ * A whole number and a number as people type them: JSON's forms, and leading zeros (00012,
+ * -01.5), which JSON forbids. Sent as their text without those zeros, so that the body stays
+ * JSON and no other digit changes.
+ */
+const INTEGER_TEXT = /^(-?)0*(\d+)$/;
+const NUMBER_TEXT = /^(-?)0*(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
+
+/** `text` as a JSON number (leading zeros dropped), or undefined when it is no number of that form. */
+function jsonNumber(text: string | undefined, form: RegExp): RawJson | undefined {
+	const match = text === undefined ? null : form.exec(text);
+	return match ? new RawJson(`${match[1]}${match[2]}`) : undefined;
+}
 
 /**
  * The start-node inputs: version 1's Parameters JSON; in version 2 the mapped fields (Inputs →
@@ -75,14 +86,16 @@ function typedValue(this: IExecuteFunctions, itemIndex: number, name: string, ki
 				assertExactNumbers.call(this, value, `Input "${name}"`, itemIndex);
 				return value;
 			}
-			if (text !== undefined && /^-?\d+$/.test(text)) return new RawJson(text);
+			const integer = jsonNumber(text, INTEGER_TEXT);
+			if (integer) return integer;
 			throw refuse('a whole number', 'Type its digits, e.g. 42 or 7404830425073352713 (sent with every digit).');
 		case 'number':
 			if (typeof value === 'number') {
 				assertExactNumbers.call(this, value, `Input "${name}"`, itemIndex);
 				return value;
 			}
-			if (text !== undefined && JSON_NUMBER.test(text)) return new RawJson(text);
+			const number = jsonNumber(text, NUMBER_TEXT);
+			if (number) return number;
 			throw refuse('a number', 'Type a number such as 3.5 or -2.');
 		case 'boolean':
 			if (typeof value === 'boolean') return value;

@@ -100,7 +100,7 @@ function quoteUnsafeIntegers(text: string): string {
 		let end = ch === 0x2d ? i + 1 : i;
 		const intStart = end;
 		while (end < text.length && isDigit(text.charCodeAt(end))) end++;
-		const digits = text.slice(intStart, end).replace(/^0+(?=\d)/, '');
+		const digits = text.slice(intStart, end);
 		let isInteger = true;
 		if (text[end] === '.') {
 			isInteger = false;
@@ -113,7 +113,9 @@ function quoteUnsafeIntegers(text: string): string {
 			if (text[end] === '+' || text[end] === '-') end++;
 			while (end < text.length && isDigit(text.charCodeAt(end))) end++;
 		}
-		if (isInteger && isUnsafeInteger(digits)) {
+		// Digits with leading zeros (007…) are no JSON number: left as they are, for JSON.parse to
+		// refuse. Quoted they would pass, and typed JSON checked this way is sent as written.
+		if (isInteger && !/^0\d/.test(digits) && isUnsafeInteger(digits)) {
 			out += `${text.slice(copiedUpTo, start)}"${text.slice(start, end)}"`;
 			copiedUpTo = end;
 		}
