@@ -20,7 +20,7 @@ import { workflowIdField, workflowLocator } from './workflow-id.description';
 import { inputsDescription } from './inputs.description';
 import { readInputs } from './typed-inputs';
 import { versions } from '../versions';
-import { readRunOptions, readWorkflowId } from './parameters';
+import { readId, readRunOptions, readWorkflowId } from './parameters';
 import { explainingAppBesideBot, withWorkflowApp } from './workflow-app';
 
 const show = { resource: ['workflow'], operation: ['chat'] };
@@ -109,7 +109,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 				: new ChatConversation(connection, { mode, memory, sessionId, botId: options.bot_id as string | undefined, connectorId: options.connector_id as string | undefined }, parameters, signal);
 		let choice: ConversationChoice = conversation
 			? await conversation.first()
-			: { conversationId: readText.call(this, 'conversationId', 'Conversation ID', itemIndex, 'Use the conversation_id of an earlier Chat item, or choose Remember per Chat Session.') };
+			: { conversationId: readId.call(this, 'conversationId', 'Conversation ID', itemIndex, 'Use the conversation_id of an earlier Chat item, or choose Remember per Chat Session.') };
 		const start = async ({ conversationId, name }: ConversationChoice) => {
 			const body = {
 				workflow_id: workflowId,

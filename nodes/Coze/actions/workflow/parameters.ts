@@ -30,7 +30,7 @@ export function readWorkflowId(this: IExecuteFunctions, itemIndex: number): stri
 			description: 'Choose a workflow from the list, or choose By URL or By ID for a workflow the list does not show.',
 		});
 	}
-	const id = readId.call(this, 'workflowId', 'Workflow ID', itemIndex);
+	const id = readId.call(this, 'workflowId', 'Workflow ID', itemIndex, 'It is the number after workflow_id= in the address of the workflow in Coze.');
 	if (WORKFLOW_ID.test(id)) return id;
 	throw new NodeOperationError(this.getNode(), `Workflow ID ${quoted(id, 80)} is not a Coze workflow ID`, {
 		itemIndex,
@@ -40,7 +40,7 @@ export function readWorkflowId(this: IExecuteFunctions, itemIndex: number): stri
 
 /** Reads the Event ID of an interrupt being answered. */
 export function readEventId(this: IExecuteFunctions, itemIndex: number): string {
-	const id = readId.call(this, 'eventId', 'Event ID', itemIndex);
+	const id = readId.call(this, 'eventId', 'Event ID', itemIndex, 'It comes from the Coze node\'s Interrupts output.');
 	if (EVENT_ID.test(id) && !id.split('/').includes('..')) return id;
 	throw new NodeOperationError(this.getNode(), `Event ID ${quoted(id, 120)} is not a Coze interrupt's event ID`, {
 		itemIndex,
@@ -48,27 +48,52 @@ export function readEventId(this: IExecuteFunctions, itemIndex: number): string 
 	});
 }
 
-/** Reads a Coze id parameter as an exact string of digits (ids are 19 digits: never a JS number). */
-function readId(this: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
-	const parameter = this.getNodeParameter(name, itemIndex) as unknown;
-	const value = isLocator(parameter) ? parameter.value : parameter;
+/**
+ * Reads a Coze id parameter (or a resource locator's value) as an exact string: ids are 19
+ * digits, never a JS number. `emptyHint` says where the id comes from.
+ */
+export function readId(this: IExecuteFunctions, name: string, label: string, itemIndex: number, emptyHint: string): string {
+	const parameter = this.getNodeParameter(name, itemIndex, '') as unknown;
+	const text = idText.call(this, isLocator(parameter) ? parameter.value : parameter, label, itemIndex);
+	if (text) return text;
+	throw new NodeOperationError(this.getNode(), `${label} is empty`, { itemIndex, description: `Set "${label}". ${emptyHint}` });
+}
+
+/**
+ * A Coze id as given: text trimmed, or the digits of a number JavaScript holds exactly ('' when
+ * empty). A number beyond 2^53 has already lost digits (an expression read a 19-digit id as a
+ * number): refused, naming `label`, rather than sent as some other id.
+ */
+export function idText(this: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string {
+	if (value === undefined || value === null) return '';
+	if (typeof value === 'string') return value.trim();
+	if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
 	if (typeof value === 'number') {
-		if (!Number.isSafeInteger(value)) {
-			throw new NodeOperationError(this.getNode(), `${label} arrived as a number and has lost digits`, {
-				itemIndex,
-				description: `Coze ids are longer than a JavaScript number can hold exactly. Pass it as a string: for an expression, use {{ String(...) }} on the original text, or quote it in the source data.`,
-			});
-		}
-		return String(value);
-	}
-	const text = typeof value === 'string' ? value.trim() : '';
-	if (!text) {
-		throw new NodeOperationError(this.getNode(), `${label} is empty`, {
+		throw new NodeOperationError(this.getNode(), `${label} arrived as a number and has lost digits`, {
 			itemIndex,
-			description: `Set "${label}". ${label === 'Workflow ID' ? 'It is the number after workflow_id= in the address of the workflow in Coze.' : 'It comes from the Coze node\'s Interrupts output.'}`,
+			description: `Coze ids are longer than a JavaScript number can hold exactly. Pass it as a string: for an expression, use {{ String(...) }} on the original text, or quote it in the source data.`,
 		});
 	}
-	return text;
+	throw new NodeOperationError(this.getNode(), `${label} must be a Coze id`, {
+		itemIndex,
+		description: `It is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}. Give the id's digits as text, e.g. 7404830425073352713.`,
+	});
+}
+
+/**
+ * Resume's Interrupt Type, as the JSON number it is written as: every digit, of any length
+ * (RawJson), leading zeros dropped so that the body stays JSON.
+ */
+export function readInterruptType(this: IExecuteFunctions, itemIndex: number): RawJson {
+	const hint = 'Use the interrupt item\'s interrupt_type, e.g. {{ $json.interrupt_type }}.';
+	const text = idText.call(this, this.getNodeParameter('interruptType', itemIndex, ''), 'Interrupt Type', itemIndex);
+	if (!text) throw new NodeOperationError(this.getNode(), 'Interrupt Type is empty', { itemIndex, description: `Set "Interrupt Type". ${hint}` });
+	const digits = /^0*(\d+)$/.exec(text)?.[1];
+	if (digits) return new RawJson(digits);
+	throw new NodeOperationError(this.getNode(), 'Interrupt Type must be a whole number', {
+		itemIndex,
+		description: `It is "${text.slice(0, 60)}". ${hint}`,
+	});
 }
 
 /**
@@ -145,21 +170,25 @@ export function readRunOptions(this: IExecuteFunctions, itemIndex: number): IDat
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
 	const text = (key: string) => (typeof options[key] === 'string' ? (options[key] as string).trim() : options[key] === undefined ? '' : String(options[key]));
-	if (text('botId') && text('appId')) {
+	const id = (key: string, label: string) => idText.call(this, options[key], `Options → ${label}`, itemIndex);
+	const botId = id('botId', 'Bot ID');
+	const appId = id('appId', 'App ID');
+	const connectorId = id('connectorId', 'Connector ID');
+	if (botId && appId) {
 		throw new NodeOperationError(this.getNode(), 'Bot ID and App ID cannot both be set', {
 			itemIndex,
 			description: 'Coze refuses a run with both. Set App ID only for a workflow inside a Coze app, Bot ID only for one that needs an agent (database or variable nodes).',
 		});
 	}
-	if (text('botId')) body.bot_id = text('botId');
-	if (text('appId')) body.app_id = text('appId');
+	if (botId) body.bot_id = botId;
+	if (appId) body.app_id = appId;
 	if (text('workflowVersion')) {
 		// The cloud reads workflow_version (coze-api.md, coze-go RunWorkflowsReq); Coze Studio reads
 		// version (coze-studio OpenAPIRunFlowRequest). Each ignores the other's, so both go.
 		body.workflow_version = text('workflowVersion');
 		body.version = text('workflowVersion');
 	}
-	if (text('connectorId')) body.connector_id = text('connectorId');
+	if (connectorId) body.connector_id = connectorId;
 	const ext = options.ext as IDataObject | undefined;
 	if (ext) {
 		const entries = Object.entries(ext).filter(([, value]) => value !== undefined && String(value).trim() !== '');

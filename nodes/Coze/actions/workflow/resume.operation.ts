@@ -5,7 +5,7 @@ import { streamWorkflowEvents } from '../../transport/protocols/workflow-stream'
 import type { OperationResult } from '../types';
 import { collectOptions, defaultOutputMode, RUN_MODES, runItems, type OutputMode, type RunMode } from './items';
 import { resumeOptions } from './options.description';
-import { readEventId, readPolling, readWorkflowId } from './parameters';
+import { readEventId, readInterruptType, readPolling, readWorkflowId } from './parameters';
 import { workflowLocator } from './workflow-id.description';
 import { versions } from '../versions';
 import { collectRun } from '../../transport/protocols/run-collector';
@@ -65,13 +65,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, signal?: AbortSignal): Promise<OperationResult> {
 	const workflowId = readWorkflowId.call(this, itemIndex);
 	const eventId = readEventId.call(this, itemIndex);
-	const interruptType = Number(this.getNodeParameter('interruptType', itemIndex));
-	if (!Number.isInteger(interruptType)) {
-		throw new NodeOperationError(this.getNode(), 'Interrupt Type must be a whole number', {
-			itemIndex,
-			description: 'Use the interrupt item\'s interrupt_type, e.g. {{ $json.interrupt_type }}.',
-		});
-	}
+	const interruptType = readInterruptType.call(this, itemIndex);
 	const resumeData = this.getNodeParameter('resumeData', itemIndex) as unknown;
 	if (resumeData === undefined || resumeData === null || resumeData === '') {
 		throw new NodeOperationError(this.getNode(), 'Resume Data is empty', {
