@@ -11,8 +11,17 @@ export type InputKind = 'string' | 'integer' | 'number' | 'boolean' | 'object' |
  */
 const FILE_TYPES = new Set(['file', 'default', 'image', 'svg', 'audio', 'video', 'voice', 'doc', 'ppt', 'excel', 'txt', 'code', 'zip']);
 
+/**
+ * Coze's type of an input, in lower case. Coze names every type as text; anything else (a number,
+ * an object, null, none) says nothing of the value, so the field takes JSON ("object").
+ */
+function cozeType(parameter: CozeInputParameter): string {
+	const type: unknown = parameter.type;
+	return typeof type === 'string' ? type.toLowerCase() : 'object';
+}
+
 function kindOf(parameter: CozeInputParameter): InputKind {
-	const type = (parameter.type ?? 'string').toLowerCase();
+	const type = cozeType(parameter);
 	if (FILE_TYPES.has(type)) return 'file';
 	if (type === 'integer' || type === 'number' || type === 'boolean' || type === 'object' || type === 'array') return type;
 	// string, time, and any type Coze adds later: text is what it takes.
@@ -21,7 +30,7 @@ function kindOf(parameter: CozeInputParameter): InputKind {
 
 /** What the field shows after the input's name: Coze's type, in Coze's words. */
 function typeLabel(parameter: CozeInputParameter): string {
-	const type = (parameter.type ?? 'string').toLowerCase();
+	const type = cozeType(parameter);
 	if (type === 'array') return `array of ${parameter.items ? typeLabel(parameter.items) : 'any'}`;
 	if (type === 'file' || !FILE_TYPES.has(type)) return type;
 	return `${type === 'default' ? '' : `${type} `}file`.trim();
