@@ -7,7 +7,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import { cozeGraph, EVENT_ID, okStream, WORKFLOW_ID } from '../faults/graph';
 import { CozeSimulator } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
-import { runWorkflow } from './harness';
+import { runWorkflow, useBinaryMode } from './harness';
 
 const CONVERSATION_ID = '7460000000000000001';
 
@@ -16,6 +16,8 @@ const bodyTexts = (sim: CozeSimulator, path: string) => sim.requests.filter((req
 
 describe('Ids and Interrupt Type, through the n8n engine', () => {
 	let sim: CozeSimulator;
+	// n8n's logger and error reporter, silent, as every engine test has them.
+	beforeAll(() => useBinaryMode('memory'));
 	beforeEach(async () => {
 		sim = await CozeSimulator.start();
 		sim.defineWorkflow(WORKFLOW_ID, { run: () => okStream('ran'), resume: () => okStream('resumed'), chat: () => ({ answers: [['hi']] }) });

@@ -8,7 +8,7 @@ import { cozeGraph, okStream, WORKFLOW_ID } from '../faults/graph';
 import { sendEventStream } from '../simulator/event-stream';
 import { CozeSimulator } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
-import { runWorkflow } from './harness';
+import { runWorkflow, useBinaryMode } from './harness';
 
 const SCHEMA = [fieldOfInput('age', { type: 'integer' }), fieldOfInput('score', { type: 'number' }), fieldOfInput('profile', { type: 'object' }), fieldOfInput('tags', { type: 'array' })];
 const mapped = (value: Record<string, unknown>): INodeParameters =>
@@ -16,6 +16,8 @@ const mapped = (value: Record<string, unknown>): INodeParameters =>
 
 describe('Integer and number inputs with leading zeros, through the n8n engine', () => {
 	let sim: CozeSimulator;
+	// n8n's logger and error reporter, silent, as every engine test has them.
+	beforeAll(() => useBinaryMode('memory'));
 	/** The run requests' bodies as sent, each answered whether or not it is JSON (a body that is not would fail its JSON.parse here). */
 	let bodies: string[];
 	beforeEach(async () => {

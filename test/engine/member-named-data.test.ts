@@ -7,13 +7,15 @@ import { ChatStream } from '../simulator/chat-shapes';
 import { CozeSimulator } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
 import { DEBUG_URL, messageChunks, numbered } from '../simulator/workflows';
-import { runWorkflow } from './harness';
+import { runWorkflow, useBinaryMode } from './harness';
 
 /** Own keys and their values, `__proto__` included (JSON.parse makes it an own key, as a server's answer is read). */
 const ownEntries = (value: unknown) => Object.keys(value as object).map((key) => [key, Object.getOwnPropertyDescriptor(value, key)?.value]);
 
 describe('Data named like JavaScript object members, through the n8n engine', () => {
 	let sim: CozeSimulator;
+	// n8n's logger and error reporter, silent, as every engine test has them.
+	beforeAll(() => useBinaryMode('memory'));
 	beforeEach(async () => {
 		sim = await CozeSimulator.start();
 	});

@@ -8,13 +8,15 @@ import { cozeGraph, okStream } from '../faults/graph';
 import { addWorkflowWithOddInputTypes } from '../simulator/odd-input-types';
 import { CozeSimulator, SIMULATOR_TOKEN } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
-import { cozeCredentials, editorContext, runWorkflow } from './harness';
+import { cozeCredentials, editorContext, runWorkflow, useBinaryMode } from './harness';
 
 const WORKSPACE = '7404830425073300001';
 const ODD = '7404830425073352720';
 
 describe('Inputs whose Coze type is not a string, as the editor loads them and the run sends them', () => {
 	let sim: CozeSimulator;
+	// n8n's logger and error reporter, silent, as every engine test has them.
+	beforeAll(() => useBinaryMode('memory'));
 	beforeEach(async () => {
 		forgetWorkspaces();
 		sim = await CozeSimulator.start({ flavour: 'cloud' });
