@@ -66,6 +66,14 @@ describe.each(['cloud', 'studio'] as const)('uploads done before an item fails (
 		expect(result.nodeError('Coze')?.description).toContain(`"photo.jpg" (file id ${firstFileId()})`);
 	});
 
+	it('Version 2 inputs are all checked before the first upload: a wrong value after a file input uploads nothing', async () => {
+		const schema = [fieldOfInput('photo', { type: 'image' }), fieldOfInput('age', { type: 'integer' })];
+		const inputs = { inputMode: 'fields', inputs: { mappingMode: 'defineBelow', value: { photo: 'photo', age: '={{ "forty" }}' }, matchingColumns: [], schema } } as unknown as INodeParameters;
+		const result = await runWorkflow(cozeGraph(sim, { typeVersion: 2, files: [PHOTO], parameters: { workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID }, ...inputs } }));
+		expect(result.nodeError('Coze')?.message).toBe('Input "age" must be a whole number');
+		expect(requestsTo(sim, '/v1/files/upload')).toBe(0);
+	});
+
 	it('refuses a missing binary field before uploading any file', async () => {
 		const result = await runWorkflow(cozeGraph(sim, { files: [PHOTO], options: { filesFromBinary: { files: [{ binaryField: 'photo', parameter: 'image' }, { binaryField: 'picture', parameter: 'doc' }] } } }));
 		expect(result.nodeError('Coze')?.message).toBe('Input item 0 has no binary field "picture"');

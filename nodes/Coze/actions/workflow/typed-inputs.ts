@@ -40,7 +40,9 @@ export async function readInputs(this: IExecuteFunctions, itemIndex: number, con
 	// Map Automatically: each input takes the input item's field of the same name.
 	const automatic = mapper.mappingMode === 'autoMapInputData';
 	const values = automatic ? (item?.json ?? {}) : (mapper.value ?? {});
-	const parameters: IDataObject = {};
+	// Every value is checked before the first upload, so that a wrong value of a later input
+	// leaves no file behind in Coze; files are uploaded last, in the inputs' order.
+	const checked: Array<{ name: string; value?: unknown; upload?: string }> = [];
 	for (const field of mapper.schema ?? []) {
 		if (field.removed || field.display === false) continue;
 		// An input's name is Coze's data: "constructor" or "toString" is an input, not Object's.
@@ -58,9 +60,13 @@ export async function readInputs(this: IExecuteFunctions, itemIndex: number, con
 			}
 			continue;
 		}
-		const sent = kind === 'file' ? await fileValue.call(this, itemIndex, field.id, value, connection, signal) : typedValue.call(this, itemIndex, field.id, kind, value);
+		checked.push(kind === 'file' ? fileValue.call(this, itemIndex, field.id, value) : { name: field.id, value: typedValue.call(this, itemIndex, field.id, kind, value) });
+	}
+	const parameters: IDataObject = {};
+	for (const { name, value, upload } of checked) {
+		const sent = upload === undefined ? value : (await uploadBinary.call(this, itemIndex, upload, connection, signal, `Input "${name}"`)).file_ref;
 		// "__proto__" too is a key of its own (an assignment would set the object's prototype).
-		setOwn(parameters, field.id, sent);
+		setOwn(parameters, name, sent);
 	}
 	return parameters;
 }
@@ -125,19 +131,18 @@ function typedValue(this: IExecuteFunctions, itemIndex: number, name: string, ki
 
 /**
  * A file input: a URL or a file reference ({"file_id": "…"}, the file_ref of File → Upload) is
- * sent as it is; the name of one of the item's binary fields uploads that file first and sends
- * what the server's workflows take for it.
+ * sent as it is; the name of one of the item's binary fields is uploaded (after every input is
+ * checked) and what the server's workflows take for it is sent.
  */
-async function fileValue(this: IExecuteFunctions, itemIndex: number, name: string, value: unknown, connection: CozeConnection, signal?: AbortSignal): Promise<unknown> {
-	if (value !== null && typeof value === 'object' && typeof (value as IDataObject).file_id === 'string') return JSON.stringify({ file_id: (value as IDataObject).file_id });
-	const text = typeof value === 'string' ? value.trim() : '';
-	if (/^https?:\/\//i.test(text)) return text;
-	if (text.startsWith('{') && /"file_id"\s*:/.test(text)) return text;
-	const binary = this.getInputData()[itemIndex]?.binary ?? {};
-	if (text && hasOwn(binary, text)) {
-		const file = await uploadBinary.call(this, itemIndex, text, connection, signal, `Input "${name}"`);
-		return file.file_ref;
+function fileValue(this: IExecuteFunctions, itemIndex: number, name: string, value: unknown): { name: string; value?: unknown; upload?: string } {
+	if (value !== null && typeof value === 'object' && typeof ownValue(value as IDataObject, 'file_id') === 'string') {
+		return { name, value: JSON.stringify({ file_id: ownValue(value as IDataObject, 'file_id') }) };
 	}
+	const text = typeof value === 'string' ? value.trim() : '';
+	if (/^https?:\/\//i.test(text)) return { name, value: text };
+	if (text.startsWith('{') && /"file_id"\s*:/.test(text)) return { name, value: text };
+	const binary = this.getInputData()[itemIndex]?.binary ?? {};
+	if (text && hasOwn(binary, text)) return { name, upload: text };
 	const fields = Object.keys(binary);
 	throw new NodeOperationError(this.getNode(), `Input "${name}" is a file, and ${describe(value)} is not a URL, a file reference or a binary field of the item`, {
 		itemIndex,
