@@ -77,6 +77,30 @@ export const extOption = (what: string): INodeProperties => ({
 });
 
 /** "Options" of Run Workflow. */
+/** Asynchronous mode's two settings, for Run (shown for that mode) and Resume (for the runs made so). */
+const pollingOptions = (what: string, extra: Partial<INodeProperties> = {}): { maxWait: INodeProperties; pollInterval: INodeProperties } => ({
+	maxWait: {
+		displayName: 'Max Wait (Minutes)',
+		name: 'maxWaitMinutes',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 60,
+		description: `${what}: how long to wait for the run before failing the item`,
+		...extra,
+	},
+	pollInterval: {
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollIntervalSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 5,
+		description: `${what}: how often to ask Coze whether the run has finished`,
+		...extra,
+	},
+});
+const runPolling = pollingOptions('Asynchronous mode', { displayOptions: { show: { runMode: ['async'] } } });
+const resumePolling = pollingOptions('Asynchronous runs');
+
 export const runOptions: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
@@ -90,25 +114,9 @@ export const runOptions: INodeProperties = {
 		idOption('Connector ID', 'connectorId', 'The channel the run is attributed to; Coze uses 1024 (API) when empty'),
 		extOption('workflow'),
 		...filesFromBinaryOptions,
-		{
-			displayName: 'Max Wait (Minutes)',
-			name: 'maxWaitMinutes',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 60,
-			description: 'Asynchronous mode: how long to wait for the run before failing the item',
-			displayOptions: { show: { runMode: ['async'] } },
-		},
+		runPolling.maxWait,
 		outputModeOption,
-		{
-			displayName: 'Poll Interval (Seconds)',
-			name: 'pollIntervalSeconds',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 5,
-			description: 'Asynchronous mode: how often to ask Coze whether the run has finished',
-			displayOptions: { show: { runMode: ['async'] } },
-		},
+		runPolling.pollInterval,
 		{
 			displayName: 'Run Mode',
 			name: 'runMode',
@@ -149,23 +157,9 @@ export const resumeOptions: INodeProperties = {
 	default: {},
 	displayOptions: { show: { resource: ['workflow'], operation: ['resume'] } },
 	options: [
-		{
-			displayName: 'Max Wait (Minutes)',
-			name: 'maxWaitMinutes',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 60,
-			description: 'Asynchronous runs: how long to wait for the resumed run before failing the item',
-		},
+		resumePolling.maxWait,
 		outputModeOption,
-		{
-			displayName: 'Poll Interval (Seconds)',
-			name: 'pollIntervalSeconds',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 5,
-			description: 'Asynchronous runs: how often to ask Coze whether the resumed run has finished',
-		},
+		resumePolling.pollInterval,
 		{
 			displayName: 'Run Mode',
 			name: 'runMode',
