@@ -5,6 +5,7 @@ import { NodeOperationError, type ILoadOptionsFunctions } from 'n8n-workflow';
 import { connectionFromCredentials, redactorFor, type CozeConnection } from '../transport/http/connection';
 import { CozeError } from '../transport/http/coze-error';
 import { isStudioUnknownPath } from '../transport/http/envelope';
+import { editorError } from './editor-error';
 
 /** The editor waits on these lists: one retry, not the run's three. */
 const EDITOR_POLICY = { maxRetries: 1 };
@@ -32,7 +33,7 @@ export function catalogError(this: ILoadOptionsFunctions, error: unknown, what: 
 	const redact = (text: string) => (connection ? redactorFor(connection).text(text) : text);
 	const said = redact(error instanceof Error ? error.message : String(error));
 	const instead = what === 'list' ? 'choose By URL or By ID' : 'choose Inputs → JSON';
-	const fail = (message: string, description: string) => new NodeOperationError(this.getNode(), message, { description });
+	const fail = (message: string, description: string) => editorError(this.getNode(), message, description);
 	// Coze Studio answers a path it does not serve with its session 401, or where no middleware
 	// stops it first with its router's 404 {"code":404,"msg":"not found"} (backend/api/router/register.go).
 	if (isStudioUnknownPath(error) || (what === 'list' && error instanceof CozeError && error.kind === 'api' && error.httpStatus === 404)) {
