@@ -1,7 +1,7 @@
 // A pinned n8n in the project's git-ignored .dev/ folder, and what it takes to run this
 // package in it as a user would: packed, installed into an n8n user folder, loaded by n8n.
 import { execFile, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 
@@ -85,10 +85,27 @@ export function installPackage(userFolder: string, tarball: string): void {
 	void [devDependencies, peerDependencies, optionalDependencies];
 	writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
 	run('npm', ['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error'], { cwd: packageDir });
+	linkN8nWorkflow(nodesDir);
 	const nodesManifest = path.join(nodesDir, 'package.json');
 	const installed = existsSync(nodesManifest) ? readJson<{ dependencies?: Record<string, string> }>(nodesManifest) : {};
 	installed.dependencies = { ...installed.dependencies, [PACKAGE_NAME]: String(manifest.version) };
 	writeFileSync(nodesManifest, JSON.stringify({ name: 'installed-nodes', private: true, ...installed }, null, 2));
+}
+
+/**
+ * Makes the installed package find n8n's own n8n-workflow, as it does in a user's n8n: there
+ * nothing above `~/.n8n/nodes` holds n8n-workflow, and n8n puts its own folders on NODE_PATH. A
+ * user folder inside a clone (.dev/user) would find the clone's development copy first: errors
+ * made from that second copy are not n8n's own classes to n8n, which then logs each one with its
+ * stack (and leaves a NodeApiError's description out of the editor's answer). The link points at
+ * the copy n8n loads, so both resolve to one module.
+ */
+function linkN8nWorkflow(nodesDir: string): void {
+	const n8nsCopy = path.dirname(require.resolve('n8n-workflow/package.json', { paths: [path.join(n8nDir, 'node_modules', 'n8n')] }));
+	const link = path.join(nodesDir, 'node_modules', 'n8n-workflow');
+	rmSync(link, { recursive: true, force: true });
+	// n8n loads only n8n-nodes-* folders of nodes/node_modules as packages: this one is only resolved.
+	symlinkSync(n8nsCopy, link, 'junction');
 }
 
 /** The environment n8n runs with here: a project-local user folder, SQLite, nothing phoning home. */
