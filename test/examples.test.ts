@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { INodeProperties } from 'n8n-workflow';
+import { NodeHelpers, type INodeParameters, type INodeProperties, type INodePropertyCollection, type INodePropertyOptions } from 'n8n-workflow';
 
 import { Coze } from '../nodes/Coze/Coze.node';
 
@@ -14,7 +14,8 @@ interface ExampleNode {
 
 const examplesDir = path.join(__dirname, '..', 'examples');
 const examples = readdirSync(examplesDir).filter((file) => file.endsWith('.json'));
-const properties = new Coze().description.properties;
+const nodeDescription = new Coze().description;
+const properties = nodeDescription.properties;
 
 /** Whether a '@version' condition of displayOptions (versions.ts: a list, or { _cnd: { gte } }) holds for `version`. */
 function versionShown(condition: unknown[] | undefined, version: number): boolean {
@@ -38,6 +39,64 @@ function allowedNames(resource: string, operation: string, version: number): Map
 const COZE_TYPES = new Set(['n8n-nodes-coze-workflow.coze', 'n8n-nodes-coze-workflow.cozeTool']);
 /** What n8n adds to a node it makes a tool of. */
 const TOOL_PARAMETERS = new Set(['descriptionType', 'toolDescription']);
+
+/**
+ * The names the editor shows for a parameter: its own, its choices' (an options list, a resource
+ * locator's modes), and those inside it (a collection's options, a fixed collection's groups).
+ * With `shown`, only the nested ones it shows for these parameter values.
+ */
+function labelsOf(property: INodeProperties, shown?: (nested: INodeProperties) => boolean): string[] {
+	const labels = [property.displayName];
+	for (const mode of property.modes ?? []) labels.push(mode.displayName);
+	for (const option of property.options ?? []) {
+		if ('value' in option) labels.push((option as INodePropertyOptions).name);
+		else if ('values' in option) {
+			const group = option as INodePropertyCollection;
+			labels.push(group.displayName, ...group.values.filter((nested) => !shown || shown(nested)).flatMap((nested) => labelsOf(nested, shown)));
+		} else if (!shown || shown(option as INodeProperties)) labels.push(...labelsOf(option as INodeProperties, shown));
+	}
+	return labels;
+}
+
+/** Every name the Coze node shows in any version and with any settings. */
+const ALL_COZE_LABELS = new Set(properties.flatMap((property) => labelsOf(property)));
+
+/** What the editor shows on this Coze node: its version's parameters, for the values it has. */
+function shownLabels(node: ExampleNode): Set<string> {
+	const versioned = { typeVersion: node.typeVersion };
+	const values = NodeHelpers.getNodeParameters(properties, node.parameters as INodeParameters, true, false, versioned, nodeDescription) ?? {};
+	const shown = (property: INodeProperties) => NodeHelpers.displayParameter(values, property, versioned, nodeDescription, values);
+	const labels = properties.filter(shown).flatMap((property) => labelsOf(property, shown));
+	// n8n gives a node used as an AI Agent's tool a Description for the model.
+	if (node.type.endsWith('Tool')) labels.push('Description');
+	return new Set(labels);
+}
+
+/**
+ * Names on other nodes' panels that the notes point at (n8n's own labels, as n8n 2.40 shows them),
+ * for the node types an example uses. A bold name that is neither this, nor a Coze field, nor a
+ * node of the example, is a name the reader will not find.
+ */
+const N8N_LABELS: Record<string, string[]> = {
+	'@n8n/n8n-nodes-langchain.chatTrigger': ['Open chat', 'Streaming', 'Response Mode', 'Make Chat Publicly Available'],
+	'@n8n/n8n-nodes-langchain.lmChatOpenAi': ['Base URL', 'Use Responses API'],
+	'n8n-nodes-base.httpRequest': ['URL', 'Response Format', 'File', 'Put Output in Field'],
+	'n8n-nodes-base.readWriteFile': ['Read/Write Files from Disk', 'File(s) Selector', 'Always Output Data'],
+};
+
+/** The names a sticky note sets in bold (**…**) or in code (`…`); "A → B" is two names. */
+function namesInNote(content: string): Array<{ name: string; bold: boolean }> {
+	const names: Array<{ name: string; bold: boolean }> = [];
+	for (const [pattern, bold] of [
+		[/\*\*([^*]+)\*\*/g, true],
+		[/`([^`]+)`/g, false],
+	] as const) {
+		for (const match of content.matchAll(pattern)) {
+			for (const part of match[1].split('→')) names.push({ name: part.trim(), bold });
+		}
+	}
+	return names;
+}
 
 describe.each(examples)('examples/%s', (file) => {
 	const workflow = JSON.parse(readFileSync(path.join(examplesDir, file), 'utf8')) as { nodes: ExampleNode[]; connections: Record<string, unknown> };
@@ -70,6 +129,24 @@ describe.each(examples)('examples/%s', (file) => {
 		}
 	});
 
+	it('names in its notes only fields the Coze node beside them shows, in its version and settings, and nodes that exist', () => {
+		const nodeNames = new Set(workflow.nodes.map((node) => node.name));
+		const cozeShows = cozeNodes.map(shownLabels);
+		const otherLabels = new Set(workflow.nodes.flatMap((node) => N8N_LABELS[node.type] ?? []));
+		const notes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote');
+		const unknown: string[] = [];
+		for (const note of notes) {
+			for (const { name, bold } of namesInNote(String(note.parameters.content ?? ''))) {
+				if (ALL_COZE_LABELS.has(name)) {
+					if (!cozeShows.some((labels) => labels.has(name))) unknown.push(`${note.name}: "${name}" is not a field of the Coze node here (version ${cozeNodes[0]?.typeVersion})`);
+				} else if (bold && !nodeNames.has(name) && !otherLabels.has(name) && !cozeShows.some((labels) => labels.has(name))) {
+					unknown.push(`${note.name}: "${name}" is no node of this workflow and no field the reader can find`);
+				}
+			}
+		}
+		expect(unknown).toEqual([]);
+	});
+
 	it('connects only nodes that exist', () => {
 		const names = new Set(workflow.nodes.map((node) => node.name));
 		for (const [from, outputs] of Object.entries(workflow.connections)) {
@@ -79,5 +156,23 @@ describe.each(examples)('examples/%s', (file) => {
 				for (const connection of output ?? []) expect(names.has(connection.node)).toBe(true);
 			}
 		}
+	});
+});
+
+describe('the notes check itself', () => {
+	const node = (typeVersion: number, parameters: Record<string, unknown>): ExampleNode => ({ name: 'Coze', type: 'n8n-nodes-coze-workflow.coze', typeVersion, parameters });
+
+	it('sees what version 1 shows: Workflow ID and Parameters', () => {
+		const labels = shownLabels(node(1, { resource: 'workflow', operation: 'run' }));
+		expect(['Workflow ID', 'Parameters'].filter((name) => labels.has(name))).toEqual(['Workflow ID', 'Parameters']);
+		expect(labels.has('Map Each Input')).toBe(false);
+	});
+
+	it('sees what version 2 shows for the settings it has: Parameters only under Inputs → JSON', () => {
+		const fields = shownLabels(node(2, { resource: 'workflow', operation: 'run', inputMode: 'fields' }));
+		expect(['Workflow', 'From List', 'By URL', 'By ID', 'Inputs', 'Map Each Input'].filter((name) => fields.has(name))).toHaveLength(6);
+		expect(fields.has('Workflow ID')).toBe(false);
+		expect(fields.has('Parameters')).toBe(false);
+		expect(shownLabels(node(2, { resource: 'workflow', operation: 'run', inputMode: 'json' })).has('Parameters')).toBe(true);
 	});
 });
