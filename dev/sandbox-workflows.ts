@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import type { CozeSimulator } from '../test/simulator/server';
 import { ServerStream } from '../test/simulator/shapes';
 import { messageChunks, numbered } from '../test/simulator/workflows';
@@ -8,7 +12,17 @@ export const SANDBOX_WORKFLOWS = {
 	tripPlanner: '7404830425073352714',
 	chatflow: '7404830425073352715',
 	greetingCard: '7404830425073352716',
+	photoDescriber: '7404830425073352717',
 };
+
+/**
+ * The sample photo the file example downloads from the sandbox (a sun over green hills, 96×64
+ * PNG), at the sandbox's address http://127.0.0.1:<port> + `path`.
+ */
+export const SANDBOX_PHOTO = { path: '/sandbox/photo.png', file: path.join(__dirname, '..', 'examples', 'photo.png'), contentType: 'image/png' };
+
+/** What the sandbox's describe_photo says of the sample photo (it knows no other picture). */
+export const SAMPLE_PHOTO_DESCRIPTION = 'A yellow sun over green hills under a blue sky. 蓝天下，绿色的山丘上挂着一轮黄色的太阳。';
 
 /** The sandbox account's workspaces (GET /v1/workspaces): a personal one and a team one. */
 export const SANDBOX_WORKSPACES = {
@@ -90,6 +104,26 @@ export function defineSandboxWorkflows(simulator: CozeSimulator): void {
 			shape: SLOW,
 		}),
 	});
+	// The file example's photo: served to download, and described when it comes back uploaded.
+	const photo = readFileSync(SANDBOX_PHOTO.file);
+	simulator.serveFile(SANDBOX_PHOTO.path, SANDBOX_PHOTO.contentType, photo);
+	const photoHash = createHash('sha256').update(photo).digest('hex');
+	simulator.defineWorkflow(SANDBOX_WORKFLOWS.photoDescriber, {
+		run: (body) => {
+			const { image, question = 'What is in this picture?' } = (body.parameters ?? {}) as { image?: unknown; question?: string };
+			const answer = describePicture(simulator, image, photoHash);
+			return {
+				stream: numbered([
+					...messageChunks({ title: 'Look', uuid: 'sandbox-look', type: 'LLM' }, [`${question} `, ...words(answer)]),
+					...messageChunks({ title: 'End', uuid: 'sandbox-photo-end', type: 'End' }, [JSON.stringify({ output: answer })], {
+						usage: { token_count: 58, input_count: 40, output_count: 18 },
+					}),
+					{ event: 'Done', data: { debug_url: `http://127.0.0.1:${simulator.port}/sandbox/debug/describe-photo` } },
+				]),
+				shape: SLOW,
+			};
+		},
+	});
 	// Typed inputs: its End message says what it made of each and echoes the parameters as received.
 	simulator.defineWorkflow(SANDBOX_WORKFLOWS.greetingCard, {
 		run: (body) => {
@@ -106,6 +140,23 @@ export function defineSandboxWorkflows(simulator: CozeSimulator): void {
 			};
 		},
 	});
+}
+
+/**
+ * What describe_photo makes of its image input: the sample photo it knows by its bytes; another
+ * uploaded file by its name, type and size; anything else as what it was given.
+ */
+function describePicture(simulator: CozeSimulator, image: unknown, photoHash: string): string {
+	let fileId: unknown;
+	try {
+		fileId = typeof image === 'string' ? (JSON.parse(image) as { file_id?: unknown }).file_id : undefined;
+	} catch {
+		fileId = undefined;
+	}
+	const upload = typeof fileId === 'string' ? simulator.uploads.find((candidate) => candidate.fileId === fileId) : undefined;
+	if (!upload) return `I was given ${JSON.stringify(image)}, which is no file uploaded to this sandbox.`;
+	if (upload.sha256 === photoHash) return SAMPLE_PHOTO_DESCRIPTION;
+	return `${upload.fileName ?? 'A file'} (${upload.mimeType ?? 'unknown type'}, ${upload.bytes} bytes) arrived. The sandbox cannot see into pictures: a Coze workflow with an image model describes it.`;
 }
 
 /** The greeting card's sentence, built from whatever each parameter holds (n8n may send text). */
@@ -139,9 +190,17 @@ function defineSandboxCatalog(simulator: CozeSimulator): void {
 		inputs: {
 			city: { type: 'string', description: 'The city to brief on, e.g. Hangzhou', default_value: 'Hangzhou' },
 			date: { type: 'string', description: 'The day, e.g. 2025-07-16', default_value: 'today' },
-			// The file-into-workflow example sends a picture as `image`.
-			image: { type: 'image', description: 'A picture to look at (optional)' },
 		},
+	});
+	catalog.addWorkflow(SANDBOX_WORKSPACES.personal, {
+		workflow_id: SANDBOX_WORKFLOWS.photoDescriber,
+		workflow_name: 'describe_photo',
+		description: 'Says what is in a picture (the file example sends one). 描述图片。',
+		inputs: {
+			image: { type: 'image', required: true, description: 'The picture to describe' },
+			question: { type: 'string', description: 'What to ask about it', default_value: 'What is in this picture?' },
+		},
+		outputs: { output: { type: 'string' } },
 	});
 	catalog.addWorkflow(SANDBOX_WORKSPACES.personal, {
 		workflow_id: SANDBOX_WORKFLOWS.tripPlanner,

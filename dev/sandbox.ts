@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { CozeSimulator, SIMULATOR_TOKEN } from '../test/simulator/server';
@@ -31,6 +31,16 @@ export function writeSandboxCredential(file: string, port: number, credential: {
 	);
 }
 
+/** The sandbox's port in `npm run dev` (COZE_SANDBOX_PORT picks another). */
+export const SANDBOX_DEFAULT_PORT = 5680;
+/** The examples address the sandbox (its sample photo) here. */
+const SANDBOX_DEFAULT_URL = `http://127.0.0.1:${SANDBOX_DEFAULT_PORT}`;
+
+/** An example's text as imported for the sandbox at `sandboxUrl` (another port in tests). */
+export function exampleForSandbox(text: string, sandboxUrl: string): string {
+	return text.split(SANDBOX_DEFAULT_URL).join(sandboxUrl);
+}
+
 /**
  * Imports the sandbox credential (for the sandbox on `port`) and the examples/ workflows into
  * an n8n user folder with n8n's CLI; ids in the files make a second import overwrite the first.
@@ -40,7 +50,8 @@ export function importSandboxAndExamples(userFolder: string, port: number, env: 
 	const credentialFile = path.join(userFolder, 'sandbox-credential.json');
 	writeSandboxCredential(credentialFile, port);
 	const examples = readdirSync(path.join(root, 'examples')).filter((file) => file.endsWith('.json'));
-	const imports = [['import:credentials', credentialFile], ...examples.map((file) => ['import:workflow', path.join(root, 'examples', file)])];
+	for (const file of examples) writeFileSync(path.join(userFolder, file), exampleForSandbox(readFileSync(path.join(root, 'examples', file), 'utf8'), `http://127.0.0.1:${port}`));
+	const imports = [['import:credentials', credentialFile], ...examples.map((file) => ['import:workflow', path.join(userFolder, file)])];
 	for (const [command, file] of imports) {
 		const result = n8nCli(userFolder, [command, `--input=${file}`], env);
 		if (result.status !== 0) throw new Error(`n8n ${command} ${path.basename(file)} failed:\n${result.stdout}\n${result.stderr}`);

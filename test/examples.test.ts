@@ -4,6 +4,11 @@ import path from 'node:path';
 import { NodeHelpers, type INodeParameters, type INodeProperties, type INodePropertyCollection, type INodePropertyOptions } from 'n8n-workflow';
 
 import { Coze } from '../nodes/Coze/Coze.node';
+import { exampleForSandbox, startSandbox } from '../dev/sandbox';
+import { SAMPLE_PHOTO_DESCRIPTION, SANDBOX_PHOTO, SANDBOX_WORKFLOWS } from '../dev/sandbox-workflows';
+import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode } from './engine/harness';
+import { SIMULATOR_TOKEN, type CozeSimulator } from './simulator/server';
+import { stopSimulator } from './simulator/stop';
 
 interface ExampleNode {
 	name: string;
@@ -81,8 +86,9 @@ const N8N_LABELS: Record<string, string[]> = {
 	'@n8n/n8n-nodes-langchain.chatTrigger': ['Open chat', 'Streaming', 'Response Mode', 'Make Chat Publicly Available'],
 	'@n8n/n8n-nodes-langchain.lmChatOpenAi': ['Base URL', 'Use Responses API'],
 	'n8n-nodes-base.httpRequest': ['URL', 'Response Format', 'File', 'Put Output in Field'],
-	'n8n-nodes-base.readWriteFile': ['Read/Write Files from Disk', 'File(s) Selector', 'Always Output Data'],
 };
+/** n8n's names that are not on one node's panel: the canvas's button, node types to add. */
+const N8N_EVERYWHERE = ['Execute workflow', 'Read/Write Files from Disk'];
 
 /** The names a sticky note sets in bold (**…**) or in code (`…`); "A → B" is two names. */
 function namesInNote(content: string): Array<{ name: string; bold: boolean }> {
@@ -132,7 +138,7 @@ describe.each(examples)('examples/%s', (file) => {
 	it('names in its notes only fields the Coze node beside them shows, in its version and settings, and nodes that exist', () => {
 		const nodeNames = new Set(workflow.nodes.map((node) => node.name));
 		const cozeShows = cozeNodes.map(shownLabels);
-		const otherLabels = new Set(workflow.nodes.flatMap((node) => N8N_LABELS[node.type] ?? []));
+		const otherLabels = new Set([...N8N_EVERYWHERE, ...workflow.nodes.flatMap((node) => N8N_LABELS[node.type] ?? [])]);
 		const notes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote');
 		const unknown: string[] = [];
 		for (const note of notes) {
@@ -156,6 +162,49 @@ describe.each(examples)('examples/%s', (file) => {
 				for (const connection of output ?? []) expect(names.has(connection.node)).toBe(true);
 			}
 		}
+	});
+});
+
+describe('examples/file-into-workflow.json, as imported for the sandbox', () => {
+	let sandbox: CozeSimulator;
+	beforeAll(async () => {
+		sandbox = await startSandbox(0);
+	});
+	afterAll(() => stopSimulator(sandbox));
+
+	it('downloads the sandbox\'s sample photo, and its Coze node gets describe_photo\'s answer for it', async () => {
+		const example = JSON.parse(exampleForSandbox(readFileSync(path.join(examplesDir, 'file-into-workflow.json'), 'utf8'), sandbox.baseUrl)) as { nodes: ExampleNode[] };
+		const download = example.nodes.find((node) => node.type === 'n8n-nodes-base.httpRequest');
+		expect(download?.parameters).toEqual({ url: `${sandbox.baseUrl}${SANDBOX_PHOTO.path}`, options: { response: { response: { responseFormat: 'file' } } } });
+		const response = await fetch(String(download?.parameters.url));
+		expect([response.status, response.headers.get('content-type')]).toEqual([200, 'image/png']);
+		const photo = Buffer.from(await response.arrayBuffer());
+		expect(photo.equals(readFileSync(SANDBOX_PHOTO.file))).toBe(true);
+		expect(photo.length).toBeLessThan(4096);
+
+		// What the HTTP Request node makes of the download (n8n's default binary mode keeps it in
+		// the item), into the example's Coze node as it is.
+		await useBinaryMode('memory');
+		const coze = example.nodes.find((node) => node.type === COZE_TYPE)!;
+		const downloaded = [{ json: {}, binary: { data: { data: photo.toString('base64'), mimeType: 'image/png', fileName: 'photo.png', fileExtension: 'png' } } }];
+		const { output, nodeError } = await runWorkflow({
+			nodes: [
+				{ name: 'Start', type: 'test.start' },
+				{ name: 'Download the photo', type: 'test.fixedItems', parameters: { items: JSON.stringify(downloaded) } },
+				{ name: coze.name, type: COZE_TYPE, typeVersion: coze.typeVersion, parameters: coze.parameters as never },
+			],
+			edges: [
+				['Start', 0, 'Download the photo'],
+				['Download the photo', 0, coze.name],
+			],
+			credentials: cozeCredentials(sandbox.baseUrl, SIMULATOR_TOKEN),
+		});
+		expect(nodeError(coze.name)).toBeUndefined();
+		expect(output(coze.name).map((item) => item.json.parsed)).toEqual([{ output: SAMPLE_PHOTO_DESCRIPTION }]);
+		expect(sandbox.uploads.map((upload) => [upload.fileName, upload.bytes])).toEqual([['photo.png', photo.length]]);
+		expect(sandbox.bodiesOf('/v1/workflow/stream_run')).toEqual([
+			{ workflow_id: SANDBOX_WORKFLOWS.photoDescriber, parameters: { image: JSON.stringify({ file_id: sandbox.uploads[0].fileId }), question: 'What is in this photo?' } },
+		]);
 	});
 });
 

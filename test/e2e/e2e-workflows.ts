@@ -1,6 +1,7 @@
 // The workflows the packaged end-to-end test imports into a real n8n: n8n's own nodes around
 // the installed Coze node, one workflow per scenario.
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 
 import { SANDBOX_CREDENTIAL } from '../../dev/sandbox';
@@ -41,6 +42,7 @@ const mappedInputs = (value: Record<string, unknown>, fields: Array<[id: string,
 	},
 });
 export const GREETING_CARD_ID = '7404830425073352716';
+const PHOTO_WORKFLOW_ID = '7404830425073352717';
 const set = (name: string, assignments: Array<[string, string, string]>) =>
 	node({
 		name,
@@ -175,6 +177,23 @@ export function e2eWorkflows() {
 				coze2('Resume', { resource: 'workflow', operation: 'resume' }),
 			],
 			{ Start: main(['Coze']), Coze: main([], ['Answer']), Answer: main(['Resume']) },
+		),
+		// The file example's note: Read/Write Files from Disk as the editor adds it (1.1), its path
+		// matching no file, where n8n may read (under ~/.n8n-files, which need not exist).
+		noFile: workflow(
+			'e2eCozeNoFile01',
+			'e2e: version 2, a file from disk that is not there',
+			[
+				trigger(),
+				node({ name: 'Read', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1.1, parameters: { fileSelector: path.join(homedir(), '.n8n-files', 'coze-e2e-no-such-photo.png'), options: {} } }),
+				coze2('Coze', {
+					resource: 'workflow',
+					operation: 'run',
+					workflowId: { __rl: true, mode: 'id', value: PHOTO_WORKFLOW_ID },
+					...mappedInputs({ image: 'data' }, [['image', 'image file', 'string']]),
+				}),
+			],
+			{ Start: main(['Read']), Read: main(['Coze']) },
 		),
 		error: workflow(
 			'e2eCozeError001',

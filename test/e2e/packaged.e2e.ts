@@ -2,7 +2,7 @@
 // installs community packages, credentials and workflows imported with n8n's CLI, and each
 // workflow run with `n8n execute`, against the Coze simulator.
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -10,7 +10,7 @@ import type { IRun } from 'n8n-workflow';
 
 import { ensureN8n, freePort, installPackage, n8nCliAsync, packPackage, rawOutputJson } from '../../dev/n8n';
 import { importSandboxAndExamples, startSandbox, writeSandboxCredential } from '../../dev/sandbox';
-import { TRIP_QUESTION } from '../../dev/sandbox-workflows';
+import { SAMPLE_PHOTO_DESCRIPTION, SANDBOX_PHOTO, SANDBOX_WORKFLOWS, TRIP_QUESTION } from '../../dev/sandbox-workflows';
 import type { CozeSimulator } from '../simulator/server';
 import { e2eWorkflows, GREETING_CARD_ID, JWT_CREDENTIAL, RUN_WORKFLOW_ID, UPLOAD_TEXT } from './e2e-workflows';
 
@@ -130,6 +130,27 @@ describe('the packed node in a real n8n (n8n execute)', () => {
 		expect(run.data.resultData.error).toBeUndefined();
 		expect(output(run, 'Coze: daily briefing', 0)).toEqual([expect.objectContaining({ parsed: { output: expect.stringContaining('Good morning! Hangzhou') } })]);
 		expect(Object.keys(run.data.resultData.runData)).toContain('Post the answer');
+	});
+
+	it('runs the file example as imported: the sandbox\'s photo downloaded, uploaded, and described by describe_photo', async () => {
+		const uploadsBefore = sandbox.uploads.length;
+		const run = await execute('cozeFileToRun01');
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(output(run, 'Coze: describe the photo', 0).map((message) => message.parsed)).toEqual([{ output: SAMPLE_PHOTO_DESCRIPTION }]);
+		const [upload] = sandbox.uploads.slice(uploadsBefore);
+		expect(upload.sha256).toBe(createHash('sha256').update(readFileSync(SANDBOX_PHOTO.file)).digest('hex'));
+		expect(sandbox.bodiesOf('/v1/workflow/stream_run').pop()).toEqual({
+			workflow_id: SANDBOX_WORKFLOWS.photoDescriber,
+			parameters: { image: JSON.stringify({ file_id: upload.fileId }), question: 'What is in this photo?' },
+		});
+	});
+
+	it('stops, loudly, where the file example\'s note says: Read/Write Files from Disk matching no file', async () => {
+		const runsBefore = sandbox.bodiesOf('/v1/workflow/stream_run').length;
+		const run = await execute(workflows.noFile.id);
+		expect(run.data.resultData.error?.message).toBe('No file(s) found');
+		expect(run.data.resultData.runData.Coze).toBeUndefined();
+		expect(sandbox.bodiesOf('/v1/workflow/stream_run')).toHaveLength(runsBefore);
 	});
 
 	it('passes a file made by n8n into a workflow parameter with Files From Binary: uploaded whole, then referenced', async () => {

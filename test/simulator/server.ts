@@ -84,6 +84,8 @@ export class CozeSimulator {
 	private readonly closeWaiters: Array<() => void> = [];
 	private readonly openStreams = new Set<ServerResponse>();
 	private fileCounter = 0;
+	/** Files anyone may GET here, without a token (serveFile). */
+	private readonly publicFiles = new Map<string, { contentType: string; body: Buffer }>();
 	/** Conversations by id: what was said, and a question waiting for its answer. */
 	readonly conversations = new Map<string, { history: Array<{ role: 'user' | 'assistant'; content: string }>; asked?: string }>();
 	/** Conversations by CONVERSATION_NAME (Studio's get-or-create when no id is given; keyed by owner and connector there). */
@@ -135,6 +137,14 @@ export class CozeSimulator {
 	/** Scripts the workflow with this id (ids are strings: 19 digits do not fit a JS number). */
 	defineWorkflow(workflowId: string, workflow: SimWorkflow): void {
 		this.workflows.set(workflowId, workflow);
+	}
+
+	/**
+	 * Serves `body` at `path` to a GET without a token: the dev sandbox's sample files, which an
+	 * example downloads with n8n's HTTP Request node. Not a Coze API (Coze has no such path).
+	 */
+	serveFile(path: string, contentType: string, body: Buffer): void {
+		this.publicFiles.set(path, { contentType, body });
 	}
 
 	/** Watches every connection and request from now on (a request once it is recorded, before it is answered). */
@@ -202,6 +212,12 @@ export class CozeSimulator {
 		const override = this.overrides.get(url.pathname)?.shift();
 		if (override) {
 			await override(req, res, readBody);
+			return;
+		}
+		const publicFile = req.method === 'GET' ? this.publicFiles.get(url.pathname) : undefined;
+		if (publicFile) {
+			res.writeHead(200, { 'content-type': publicFile.contentType, 'content-length': publicFile.body.length });
+			res.end(publicFile.body);
 			return;
 		}
 		if (req.method === 'POST' && url.pathname === '/api/permission/oauth2/token' && this.flavour === 'cloud') {
