@@ -18,9 +18,20 @@ export const devDir = path.join(root, '.dev');
 /** Where n8n is installed: .dev/n8n-<version>, or COZE_N8N_DIR (CI keeps it across clones). */
 const n8nDir = process.env.COZE_N8N_DIR ?? path.join(devDir, `n8n-${N8N_VERSION}`);
 const readyMarker = path.join(n8nDir, `.ready-${N8N_VERSION}`);
+/** Node's module compile cache, beside the installed n8n (whose start-up it speeds). */
+const compileCacheDir = path.join(n8nDir, '.compile-cache');
+
+/**
+ * The environment of every process the dev tools start (npm, node-gyp, n8n). npm 11 and n8n turn
+ * on Node's module compile cache, which otherwise goes to the system's temp folder and stays
+ * there (a first install left /tmp/node-compile-cache, 529 files): here it goes beside n8n.
+ */
+export function toolEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+	return { ...process.env, NODE_COMPILE_CACHE: compileCacheDir, ...extra };
+}
 
 function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): void {
-	const result = spawnSync(command, args, { cwd: options.cwd ?? root, env: options.env ?? process.env, stdio: 'inherit' });
+	const result = spawnSync(command, args, { cwd: options.cwd ?? root, env: options.env ?? toolEnv(), stdio: 'inherit' });
 	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
 }
 
@@ -35,13 +46,13 @@ function nodeHeadersDir(): string {
 }
 
 /**
- * Installs n8n once (about 6 minutes cold; later calls return at once). Install scripts are
- * skipped (isolated-vm's native build needs newer Node headers than npm finds), then the one
- * native module n8n needs for SQLite is rebuilt against Node 24.
+ * Installs n8n once (minutes cold; later calls return at once). Install scripts are skipped
+ * (isolated-vm's native build needs newer Node headers than npm finds), then the one native
+ * module n8n needs for SQLite is rebuilt against Node 24.
  */
 export function ensureN8n(log: (line: string) => void = console.log): void {
 	if (existsSync(readyMarker)) return;
-	log(`Installing n8n ${N8N_VERSION} into ${path.relative(root, n8nDir) || n8nDir} (once; a few minutes)…`);
+	log(`installing n8n ${N8N_VERSION} into ${path.relative(root, n8nDir) || n8nDir} (once)…`);
 	mkdirSync(n8nDir, { recursive: true });
 	const manifest: Record<string, unknown> = { name: 'coze-dev-n8n', private: true, dependencies: { n8n: N8N_VERSION, [NODE_PACKAGE]: `^${NODE_MAJOR}` } };
 	// n8n 1.x's nodes depend on xlsx from SheetJS's own server, which is not reachable here.
@@ -49,9 +60,10 @@ export function ensureN8n(log: (line: string) => void = console.log): void {
 	writeFileSync(path.join(n8nDir, 'package.json'), JSON.stringify(manifest, null, 2));
 	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: n8nDir });
 	const nodeBin = path.dirname(nodeForN8n());
+	log(`building sqlite3 for Node ${NODE_MAJOR} (once)…`);
 	run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], {
 		cwd: n8nDir,
-		env: { ...process.env, PATH: `${nodeBin}${path.delimiter}${process.env.PATH ?? ''}`, npm_config_nodedir: nodeHeadersDir() },
+		env: toolEnv({ PATH: `${nodeBin}${path.delimiter}${process.env.PATH ?? ''}`, npm_config_nodedir: nodeHeadersDir() }),
 	});
 	writeFileSync(readyMarker, new Date().toISOString());
 }
@@ -129,9 +141,8 @@ export function n8nEnv(userFolder: string, extra: NodeJS.ProcessEnv = {}): NodeJ
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		// n8n turns on Node's module compile cache, which by default writes to the system's temp
-		// folder and stays there; keep it beside the installed n8n, whose start-up it speeds.
-		NODE_COMPILE_CACHE: path.join(n8nDir, '.compile-cache'),
+		// n8n turns on Node's module compile cache: see toolEnv.
+		NODE_COMPILE_CACHE: compileCacheDir,
 		// Nothing to fetch from api.n8n.io here (no network): n8n 2.x's MCP registry, its Instance
 		// AI and agents' model catalogs, the list of verified community nodes. (n8n 1.x has no
 		// such modules and refuses their names.)
