@@ -9,6 +9,8 @@ import { makeTempFolder } from '../temp-root';
 
 interface CliCall {
 	command: string;
+	/** Where the call's Node keeps its module compile cache. */
+	compileCache?: string;
 	/** What the --input file held when the CLI read it. */
 	input: Array<{ id?: string; name?: string; nodes?: Array<{ parameters?: { url?: string } }>; data?: { baseUrl?: string } }>;
 }
@@ -29,7 +31,7 @@ const folder = path.join(process.env.N8N_USER_FOLDER, '.n8n');
 fs.mkdirSync(folder, { recursive: true });
 fs.writeFileSync(path.join(folder, 'database.sqlite'), '');
 const input = process.argv.find((arg) => arg.startsWith('--input=')).slice('--input='.length);
-fs.appendFileSync(process.env.FAKE_N8N_LOG, JSON.stringify({ command: process.argv[2], input: JSON.parse(fs.readFileSync(input, 'utf8')) }) + '\\n');
+fs.appendFileSync(process.env.FAKE_N8N_LOG, JSON.stringify({ command: process.argv[2], input: JSON.parse(fs.readFileSync(input, 'utf8')), compileCache: process.env.NODE_COMPILE_CACHE }) + '\\n');
 `,
 	);
 	// The Node that runs n8n when this one is older than 24 (dev/n8n.ts nodeForN8n): this one will do here.
@@ -44,6 +46,7 @@ describe('importing the sandbox credential and the examples into n8n', () => {
 	let importSandboxAndExamples: Importer;
 	let userFolder: string;
 	let callLog: string;
+	let n8nDir: string;
 	const calls = (): CliCall[] => readFileSync(callLog, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as CliCall);
 	const run = (port: number, reimport = false) => {
 		const before = calls().length;
@@ -54,7 +57,8 @@ describe('importing the sandbox credential and the examples into n8n', () => {
 	beforeAll(() => {
 		const root = makeTempFolder('import-examples-');
 		callLog = path.join(root, 'calls.jsonl');
-		process.env.COZE_N8N_DIR = fakeN8n(root, callLog);
+		n8nDir = fakeN8n(root, callLog);
+		process.env.COZE_N8N_DIR = n8nDir;
 		jest.isolateModules(() => {
 			({ importSandboxAndExamples } = jest.requireActual<typeof import('../../dev/sandbox')>('../../dev/sandbox'));
 		});
@@ -67,6 +71,8 @@ describe('importing the sandbox credential and the examples into n8n', () => {
 		expect(calls.map((call) => call.command)).toEqual(['import:credentials', 'import:workflow']);
 		expect(calls[0].input).toEqual([expect.objectContaining({ id: 'coze-sandbox', data: expect.objectContaining({ baseUrl: 'http://127.0.0.1:5680' }) })]);
 		expect(calls[1].input).toHaveLength(examples.length);
+		// Beside the installed n8n, not in the system's temp folder, where Node would put it.
+		expect(calls.map((call) => call.compileCache)).toEqual([path.join(n8nDir, '.compile-cache'), path.join(n8nDir, '.compile-cache')]);
 		expect(summary).toEqual({ credential: 'imported', added: examples, changed: [], kept: [] });
 		// Nothing of the import is left in the user folder (the credential file holds its token).
 		expect(readdirSync(userFolder).filter((name) => name.endsWith('.json'))).toEqual([]);
