@@ -59,9 +59,8 @@ function describeImport(summary: ImportSummary): string[] {
 	if (summary.added.length) lines.push(`imported ${list(summary.added)} from examples/`);
 	if (summary.changed.length) lines.push(`examples/ changed since the last import: imported ${list(summary.changed)} again (replacing that workflow in n8n)`);
 	if (summary.kept.length) {
-		lines.push(
-			`kept ${summary.kept.length === 1 ? 'one example' : `${summary.kept.length} examples`} as imported before, with your edits in n8n; \`npm run dev -- --reimport-examples\` imports them again`,
-		);
+		const count = summary.kept.length === 1 ? 'one example' : `${summary.kept.length} examples`;
+		lines.push(`${count} already imported: left as they are in n8n, your edits included (\`npm run dev -- --reimport-examples\` imports them again)`);
 	}
 	return lines;
 }
