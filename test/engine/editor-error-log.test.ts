@@ -59,6 +59,13 @@ describe('an expected editor error prints one line in n8n\'s terminal: the messa
 		['the inputs, with a wrong token', async () => await getWorkflowInputs.call(editor(picked, 'pat_wrong'))],
 		['the inputs, of a workflow that is not there', async () => await getWorkflowInputs.call(editor({ ...picked, workflowId: { __rl: true, mode: 'id', value: '7404830425073350000' } }))],
 		[
+			'the inputs, one of them named with the token',
+			async () => {
+				sim.catalog.addWorkflow('7404830425073300001', { workflow_id: '7404830425073352799', workflow_name: 'odd', inputs: { [SIMULATOR_TOKEN]: { type: 'string' } } });
+				return await getWorkflowInputs.call(editor({ ...picked, workflowId: { __rl: true, mode: 'id', value: '7404830425073352799' } }));
+			},
+		],
+		[
 			'the inputs, without the getMetaData permission',
 			async () => {
 				sim.catalog.deny('getMetaData');

@@ -1,4 +1,4 @@
-import { NodeOperationError, type ILoadOptionsFunctions, type ResourceMapperFields } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 
 import { fieldOfInput } from '../actions/workflow/input-fields';
 import { isLocator, WORKFLOW_ID, workflowIdFromUrl } from '../actions/workflow/workflow-url';
@@ -6,6 +6,7 @@ import { redactorFor } from '../transport/http/connection';
 import { CozeError } from '../transport/http/coze-error';
 import { readWorkflowInputs } from '../transport/protocols/workflow-catalog';
 import { catalogError, editorConnection } from './catalog-connection';
+import { editorError } from './editor-error';
 
 /** Inputs a chatflow's start node always has that the Chat operation fills itself: the message. */
 const CHAT_OWN_INPUTS = new Set(['USER_INPUT']);
@@ -42,7 +43,7 @@ async function inputFields(this: ILoadOptionsFunctions, skip: Set<string>): Prom
 	// them. A name cannot be redacted (the run sends the value under it), so such a name is refused.
 	const redact = redactorFor(connection);
 	if (shown.some(([name]) => redact.finds(name))) {
-		throw new NodeOperationError(
+		throw editorError(
 			this.getNode(),
 			"An input's name holds a secret of the credential, so the inputs are not shown: check that the credential's Base URL points at the Coze API, or choose Inputs → JSON",
 		);
