@@ -216,9 +216,11 @@ export class SimCatalog {
 	private detail(res: ServerResponse, workflowId: string, query: URLSearchParams): void {
 		if (this.denied.has('getMetaData')) return this.refuse(res, 403, 4101, PERMISSION_MSG);
 		const workflow = this.workflows.find((candidate) => candidate.workflow_id === workflowId);
-		// A workflow not in the account: 4200 / HTTP 404 as coze-api.md maps "not found" (no
-		// fixture for this endpoint; the msg text has no evidence). The run endpoints' answer
-		// (server.ts notPublished) is code 4200 too.
+		// A workflow not in the account: 4200 / HTTP 404 as coze-api.md maps "not found". No
+		// fixture, doc or bug report shows this endpoint's answer for an unknown id (its page,
+		// get_workflow_info.md, lists no error codes), and the msg text has no evidence; the run
+		// pages (workflow_run.md, workflow_stream_run.md) say an unpublished workflow is 4200, as
+		// the run endpoints here answer (server.ts notPublished).
 		if (!workflow) return this.refuse(res, 404, 4200, `workflow ${workflowId} not found`);
 		// created_at and updated_at are JSON numbers here (the doc's example; its table says String).
 		const data: Record<string, unknown> = { workflow_detail: { ...basic(workflow), created_at: workflow.createdAt, updated_at: workflow.updatedAt } };
@@ -246,8 +248,15 @@ export class SimCatalog {
 	 */
 	private studioDetail(res: ServerResponse, workflowId: string): void {
 		const workflow = this.workflows.find((candidate) => candidate.workflow_id === workflowId);
-		// A workflow Studio does not have: no evidence of its answer (as server.ts's run history).
-		if (!workflow) return sendJson(res, 'studio', 200, { code: 720702011, msg: 'workflow not found' });
+		// A workflow Studio does not have: its repository's GetMeta fails with ErrWorkflowNotFound
+		// 720702004, "workflow {id} not found, please check if the workflow exists and not deleted"
+		// (coze-studio domain/workflow/internal/repo/repository.go GetMeta, types/errno/workflow.go);
+		// OpenAPIGetWorkflowInfo keeps that error (vo.WrapIfNeeded wraps only a plain error) and
+		// httputil.InternalError answers a coded error with HTTP 200 {code, msg}
+		// (application/workflow/workflow.go, api/internal/httputil/error_resp.go).
+		if (!workflow) {
+			return sendJson(res, 'studio', 200, { code: 720702004, msg: `workflow ${workflowId} not found, please check if the workflow exists and not deleted` });
+		}
 		if ((workflow.mode ?? 'workflow') !== 'chatflow') {
 			return sendJson(res, 'studio', 200, { code: 777777780, msg: `ChatFlowRole operation failure: workflow id ${workflowId}, mode 0 is not a chatflow` });
 		}

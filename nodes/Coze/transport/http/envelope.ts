@@ -20,10 +20,13 @@ export const STUDIO_INVALID_TOKEN_CODE = 700012006;
 
 /**
  * Coze Studio's session middleware answers every path Studio does not serve with HTTP 401
- * "missing session_key in cookie", whatever the token: a path to ask elsewhere, not a bad token.
+ * {"code":401,"msg":"missing session_key in cookie"}, whatever the token: a path to ask
+ * elsewhere, not a bad token. Its code is the HTTP status itself (coze-studio
+ * api/internal/httputil/error_resp.go, Unauthorized), where the cloud's refused token is 4100
+ * and Studio's own is 700012006: the code tells them apart, not the words.
  */
 export function isStudioUnknownPath(error: unknown): boolean {
-	return error instanceof CozeError && error.httpStatus === 401 && /session_key/i.test(error.message);
+	return error instanceof CozeError && error.httpStatus === 401 && error.cozeCode === 401;
 }
 
 const OTHER_SITE = 'a coze.com token is refused by coze.cn and the reverse.';
