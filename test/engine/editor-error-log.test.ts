@@ -1,11 +1,12 @@
 // What n8n's terminal prints when the editor's workflow list or inputs mapper fails as expected
-// (a wrong token, a missing permission, a workflow that is not there, a server without the API):
+// (a wrong token, a missing permission, a workflow that is not there, a server without the API;
+// the mapper's failures are notices, which n8n does not log):
 // n8n's REST layer hands each such error to n8n-core's ErrorReporter, whose default report logs
 // the error and then each of its causes, with a stack for every one that is not an n8n error of
 // level "warning". One line each, the message the editor shows, is what is wanted.
 import type { Logger } from '@n8n/backend-common';
 import { ErrorReporter } from 'n8n-core';
-import type { ILoadOptionsFunctions } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 
 import { getWorkflowInputs } from '../../nodes/Coze/methods/input-fields-method';
 import { forgetWorkspaces, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
@@ -56,6 +57,18 @@ describe('an expected editor error prints one line in n8n\'s terminal: the messa
 			},
 		],
 		['the list, from a server that is not there', async () => await searchWorkflows.call(editor({}, SIMULATOR_TOKEN, 'http://127.0.0.1:9'))],
+	];
+
+	it.each(cases)('%s', async (_, call) => {
+		const error = await thrownBy(call);
+		const lines = loggedLines(error);
+		expect(lines).toEqual([error.message]);
+		expect(lines[0]).not.toContain('\n');
+	});
+
+	// n8n's mapper shows no error its method throws, so the inputs method answers every failure
+	// with its notice (editor-advice.ts): nothing is thrown, and n8n's terminal prints nothing.
+	const inputsCases: Array<[string, () => Promise<ResourceMapperFields>]> = [
 		['the inputs, with a wrong token', async () => await getWorkflowInputs.call(editor(picked, 'pat_wrong'))],
 		['the inputs, of a workflow that is not there', async () => await getWorkflowInputs.call(editor({ ...picked, workflowId: { __rl: true, mode: 'id', value: '7404830425073350000' } }))],
 		[
@@ -74,11 +87,10 @@ describe('an expected editor error prints one line in n8n\'s terminal: the messa
 		],
 	];
 
-	it.each(cases)('%s', async (_, call) => {
-		const error = await thrownBy(call);
-		const lines = loggedLines(error);
-		expect(lines).toEqual([error.message]);
-		expect(lines[0]).not.toContain('\n');
+	it.each(inputsCases)('%s: a notice, nothing thrown to log', async (_, call) => {
+		const answer = await call();
+		expect(answer.fields).toEqual([]);
+		expect(answer.emptyFieldsNotice).toBeTruthy();
 	});
 
 	it('the Studio server without a list API: one line too', async () => {

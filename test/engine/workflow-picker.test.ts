@@ -152,16 +152,17 @@ describe('Workflow → From List and the Inputs fields, as the editor loads them
 			(thrown: unknown) => thrown as { message: string; description?: string },
 		);
 		// The advice is in the message: n8n's editor shows a list error's message, not its description.
-		expect(error?.message).toBe('The token may not list workspaces and workflows: give it the listWorkspace and listWorkflow permissions in Coze, or choose By URL or By ID');
-		expect(error?.description).toMatch(/Coze said: Coze error 4101: Your token does not have permission/);
+		expect(error?.message).toMatch(
+			/^The token may not list workspaces and workflows \(it lacks the listWorkspace permission, which listing workspaces needs\): add listWorkspace and listWorkflow to the token in Coze, or choose By URL or By ID\. Coze said: Coze error 4101: Your token does not have permission/,
+		);
 		expect(JSON.stringify(error)).not.toContain(SIMULATOR_TOKEN);
 	});
 
-	it('says which permission a token lacks for the inputs, and that JSON still works', async () => {
+	it('says which permission a token lacks for the inputs, and that JSON still works, in the notice (the mapper shows no thrown error)', async () => {
 		sim.catalog.deny('getMetaData');
-		await expect(getWorkflowInputs.call(editor({ workflowId: { __rl: true, mode: 'id', value: CARD } }))).rejects.toMatchObject({
-			message: 'The token may not read this workflow\'s inputs: give it the getMetaData permission in Coze, or choose Inputs → JSON',
-		});
+		const { fields, emptyFieldsNotice } = await getWorkflowInputs.call(editor({ workflowId: { __rl: true, mode: 'id', value: CARD } }));
+		expect(fields).toEqual([]);
+		expect(emptyFieldsNotice).toMatch(/^The token may not read this workflow's inputs \(it lacks the getMetaData permission, .*or choose Inputs → JSON/);
 	});
 });
 
@@ -176,8 +177,7 @@ describe('Workflow → From List and the Inputs fields (Coze Studio)', () => {
 
 	it('says Studio has no list API, and that By URL and By ID work', async () => {
 		await expect(searchWorkflows.call(editorContext({}, cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN)))).rejects.toMatchObject({
-			message: 'This Coze server has no API to list workspaces and workflows: choose By URL or By ID',
-			description: expect.stringMatching(/only coze\.cn and coze\.com/),
+			message: expect.stringMatching(/^This Coze server has no API to list workspaces and workflows: choose By URL or By ID\. Coze Studio's API does not offer it \(only coze\.cn and coze\.com do\)/),
 		});
 	});
 
@@ -188,7 +188,7 @@ describe('Workflow → From List and the Inputs fields (Coze Studio)', () => {
 			res.end('{"code":404,"msg":"not found"}');
 		});
 		await expect(searchWorkflows.call(editorContext({}, cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN)))).rejects.toMatchObject({
-			message: 'This Coze server has no API to list workspaces and workflows: choose By URL or By ID',
+			message: expect.stringMatching(/^This Coze server has no API to list workspaces and workflows: choose By URL or By ID/),
 		});
 	});
 

@@ -2,11 +2,11 @@ import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 
 import { fieldOfInput } from '../actions/workflow/input-fields';
 import { isLocator, WORKFLOW_ID, workflowIdFromUrl } from '../actions/workflow/workflow-url';
-import { redactorFor } from '../transport/http/connection';
+import { redactorFor, type CozeConnection } from '../transport/http/connection';
 import { CozeError } from '../transport/http/coze-error';
 import { readWorkflowInputs } from '../transport/protocols/workflow-catalog';
-import { catalogError, editorConnection } from './catalog-connection';
-import { editorError } from './editor-error';
+import { editorConnection } from './catalog-connection';
+import { inputsAdvice } from './editor-advice';
 
 /** Inputs a chatflow's start node always has that the Chat operation fills itself: the message. */
 const CHAT_OWN_INPUTS = new Set(['USER_INPUT']);
@@ -26,14 +26,17 @@ async function inputFields(this: ILoadOptionsFunctions, skip: Set<string>): Prom
 	if (!workflowId) {
 		return { fields: [], emptyFieldsNotice: 'Choose a workflow first, from the list, by URL or by ID. Its inputs are read once it is a fixed workflow, not an expression.' };
 	}
-	const { connection } = await editorConnection.call(this, 'inputs');
+	// n8n's mapper shows nothing of an error this method throws (its store answers "no fields" and
+	// the notice shown before stays), so every failure is told in the notice (editor-advice.ts).
+	let connection: CozeConnection | undefined;
 	let inputs;
 	try {
+		({ connection } = await editorConnection.call(this));
 		({ inputs } = await readWorkflowInputs(connection, workflowId));
 	} catch (error) {
 		// Coze Studio answers this path for chatflows only, with their role and no inputs.
-		if (isStudioNotAChatflow(error)) inputs = undefined;
-		else throw catalogError.call(this, error, 'inputs', connection);
+		if (!isStudioNotAChatflow(error)) return { fields: [], emptyFieldsNotice: inputsAdvice(error, workflowId, connection) };
+		inputs = undefined;
 	}
 	if (!inputs) {
 		return { fields: [], emptyFieldsNotice: 'This Coze server does not describe the workflow\'s inputs (Coze Studio\'s API does not): choose Inputs → JSON and write them there.' };
@@ -41,12 +44,12 @@ async function inputFields(this: ILoadOptionsFunctions, skip: Set<string>): Prom
 	const shown = Object.entries(inputs).filter(([name]) => !skip.has(name));
 	// The fields are saved with the workflow (the mapper's schema): the credential's secrets leave
 	// them. A name cannot be redacted (the run sends the value under it), so such a name is refused.
-	const redact = redactorFor(connection);
+	const redact = redactorFor(connection!);
 	if (shown.some(([name]) => redact.finds(name))) {
-		throw editorError(
-			this.getNode(),
-			"An input's name holds a secret of the credential, so the inputs are not shown: check that the credential's Base URL points at the Coze API, or choose Inputs → JSON",
-		);
+		return {
+			fields: [],
+			emptyFieldsNotice: "An input's name holds a secret of the credential, so the inputs are not shown: check that the credential's Base URL points at the Coze API, or choose Inputs → JSON.",
+		};
 	}
 	const fields = shown.map(([name, parameter]) => redact.deep(fieldOfInput(name, parameter ?? {})));
 	return fields.length ? { fields } : { fields, emptyFieldsNotice: 'This workflow\'s start node takes no inputs.' };

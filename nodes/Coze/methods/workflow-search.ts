@@ -45,7 +45,9 @@ export async function searchChatflows(this: ILoadOptionsFunctions, filter?: stri
  * matches the name or ID (Coze's list has no search of its own).
  */
 async function searchCatalog(this: ILoadOptionsFunctions, mode: WorkflowMode, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const { connection, cacheKey } = await editorConnection.call(this, 'list');
+	const { connection, cacheKey } = await editorConnection.call(this).catch((error: unknown) => {
+		throw catalogError.call(this, error);
+	});
 	try {
 		const workspaces = await workspacesOf(connection, cacheKey);
 		let { workspaceIndex, page, pageBefore } = readToken(paginationToken);
@@ -77,7 +79,7 @@ async function searchCatalog(this: ILoadOptionsFunctions, mode: WorkflowMode, fi
 		// when picked (cachedResultName): the credential's secrets leave them, as they leave a run's items.
 		return { results: redactorFor(connection).deep(results), paginationToken: workspaceIndex < workspaces.length ? `${workspaceIndex}:${page}:${pageBefore}` : undefined };
 	} catch (error) {
-		throw catalogError.call(this, error, 'list', connection);
+		throw catalogError.call(this, error, connection);
 	}
 }
 
