@@ -1,6 +1,6 @@
 // The Inputs fields of a workflow whose start-node input types are not strings (a hostile shape
 // without evidence: test/simulator/odd-input-types.ts), as n8n's editor loads them (n8n-core's
-// LoadOptionsContext): each becomes a JSON field instead of the method failing with a TypeError,
+// LoadOptionsContext): each becomes a field that takes JSON instead of the method failing with a TypeError,
 // and the run sends what such a field is given.
 import { getWorkflowInputs } from '../../nodes/Coze/methods/input-fields-method';
 import { forgetWorkspaces } from '../../nodes/Coze/methods/workflow-search';
@@ -27,14 +27,16 @@ describe('Inputs whose Coze type is not a string, as the editor loads them and t
 
 	const loadFields = async () => (await getWorkflowInputs.call(editorContext({ workflowId: { __rl: true, mode: 'id', value: ODD } }, cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN)))).fields;
 
-	it('gives a JSON field for each type that is a number, an object, null or absent, and keeps the others as they are', async () => {
+	it('gives a field that takes JSON for each type that is a number, an object, null or absent, and keeps the others as they are', async () => {
 		const fields = await loadFields();
+		// Optional, so n8n's text field (its JSON editor would mark an empty one): the label's
+		// "(object)" is what the run reads them by.
 		expect(fields.map((field) => [field.id, field.displayName, field.type])).toEqual([
-			['count', 'count (object)', 'object'],
-			['shaped', 'shaped (object)', 'object'],
-			['nothing', 'nothing (object)', 'object'],
-			['untyped', 'untyped (object)', 'object'],
-			['list', 'list (array of object)', 'array'],
+			['count', 'count (object)', 'string'],
+			['shaped', 'shaped (object)', 'string'],
+			['nothing', 'nothing (object)', 'string'],
+			['untyped', 'untyped (object)', 'string'],
+			['list', 'list (array of object)', 'string'],
 			['name', 'name (string)', 'string'],
 		]);
 	});

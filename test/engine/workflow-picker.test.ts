@@ -124,12 +124,27 @@ describe('Workflow → From List and the Inputs fields, as the editor loads them
 		expect(byId.age).toMatchObject({ displayName: 'age (integer)', required: false, type: 'string', defaultValue: '30' });
 		expect(byId.score).toMatchObject({ displayName: 'score (number)', type: 'number' });
 		expect(byId.vip).toMatchObject({ displayName: 'vip (boolean)', type: 'boolean', defaultValue: false });
-		expect(byId.tags).toMatchObject({ displayName: 'tags (array of string)', type: 'array' });
-		expect(byId.profile).toMatchObject({ displayName: 'profile (object)', type: 'object' });
+		// Optional JSON inputs are text fields: n8n's JSON editor marks an empty one as an error,
+		// though an empty input is left out of the run. The label says what the run reads them as.
+		expect(byId.tags).toMatchObject({ displayName: 'tags (array of string)', type: 'string', required: false });
+		expect(byId.profile).toMatchObject({ displayName: 'profile (object)', type: 'string', required: false });
 		expect(byId.photo).toMatchObject({ displayName: 'photo (image file)', type: 'string' });
 		expect(byId.attachment).toMatchObject({ displayName: 'attachment (file)', type: 'string' });
 		const [detail] = sim.requests.filter((request) => request.path === `/v1/workflows/${CARD}`);
 		expect(detail).toBeDefined();
+	});
+
+	it('keeps n8n\'s JSON editor for a required object or array input: empty, it is rightly marked', async () => {
+		sim.catalog.addWorkflow(PERSONAL, {
+			workflow_id: '7404830425073352730',
+			workflow_name: 'Required JSON',
+			inputs: { profile: { type: 'object', required: true }, tags: { type: 'array', required: true, items: { type: 'string' } } },
+		});
+		const { fields } = await getWorkflowInputs.call(editor({ workflowId: { __rl: true, mode: 'id', value: '7404830425073352730' } }));
+		expect(fields.map((field) => [field.displayName, field.type, field.required])).toEqual([
+			['profile (object)', 'object', true],
+			['tags (array of string)', 'array', true],
+		]);
 	});
 
 	it('reads the workflow By URL too, and leaves the chatflow\'s message (USER_INPUT) to the Message field', async () => {

@@ -50,17 +50,29 @@ const FIELD_TYPES: Record<InputKind, FieldType> = {
 	file: 'string',
 };
 
+/**
+ * n8n's widget for an optional object or array input: a text field. n8n gives an object or array
+ * field its JSON editor, whose JSON linter marks an empty editor as an error (JSON.parse of
+ * nothing fails) though an empty input is simply left out of the run. A text field takes the
+ * same JSON, read by the same rules (the run reads the kind from the label), and shows nothing
+ * wrong when empty. A required one keeps the JSON editor: empty, it is rightly marked.
+ */
+function fieldTypeOf(kind: InputKind, required: boolean): FieldType {
+	return (kind === 'object' || kind === 'array') && !required ? 'string' : FIELD_TYPES[kind];
+}
+
 /** One mapper field for one start-node input; its label ends with Coze's type, which the run reads back (kindOfField). */
 export function fieldOfInput(name: string, parameter: CozeInputParameter): ResourceMapperField {
 	const kind = kindOf(parameter);
+	const required = parameter.required === true;
 	const field: ResourceMapperField = {
 		id: name,
 		displayName: `${name} (${typeLabel(parameter)})`,
-		required: parameter.required === true,
+		required,
 		defaultMatch: false,
 		canBeUsedToMatch: false,
 		display: true,
-		type: FIELD_TYPES[kind],
+		type: fieldTypeOf(kind, required),
 	};
 	const defaultValue = defaultOf(kind, parameter.default_value);
 	if (defaultValue !== undefined) field.defaultValue = defaultValue;

@@ -23,6 +23,17 @@ export const inputsDescription = (operation: 'run' | 'chat'): INodeProperties[] 
 			displayOptions: { show },
 		},
 		{
+			// n8n's mapper names its mode "Mapping Column Mode: Map Each Column Manually / Map
+			// Automatically" in every node (its own words; a node can rename the fields, not the mode):
+			// this says what a column is here.
+			displayName:
+				"Below, each column is one of the workflow's inputs: Map Each Column Manually gives each input a value here; Map Automatically takes each input from the incoming item's field of the same name. An input left empty is not sent.",
+			name: 'inputsNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { ...show, inputMode: ['fields'] } },
+		},
+		{
 			displayName: 'Inputs',
 			name: 'inputs',
 			type: 'resourceMapper',
