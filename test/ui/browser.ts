@@ -1,6 +1,6 @@
 // n8n's editor in headless Chromium (Debian's chromium, driven by playwright-core), for the UI
 // test: a real n8n with the packed node and the sandbox, used as a person would.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 
@@ -12,6 +12,7 @@ import { CozeSimulator } from '../simulator/server';
 import { ServerStream } from '../simulator/shapes';
 import { numbered } from '../simulator/workflows';
 import { makeTempFolder } from '../temp-root';
+import { wrongTokenCredential, writeCredentials, type ImportedCredential } from './wrong-token';
 
 /** Where a failed step leaves its screenshot (git-ignored). */
 export const SCREENSHOT_DIR = path.join(root, 'test-results', 'ui');
@@ -40,12 +41,14 @@ export async function openEditor(): Promise<EditorSession> {
 	const [port, brokerPort] = [await freePort(), await freePort()];
 	const env = { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
 	try {
-		// The Studio credential first: n8n gives a new node the credential updated last, and a
-		// newcomer's node should get the sandbox's.
+		// The Studio credential and the sandbox's with a wrong token first: n8n gives a new node
+		// the credential updated last, and a newcomer's node should get the sandbox's.
 		const studioFile = path.join(userFolder, 'studio-credential.json');
 		writeSandboxCredential(studioFile, studio.port, STUDIO_CREDENTIAL);
-		const imported = n8nCli(userFolder, ['import:credentials', `--input=${studioFile}`], env);
-		if (imported.status !== 0) throw new Error(`n8n import:credentials (Studio) failed:\n${imported.stdout}\n${imported.stderr}`);
+		const othersFile = path.join(userFolder, 'other-credentials.json');
+		writeCredentials(othersFile, [...(JSON.parse(readFileSync(studioFile, 'utf8')) as ImportedCredential[]), wrongTokenCredential(sandbox.port)]);
+		const imported = n8nCli(userFolder, ['import:credentials', `--input=${othersFile}`], env);
+		if (imported.status !== 0) throw new Error(`n8n import:credentials (Studio, wrong token) failed:\n${imported.stdout}\n${imported.stderr}`);
 		importSandboxAndExamples(userFolder, sandbox.port, env);
 	} catch (error) {
 		await Promise.all([sandbox.close(), studio.close()]);

@@ -1,12 +1,20 @@
 // A newcomer's first hour, kept by a browser: sign up, find the node by its name, pick a Coze
-// workflow from the sandbox's list, fill its inputs as typed fields and run it, run a workflow on
+// workflow from the sandbox's list, fill its inputs as typed fields and run it, read what the list
+// and the inputs say for a wrong token and a wrong workflow ID, run a workflow on
 // a self-hosted Coze Studio (no list, no inputs described), answer the human-in-the-loop
 // example's form, chat with the chatflow example and watch its answer stream in, test the
 // credential.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
 import type { Page } from 'playwright-core';
 
 import { CHATFLOW_QUESTION, TRIP_QUESTION } from '../../dev/sandbox-workflows';
-import { eventually, openEditor, shows, step, STUDIO_CREDENTIAL, STUDIO_WORKFLOW, type EditorSession } from './browser';
+import { eventually, openEditor, SCREENSHOT_DIR, shows, step, STUDIO_CREDENTIAL, STUDIO_WORKFLOW, type EditorSession } from './browser';
+import { WRONG_TOKEN_CREDENTIAL } from './wrong-token';
+
+/** A workflow ID the sandbox has no workflow for. */
+const UNKNOWN_WORKFLOW = '7404830425073359999';
 
 /** The node panel's search field (the test id sits on the input or on its wrapper, by n8n version). */
 const searchBar = (page: Page) => page.locator('input[data-test-id="node-creator-search-bar"], [data-test-id="node-creator-search-bar"] input').first();
@@ -85,6 +93,24 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 				labels,
 				(seen) => JSON.stringify(seen) === JSON.stringify(['name (string)', 'age (integer)', 'score (number)', 'vip (boolean)', 'tags (array of string)', 'profile (object)', 'photo (image file)']),
 			);
+		});
+		await step(page, 'empty inputs unmarked', async () => {
+			const row = (input: string) => fields.locator('.parameter-item').filter({ has: page.getByTestId(`parameter-input-${input}`) });
+			// The required name, still empty, is flagged; n8n has checked the fields by then.
+			await eventually('the required name flagged', () => row('name').getByTestId('parameter-issues').count(), (count) => count === 1);
+			// A JSON editor's linter marks its empty text a while after it opens (CodeMirror's lint delay).
+			await page.waitForTimeout(2000);
+			mkdirSync(SCREENSHOT_DIR, { recursive: true });
+			await fields.screenshot({ path: path.join(SCREENSHOT_DIR, 'empty-optional-inputs.png') });
+			// The optional tags and profile, empty, are left out of the run: nothing marks them wrong.
+			for (const input of ['age', 'score', 'tags', 'profile', 'photo']) {
+				expect({ input, issues: await row(input).getByTestId('parameter-issues').count(), lintErrors: await row(input).locator('.cm-lint-marker-error, .cm-lintRange-error').count() }).toEqual({ input, issues: 0, lintErrors: 0 });
+			}
+			// n8n's words for the mapper's mode ("Mapping Column Mode: Map Each Column Manually") are
+			// its own; the node says what a column is here.
+			await page.getByText("Below, each column is one of the workflow's inputs: Map Each Column Manually gives each input a value here").waitFor();
+		});
+		await step(page, 'fill the inputs', async () => {
 			await fields.getByTestId('parameter-input-name').locator('input').fill('Ada');
 			await fields.getByTestId('parameter-input-age').locator('input').fill('36');
 			await fields.getByTestId('parameter-input-vip').locator('.el-switch').click();
@@ -99,6 +125,37 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 			await shows(output, 'Happy birthday, Ada! You are 36. Thank you for being a VIP.');
 			await shows(output, '"age":36');
 			await shows(output, '"vip":true');
+		});
+	});
+
+	it('with a wrong token, the workflow list says to check the token and the Region', async () => {
+		const { page, base } = session;
+		await step(page, 'wrong token credential', async () => {
+			await addRunWorkflowNode(page, base, ['coze']);
+			await page.getByTestId('node-credentials-select').click();
+			await page.getByRole('option', { name: WRONG_TOKEN_CREDENTIAL.name }).click();
+			await eventually('the wrong token\'s credential, chosen', () => page.getByTestId('node-credentials-select').locator('input').inputValue({ timeout: 1000 }), (value) => value === WRONG_TOKEN_CREDENTIAL.name);
+		});
+		await step(page, 'wrong token list', async () => {
+			await page.getByTestId('resource-locator-workflowId').getByTestId('rlc-input').click();
+			const error = page.getByTestId('rlc-error-container');
+			await shows(error, "Coze refused the access token: check the token in the credential, and that the credential's Region is the site where the token was made");
+			// By URL or By ID would meet the same refusal: the list does not send people there.
+			expect(await error.innerText()).not.toMatch(/By URL|By ID/);
+		});
+	});
+
+	it('a workflow ID Coze does not have, By ID: the inputs say not found or not published', async () => {
+		const { page, base } = session;
+		const workflow = page.getByTestId('resource-locator-workflowId');
+		await step(page, 'unknown workflow id', async () => {
+			await addRunWorkflowNode(page, base, ['coze']);
+			await eventually('the sandbox credential, chosen', () => page.getByTestId('node-credentials-select').locator('input').inputValue({ timeout: 1000 }), (value) => value === 'Coze sandbox (local simulator)');
+			await shows(page.getByTestId('empty-fields-notice'), 'Choose a workflow first');
+			await workflow.getByTestId('rlc-mode-selector').click();
+			await page.getByRole('option', { name: 'By ID' }).click();
+			await workflow.getByTestId('rlc-input').fill(UNKNOWN_WORKFLOW);
+			await shows(page.getByTestId('empty-fields-notice'), `Workflow ${UNKNOWN_WORKFLOW}: not found or not published. Check the ID`);
 		});
 	});
 
