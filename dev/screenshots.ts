@@ -102,8 +102,9 @@ async function greetingCardShots(page: Page): Promise<void> {
 	await field('age').locator('input').fill('36');
 	await field('score').locator('input').fill('9.5');
 	await field('vip').locator('.el-switch').click();
-	await field('tags').locator('.cm-content').fill('["cake", "friends"]');
-	await field('profile').locator('.cm-content').fill('{"city": "Hangzhou", "zip": "310000"}');
+	// Optional JSON inputs are text fields (input-fields.ts), typed as JSON.
+	await field('tags').locator('input').fill('["cake", "friends"]');
+	await field('profile').locator('input').fill('{"city": "Hangzhou", "zip": "310000"}');
 	await page.getByText('Inputs to Send').click(); // out of the editor, so no field shows its focus
 	// Run, with the parameters panel moved left for the output's room.
 	await drag(page, '[data-test-id="panel-drag-button"]', -200, 0);
