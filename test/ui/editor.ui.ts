@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import type { Page } from 'playwright-core';
 
-import { CHATFLOW_QUESTION, TRIP_QUESTION } from '../../dev/sandbox-workflows';
+import { CHATFLOW_QUESTION, SAMPLE_PHOTO_DESCRIPTION, TRIP_QUESTION } from '../../dev/sandbox-workflows';
 import { eventually, openEditor, SCREENSHOT_DIR, shows, step, STUDIO_CREDENTIAL, STUDIO_WORKFLOW, type EditorSession } from './browser';
 import { WRONG_TOKEN_CREDENTIAL } from './wrong-token';
 
@@ -217,6 +217,23 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 			await page.bringToFront();
 			await page.getByTestId('canvas-node').filter({ hasText: 'Coze: resume' }).dblclick();
 			await shows(page.getByTestId('output-panel'), 'Your weekend in Hangzhou is planned.');
+			await page.getByTestId('ndv-close-button').click();
+		});
+	});
+
+	it('runs the file example as imported: the photo is downloaded, and the Coze node shows describe_photo\'s answer; its note names fields the node shows', async () => {
+		const { page, base } = session;
+		await step(page, 'file example', async () => {
+			await page.goto(`${base}/workflow/cozeFileToRun01`);
+			await page.getByText('Coze: describe the photo').first().waitFor();
+			// The sticky note tells a newcomer where the photo goes: Inputs → Map Each Input.
+			await shows(page.locator('.sticky-textarea, [data-test-id="sticky"]').first(), 'Map Each Input');
+			await page.getByTestId('execute-workflow-button').first().click();
+			await page.getByTestId('canvas-node').filter({ hasText: 'Coze: describe the photo' }).dblclick();
+			await shows(page.getByTestId('output-panel'), SAMPLE_PHOTO_DESCRIPTION, 60_000);
+			// What the note says to look at is there: the mapped inputs, image given the binary field "data".
+			const image = page.getByTestId('resource-mapper-container').getByTestId('mapping-fields-container').getByTestId('parameter-input-image');
+			await eventually('the image input, given the binary field', () => image.locator('input, textarea').first().inputValue({ timeout: 1000 }), (value) => value === 'data');
 			await page.getByTestId('ndv-close-button').click();
 		});
 	});
