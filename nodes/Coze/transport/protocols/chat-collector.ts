@@ -1,6 +1,7 @@
 import { CozeError } from '../http/coze-error';
-import { DEFAULT_POLICY } from '../http/policy';
-import { errorCode, type ChatDetailData, type ChatMessageData, type ChatStreamEvent } from './chat-events';
+import { DEFAULT_POLICY, megabytes } from '../http/policy';
+import type { ChatDetailData, ChatMessageData, ChatStreamEvent } from './chat-events';
+import { errorCode } from './error-code';
 
 /** One message of the turn, its pieces joined (or as `message.completed` gave it whole). */
 export interface CollectedChatMessage {
@@ -198,7 +199,6 @@ class ChatTurn {
 	private count(text: string): void {
 		this.bytes += Buffer.byteLength(text, 'utf8');
 		if (this.bytes <= this.maxOutputBytes) return;
-		const megabytes = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 		throw new CozeError(`The Coze chat sent more than Max Output Size (${megabytes(this.maxOutputBytes)}) of messages`, {
 			kind: 'protocol',
 			description: "Raise Max Output Size in the node's Request Options if n8n has the memory for it.",

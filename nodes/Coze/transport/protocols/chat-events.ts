@@ -1,9 +1,9 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 
-import { CozeError } from '../http/coze-error';
-import { eventTooDeep } from '../http/event-stream';
-import { JsonTooDeep, parseJsonKeepingLongIntegers, textOfServerValue } from '../http/lossless-json';
+import { textOfServerValue } from '../http/lossless-json';
 import type { Redactor } from '../http/redaction';
+import { errorCode } from './error-code';
+import { eventJson, eventObject, isJsonObject } from './event-data';
 
 // The events of a chat stream (/v1/workflows/chat), as Coze names them: coze-js
 // resources/chat/chat.ts (ChatEventType, ChatV3Message, CreateChatData), cozepy chat/__init__.py,
@@ -71,34 +71,11 @@ const MESSAGE_EVENTS = new Set(['message.delta', 'message.completed']);
 export function decodeChatEvent(event: EventSourceMessage, redact: Redactor): ChatStreamEvent | undefined {
 	const name = event.event?.startsWith('conversation.') ? event.event.slice('conversation.'.length) : event.event;
 	if (name === undefined) return undefined;
-	if (MESSAGE_EVENTS.has(name)) return { type: name, data: messageData(parseObject(event, redact)) } as ChatStreamEvent;
-	if (CHAT_EVENTS.has(name)) return { type: name, data: parseObject(event, redact) } as ChatStreamEvent;
+	if (MESSAGE_EVENTS.has(name)) return { type: name, data: messageData(eventObject(event, redact)) } as ChatStreamEvent;
+	if (CHAT_EVENTS.has(name)) return { type: name, data: eventObject(event, redact) } as ChatStreamEvent;
 	if (name === 'error') return { type: 'error', data: errorData(event) };
 	if (name === 'done') return { type: 'done', data: doneData(event.data) };
 	return undefined;
-}
-
-function parseObject(event: EventSourceMessage, redact: Redactor): Record<string, unknown> {
-	let data: unknown;
-	try {
-		data = parseJsonKeepingLongIntegers(event.data);
-	} catch (error) {
-		if (error instanceof JsonTooDeep) throw eventTooDeep(event.event);
-		throw new CozeError(`Coze sent a ${event.event} event whose data is not JSON`, {
-			kind: 'protocol',
-			description: `It began: "${redact.snippet(event.data, 120)}". Check the Base URL points at the Coze API.`,
-		});
-	}
-	if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-		throw new CozeError(`Coze sent a ${event.event} event whose data is not a JSON object`, { kind: 'protocol' });
-	}
-	return data as Record<string, unknown>;
-}
-
-/** A Coze error code sent as a number or as a string of digits (Coze Studio, the chatflow page); undefined otherwise. */
-export function errorCode(code: unknown): number | undefined {
-	if (typeof code === 'number') return Number.isSafeInteger(code) ? code : undefined;
-	return typeof code === 'string' && /^-?\d{1,15}$/.test(code.trim()) ? Number(code) : undefined;
 }
 
 /** A message's texts as text, whatever type the server used (see textOfServerValue); reasoning stays absent when absent. */
@@ -114,18 +91,12 @@ function messageData(data: Record<string, unknown>): ChatMessageData {
  */
 function errorData(event: EventSourceMessage): ChatErrorData {
 	const text = event.data;
-	let parsed: unknown;
-	try {
-		parsed = parseJsonKeepingLongIntegers(text);
-	} catch (error) {
-		if (error instanceof JsonTooDeep) throw eventTooDeep(event.event);
-		return { msg: text.trim() || 'unknown error' };
-	}
-	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { msg: text.trim() || 'unknown error' };
-	const { code, msg, debug_url: debugUrl } = parsed as Record<string, unknown>;
+	const parsed = eventJson(event);
+	if (!isJsonObject(parsed)) return { msg: text.trim() || 'unknown error' };
+	const { code, msg, debug_url: debugUrl } = parsed;
 	return {
 		code: errorCode(code),
-		msg: typeof msg === 'string' ? msg : msg === undefined || msg === null ? text.trim() : JSON.stringify(msg),
+		msg: msg === undefined || msg === null ? text.trim() : textOfServerValue(msg),
 		debug_url: typeof debugUrl === 'string' ? debugUrl : undefined,
 	};
 }

@@ -4,6 +4,7 @@ import { CozeError } from '../http/coze-error';
 import { isStudioUnknownPath, type CozeEnvelope } from '../http/envelope';
 import type { CozeInterruptData } from './workflow-events';
 import type { CollectedMessage } from './run-collector';
+import { errorCode } from './error-code';
 import { cloudHistoryMessages, endMessage, withFinishState, type OutputMessage } from './run-output';
 
 /**
@@ -157,7 +158,7 @@ function logIdOf(record: HistoryRecord): string | undefined {
 /** The error for a record that ended without success: its own words, in either server's spelling. */
 export function historyFailure(record: HistoryRecord, executeId: string, debugUrl?: string): CozeError {
 	const state = historyState(record);
-	const code = record.error_code === undefined || record.error_code === '' || !/^-?\d+$/.test(String(record.error_code).trim()) ? undefined : Number(record.error_code);
+	const code = errorCode(record.error_code);
 	const url = record.debug_url ?? debugUrl;
 	const text = record.error_message || record.error_msg;
 	const see = url ? ` See the run in Coze: ${url}` : '';

@@ -1,9 +1,9 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 
-import { CozeError } from '../http/coze-error';
-import { eventTooDeep } from '../http/event-stream';
-import { JsonTooDeep, parseJsonKeepingLongIntegers, textOfServerValue } from '../http/lossless-json';
+import { textOfServerValue } from '../http/lossless-json';
 import type { Redactor } from '../http/redaction';
+import { errorCode } from './error-code';
+import { eventJson, eventObject } from './event-data';
 
 // The events of a workflow run's stream (/v1/workflow/stream_run, stream_resume), as Coze names them.
 
@@ -66,12 +66,16 @@ export type CozeStreamEvent =
 export function decodeWorkflowEvent(event: EventSourceMessage, redact: Redactor): CozeStreamEvent | undefined {
 	switch (event.event) {
 		case 'Message':
-			return { type: 'Message', data: messageData(parseData(event, redact) as Record<string, unknown>) };
+			return { type: 'Message', data: messageData(eventObject(event, redact)) };
 		case 'Interrupt':
+			return { type: 'Interrupt', data: eventObject(event, redact) as CozeInterruptData };
 		case 'Done':
-			return { type: event.event, data: parseData(event, redact) } as CozeStreamEvent;
-		case 'Error':
-			return { type: 'Error', data: errorData(parseData(event, redact) as Record<string, unknown>) };
+			return { type: 'Done', data: event.data.trim() === '' ? {} : (eventObject(event, redact) as { debug_url?: string }) };
+		case 'Error': {
+			// Its data may be plain text where JSON is expected: the error's words all the same.
+			const data = eventJson(event);
+			return { type: 'Error', data: data === undefined ? plainTextError(event.data) : errorData(eventObject(event, redact, data)) };
+		}
 		case 'error':
 			// Coze Studio, failing mid-stream, sends a lower-case "error" whose data is plain text.
 			return { type: 'Error', data: plainTextError(event.data) };
@@ -79,25 +83,6 @@ export function decodeWorkflowEvent(event: EventSourceMessage, redact: Redactor)
 			// PING (heartbeat) and any event this node does not know.
 			return undefined;
 	}
-}
-
-function parseData(event: EventSourceMessage, redact: Redactor): object {
-	if (event.event === 'Done' && event.data.trim() === '') return {};
-	let data: unknown;
-	try {
-		data = parseJsonKeepingLongIntegers(event.data);
-	} catch (error) {
-		if (error instanceof JsonTooDeep) throw eventTooDeep(event.event);
-		if (event.event === 'Error') return plainTextError(event.data);
-		throw new CozeError(`Coze sent a ${event.event} event whose data is not JSON`, {
-			kind: 'protocol',
-			description: `It began: "${redact.snippet(event.data, 120)}". Check the Base URL points at the Coze API.`,
-		});
-	}
-	if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-		throw new CozeError(`Coze sent a ${event.event} event whose data is not a JSON object`, { kind: 'protocol' });
-	}
-	return data;
 }
 
 /** A message's content as text, whatever type the server used (see textOfServerValue). */
@@ -108,11 +93,10 @@ function messageData(data: Record<string, unknown>): CozeMessageData {
 /** An Error event's fields as text and number, whatever types the server used. */
 function errorData(data: Record<string, unknown>): CozeErrorEventData {
 	const message = data.error_message;
-	const code = data.error_code;
 	return {
 		...data,
-		error_message: typeof message === 'string' ? message : message === undefined || message === null ? undefined : JSON.stringify(message),
-		error_code: typeof code === 'number' ? code : typeof code === 'string' && /^-?\d+$/.test(code.trim()) ? Number(code) : undefined,
+		error_message: message === undefined || message === null ? undefined : textOfServerValue(message),
+		error_code: errorCode(data.error_code),
 		debug_url: typeof data.debug_url === 'string' ? data.debug_url : undefined,
 	};
 }
