@@ -1,4 +1,5 @@
 import { CozeError } from './coze-error';
+import { textOfServerValue } from './lossless-json';
 import { permissionOf, type EndpointPermission } from './permissions';
 
 /** Coze's JSON answer: `code` 0 and `data`, or a non-zero `code` with `msg`. */
@@ -71,7 +72,7 @@ export function apiErrorFromEnvelope(envelope: CozeEnvelope, httpStatus: number,
 	const code = typeof envelope.code === 'number' && envelope.code !== 0 ? envelope.code : undefined;
 	const oauthCode = typeof envelope.error_code === 'string' && envelope.error_code ? envelope.error_code : undefined;
 	const said = envelope.msg ?? envelope.message ?? envelope.error_message;
-	const msg = typeof said === 'string' ? said : said === undefined || said === null ? '' : JSON.stringify(said);
+	const msg = textOfServerValue(said);
 	const logId = typeof envelope.detail?.logid === 'string' ? envelope.detail.logid : headerLogId;
 	const debugUrl = typeof envelope.debug_url === 'string' && envelope.debug_url ? envelope.debug_url : undefined;
 	const what = code !== undefined ? `error ${code}` : oauthCode ? `error ${oauthCode}` : `HTTP ${httpStatus}`;

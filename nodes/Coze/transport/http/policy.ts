@@ -41,3 +41,8 @@ export const DEFAULT_POLICY: RequestPolicy = {
  * minutes without a byte; its nginx in front allows 600 s (proxy_read_timeout 600s).
  */
 export const STUDIO_IDLE_TIMEOUT_MS = 600_000;
+
+/** A size in the words of the node's errors: megabytes to one decimal ("256 MB", "0.5 MB"). */
+export function megabytes(bytes: number): string {
+	return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+}

@@ -1,7 +1,8 @@
 import { CozeError } from '../http/coze-error';
 import type { CozeInterruptData, CozeMessageData, CozeStreamEvent } from './workflow-events';
 import { questionOf } from './interrupt-question';
-import { DEFAULT_POLICY } from '../http/policy';
+import { textOfServerValue } from '../http/lossless-json';
+import { DEFAULT_POLICY, megabytes } from '../http/policy';
 
 /** The fields of a message that tell which node (and which execution of it) sent it, as Coze names them. */
 const IDENTITY_FIELDS = ['node_title', 'node_id', 'node_type', 'node_execute_uuid', 'sub_execute_id', 'batch_index', 'loop_index', 'content_type'] as const;
@@ -107,7 +108,7 @@ export function collectedInterrupt(
 			description: `It said type ${JSON.stringify(interrupt.type) ?? 'nothing'}; Resume needs the number Coze uses (2 question, 5 input, 6 client plugin, 7 OAuth plugin).`,
 		});
 	}
-	const data = typeof interrupt.data === 'string' ? interrupt.data : interrupt.data === undefined || interrupt.data === null ? '' : JSON.stringify(interrupt.data);
+	const data = textOfServerValue(interrupt.data);
 	return {
 		event_id: eventId,
 		interrupt_type: type,
@@ -215,7 +216,6 @@ class MessageAssembler {
 		this.receivedBytes += bytes;
 		const limit = this.options.maxOutputBytes;
 		if (this.heldBytes <= limit) return bytes;
-		const megabytes = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 		throw new CozeError(`The Coze run sent more than Max Output Size (${megabytes(limit)}) of messages`, {
 			kind: 'protocol',
 			description:

@@ -1,4 +1,4 @@
-import { parseJsonObject } from '../http/lossless-json';
+import { parseJsonObject, textOfServerValue } from '../http/lossless-json';
 import type { CollectedMessage } from './run-collector';
 
 /** A message of a run's one-shot output; `is_finish` false where Coze says its node had not finished. */
@@ -33,7 +33,7 @@ export function cloudHistoryMessages(output: unknown): OutputMessage[] | undefin
  * the answer. In variables mode the output is the variables' JSON, kept as it is.
  */
 export function answerText(output: unknown): string {
-	const text = typeof output === 'string' ? output : output === undefined || output === null ? '' : JSON.stringify(output);
+	const text = textOfServerValue(output);
 	const wrapped = text.includes('"content_type"') ? parseJsonObject(text) : undefined;
 	if (wrapped && typeof wrapped.content_type === 'number' && Object.hasOwn(wrapped, 'data')) {
 		return typeof wrapped.data === 'string' ? wrapped.data : JSON.stringify(wrapped.data);
