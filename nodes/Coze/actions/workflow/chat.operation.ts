@@ -17,7 +17,7 @@ import { ChatConversation, explainConversationRefusal, withConversationName, typ
 import { ConversationMemory } from './conversation-memory';
 import { parametersWithFiles } from './files-from-binary';
 import { workflowIdField, workflowLocator } from './workflow-id.description';
-import { inputsDescription } from './inputs.description';
+import { inputsDescription, parametersField } from './inputs.description';
 import { readInputs } from './typed-inputs';
 import { versions } from '../versions';
 import { readId, readRunOptions, readWorkflowId } from './parameters';
@@ -73,14 +73,7 @@ export const description: INodeProperties[] = [
 		description: 'The Coze conversation to talk in, e.g. the conversation_id of an earlier Chat item',
 		displayOptions: { show: { ...show, conversation: ['id'] } },
 	},
-	{
-		displayName: 'Parameters',
-		name: 'parameters',
-		type: 'json',
-		default: '{}',
-		description: 'The chatflow\'s other start-node inputs as a JSON object (the message is its USER_INPUT)',
-		displayOptions: { show: { ...show, '@version': versions.first } },
-	},
+	parametersField('chat', { ...show, '@version': versions.first }),
 	...inputsDescription('chat'),
 	chatOptions,
 ];

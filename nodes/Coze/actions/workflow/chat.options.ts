@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { filesFromBinaryOptions } from './files-from-binary';
-import { extOption, idOption } from './options.description';
+import { extOption, idOption, streamToChatField } from './options.description';
 
 /** "Options" of Chat: what Coze's chatflow endpoint accepts of Run's options, and what streams. */
 export const chatOptions: INodeProperties = {
@@ -17,17 +17,9 @@ export const chatOptions: INodeProperties = {
 		idOption('Connector ID', 'connectorId', 'The channel the chat is attributed to; Coze uses 1024 (API) when empty'),
 		extOption('chatflow'),
 		...filesFromBinaryOptions,
-		{
-			displayName: 'Stream to Chat',
-			name: 'streamToChat',
-			type: 'options',
-			default: 'answer',
-			description:
-				'When the execution streams (a Chat Trigger or a Webhook with Response Mode "Streaming"), what the person sees as it arrives. The node\'s output items stay the same.',
-			options: [
-				{ name: 'Answer', value: 'answer', description: 'The chatflow\'s answer, piece by piece' },
-				{ name: 'Nothing', value: 'none' },
-			],
-		},
+		streamToChatField('answer', [
+			{ name: 'Answer', value: 'answer', description: 'The chatflow\'s answer, piece by piece' },
+			{ name: 'Nothing', value: 'none' },
+		]),
 	],
 };

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { versions } from '../versions';
 
@@ -56,16 +56,19 @@ export const inputsDescription = (operation: 'run' | 'chat'): INodeProperties[] 
 			},
 			displayOptions: { show: { ...show, inputMode: ['fields'] } },
 		},
-		{
-			displayName: 'Parameters',
-			name: 'parameters',
-			type: 'json',
-			default: '{}',
-			description:
-				operation === 'chat'
-					? 'The chatflow\'s other start-node inputs as a JSON object (the message is its USER_INPUT)'
-					: 'The workflow\'s start-node inputs as a JSON object. A file input takes a URL or the "file_ref" of Upload File.',
-			displayOptions: { show: { ...show, inputMode: ['json'] } },
-		},
+		parametersField(operation, { ...show, inputMode: ['json'] }),
 	];
 };
+
+/** Parameters: the start-node inputs as one JSON object, version 1's only way and version 2's "JSON" mode. */
+export const parametersField = (operation: 'run' | 'chat', show: IDisplayOptions['show']): INodeProperties => ({
+	displayName: 'Parameters',
+	name: 'parameters',
+	type: 'json',
+	default: '{}',
+	description:
+		operation === 'chat'
+			? 'The chatflow\'s other start-node inputs as a JSON object (the message is its USER_INPUT)'
+			: 'The workflow\'s start-node inputs as a JSON object. A file input takes a URL or the "file_ref" of Upload File.',
+	displayOptions: { show },
+});

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { filesFromBinaryOptions } from './files-from-binary';
 
@@ -27,31 +27,34 @@ const outputModeOption: INodeProperties = {
 	],
 };
 
-/** What a Chat Trigger or a streaming Webhook shows live while the run goes on. */
-export const streamToChatOption: INodeProperties = {
+/** What a Chat Trigger or a streaming Webhook shows live while the run (or chat) goes on: one of `choices`. */
+export const streamToChatField = (fallback: string, choices: INodePropertyOptions[]): INodeProperties => ({
 	displayName: 'Stream to Chat',
 	name: 'streamToChat',
 	type: 'options',
-	default: 'messages',
+	default: fallback,
 	description:
 		'When the execution streams (a Chat Trigger or a Webhook with Response Mode "Streaming"), what the person sees as it arrives. The node\'s output items stay the same.',
-	options: [
-		{
-			name: 'Output and End Node Text',
-			value: 'messages',
-			description: 'The text of Output and End nodes (and a question the workflow asks), chunk by chunk; an End node\'s JSON shows its "output"',
-		},
-		{
-			name: 'Final Answer Only',
-			value: 'final',
-			description: 'Only the workflow\'s End node',
-		},
-		{
-			name: 'Nothing',
-			value: 'none',
-		},
-	],
-};
+	options: choices,
+});
+
+/** Stream to Chat of Run and Resume. */
+export const streamToChatOption = streamToChatField('messages', [
+	{
+		name: 'Output and End Node Text',
+		value: 'messages',
+		description: 'The text of Output and End nodes (and a question the workflow asks), chunk by chunk; an End node\'s JSON shows its "output"',
+	},
+	{
+		name: 'Final Answer Only',
+		value: 'final',
+		description: 'Only the workflow\'s End node',
+	},
+	{
+		name: 'Nothing',
+		value: 'none',
+	},
+]);
 
 export const idOption = (displayName: string, name: string, description: string): INodeProperties => ({
 	displayName,

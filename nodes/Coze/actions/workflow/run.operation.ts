@@ -8,7 +8,7 @@ import { collectOptions, defaultOutputMode, runItems, type OutputMode, type RunM
 import { parametersWithFiles } from './files-from-binary';
 import { runOptions } from './options.description';
 import { workflowIdField, workflowLocator } from './workflow-id.description';
-import { inputsDescription } from './inputs.description';
+import { inputsDescription, parametersField } from './inputs.description';
 import { readInputs } from './typed-inputs';
 import { versions } from '../versions';
 import { readPolling, readRunOptions, readWorkflowId } from './parameters';
@@ -22,14 +22,7 @@ const show = { resource: ['workflow'], operation: ['run'], '@version': versions.
 
 export const description: INodeProperties[] = [
 	workflowIdField('run', 'The published workflow to run: the number after workflow_id= in its address in Coze'),
-	{
-		displayName: 'Parameters',
-		name: 'parameters',
-		type: 'json',
-		default: '{}',
-		description: 'The workflow\'s start-node inputs as a JSON object. A file input takes a URL or the "file_ref" of Upload File.',
-		displayOptions: { show },
-	},
+	parametersField('run', show),
 	workflowLocator({ operation: 'run', description: 'The published workflow to run', searchListMethod: 'searchWorkflows' }),
 	...inputsDescription('run'),
 	runOptions,
