@@ -52,6 +52,8 @@ describe('Integer and number inputs with leading zeros, through the n8n engine',
 		['={{ "-00.25" }}', '-0.25'],
 		['={{ "007e2" }}', '7e2'],
 		['={{ "0.000100" }}', '0.000100'],
+		// A number from an expression is sent as it is, a fraction too.
+		['={{ 2.5 }}', '2.5'],
 	])('sends number %s as the JSON number %s', async (score, sent) => {
 		const run = await runWorkflow(cozeGraph(sim, { typeVersion: 2, parameters: mapped({ score }) }));
 		expect(run.nodeError('Coze')).toBeUndefined();

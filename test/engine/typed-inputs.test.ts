@@ -107,6 +107,7 @@ describe.each(['cloud', 'studio'] as const)('Version 2: Workflow and Inputs at r
 	// refuses to start a workflow whose node has issues (the next test).
 	it.each([
 		[{ age: '={{ "thirty" }}' }, /Input "age" must be a whole number/, /It is "thirty"/],
+		[{ age: '={{ 2.5 }}' }, /Input "age" must be a whole number/, /It is number 2.5/],
 		[{ age: '={{ 7404830425073352713 }}' }, /Input "age" is the integer 7404830425073353000, beyond what JavaScript holds exactly/, /Quote it as a string/],
 		[{ score: '={{ "high" }}' }, /Input "score" must be a number/, /It is "high"/],
 		[{ vip: '={{ "yes" }}' }, /Input "vip" must be true or false/, /It is "yes"/],

@@ -88,21 +88,18 @@ function typedValue(this: IExecuteFunctions, itemIndex: number, name: string, ki
 		case 'string':
 			return typeof value === 'object' ? JSON.stringify(value) : String(value);
 		case 'integer':
-			if (typeof value === 'number' && Number.isInteger(value)) {
+		case 'number': {
+			const whole = kind === 'integer';
+			if (typeof value === 'number' && (!whole || Number.isInteger(value))) {
 				assertExactNumbers.call(this, value, `Input "${name}"`, itemIndex);
 				return value;
 			}
-			const integer = jsonNumber(text, INTEGER_TEXT);
-			if (integer) return integer;
-			throw refuse('a whole number', 'Type its digits, e.g. 42 or 7404830425073352713 (sent with every digit).');
-		case 'number':
-			if (typeof value === 'number') {
-				assertExactNumbers.call(this, value, `Input "${name}"`, itemIndex);
-				return value;
-			}
-			const number = jsonNumber(text, NUMBER_TEXT);
-			if (number) return number;
-			throw refuse('a number', 'Type a number such as 3.5 or -2.');
+			const typed = jsonNumber(text, whole ? INTEGER_TEXT : NUMBER_TEXT);
+			if (typed) return typed;
+			throw whole
+				? refuse('a whole number', 'Type its digits, e.g. 42 or 7404830425073352713 (sent with every digit).')
+				: refuse('a number', 'Type a number such as 3.5 or -2.');
+		}
 		case 'boolean':
 			if (typeof value === 'boolean') return value;
 			if (text === 'true' || text === 'false') return text === 'true';
