@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { closeCozeDispatcher } from '../nodes/Coze/transport/http/dispatcher';
+import { closeCozeDispatcher } from '../nodes/Coze/testing';
 import { makeTempRoot, removeTempRoot } from '../test/temp-root';
 
 export interface SimulatorChild {

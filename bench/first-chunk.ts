@@ -7,7 +7,7 @@
 // written PACE_MS apart is timed both ways, and the ratio printed.
 import { LIVE_PATHS, LIVE_WEBHOOK_PATHS, liveWorkflows } from '../dev/live-workflows';
 import { postAndReadChunks, startLiveN8n } from '../dev/live-n8n';
-import { closeCozeDispatcher } from '../nodes/Coze/transport/http/dispatcher';
+import { closeCozeDispatcher } from '../nodes/Coze/testing';
 import { CozeSimulator } from '../test/simulator/server';
 import { ServerStream } from '../test/simulator/shapes';
 import { makeTempRoot, removeTempRoot } from '../test/temp-root';

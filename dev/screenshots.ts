@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import { chromium, selectors, type Locator, type Page } from 'playwright-core';
 
-import { closeCozeDispatcher } from '../nodes/Coze/transport/http/dispatcher';
+import { closeCozeDispatcher } from '../nodes/Coze/testing';
 import { devDir, ensureN8n, installPackage, packPackage, root, startN8n } from './n8n';
 import { importSandboxAndExamples, startSandbox } from './sandbox';
 import { CHATFLOW_QUESTION } from './sandbox-workflows';

@@ -2,7 +2,7 @@
 // `npm run dev -- --reimport-examples` imports the examples and the sandbox credential again.
 import path from 'node:path';
 
-import { closeCozeDispatcher } from '../nodes/Coze/transport/http/dispatcher';
+import { closeCozeDispatcher } from '../nodes/Coze/testing';
 import { devDir, ensureN8n, installPackage, N8N_VERSION, packPackage, startN8n } from './n8n';
 import { elapsed, progressLog } from './progress';
 import { importSandboxAndExamples, SANDBOX_DEFAULT_PORT, startSandbox, type ImportSummary } from './sandbox';

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { ICredentialTestFunctions } from 'n8n-workflow';
 
 import { Coze } from '../../nodes/Coze/Coze.node';
-import { closeCozeDispatcher } from '../../nodes/Coze/transport/http/dispatcher';
+import { closeCozeDispatcher } from '../../nodes/Coze/testing';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 

@@ -4,8 +4,8 @@
 // from the user's typing. Options → App ID and Bot ID stay the user's word.
 import type { INodeParameterResourceLocator, INodeParameters } from 'n8n-workflow';
 
-import { forgetWorkflowApps } from '../../nodes/Coze/actions/workflow/workflow-app';
-import { editorUrl, forgetWorkspaces, searchChatflows, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import { editorUrl, searchChatflows, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import { forgetWorkflowApps, forgetWorkspaces } from '../../nodes/Coze/testing';
 import { cozeGraph, okStream } from '../faults/graph';
 import { APP_NOT_FOUND } from '../simulator/app-workflows';
 import { CozeSimulator } from '../simulator/server';

@@ -1,9 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { forgetConversationsOfThisProcess } from '../../nodes/Coze/actions/workflow/conversation-memory';
 import { CozeSimulator } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type TestNode } from './harness';
+import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 
 const CHATFLOW_ID = '7404830425073352714';
 

@@ -1,10 +1,10 @@
 import type { IDataObject, StructuredChunk } from 'n8n-workflow';
 
-import { forgetConversationsOfThisProcess } from '../../nodes/Coze/actions/workflow/conversation-memory';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 import type { SimWorkflow } from '../simulator/workflows';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type Edge, type TestNode } from './harness';
+import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 
 const CHATFLOW_ID = '7404830425073352714';
 

@@ -9,7 +9,8 @@ import { ErrorReporter } from 'n8n-core';
 import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 
 import { getWorkflowInputs } from '../../nodes/Coze/methods/input-fields-method';
-import { forgetWorkspaces, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import { searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import { forgetWorkspaces } from '../../nodes/Coze/testing';
 import { CozeSimulator, SIMULATOR_TOKEN } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
 import { editorContext } from './harness';

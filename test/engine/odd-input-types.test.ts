@@ -3,7 +3,7 @@
 // LoadOptionsContext): each becomes a field that takes JSON instead of the method failing with a TypeError,
 // and the run sends what such a field is given.
 import { getWorkflowInputs } from '../../nodes/Coze/methods/input-fields-method';
-import { forgetWorkspaces } from '../../nodes/Coze/methods/workflow-search';
+import { forgetWorkspaces } from '../../nodes/Coze/testing';
 import { cozeGraph, okStream } from '../faults/graph';
 import { addWorkflowWithOddInputTypes } from '../simulator/odd-input-types';
 import { CozeSimulator, SIMULATOR_TOKEN } from '../simulator/server';

@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 
-import { forgetConversationsOfThisProcess } from '../../nodes/Coze/actions/workflow/conversation-memory';
 import { cozeGraph, okStream, WORKFLOW_ID } from '../faults/graph';
 import { refuseForPermission } from '../simulator/permissions';
 import { CozeSimulator } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type TestNode } from './harness';
+import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 
 const EXECUTE_ID = '7404830425073358888';
 

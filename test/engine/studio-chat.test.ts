@@ -1,10 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { forgetConversationsOfThisProcess } from '../../nodes/Coze/actions/workflow/conversation-memory';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 import { studioRefusal } from '../simulator/studio-conversations';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type Edge, type TestNode } from './harness';
+import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 
 const CHATFLOW_ID = '7404830425073352714';
 const BOT_ID = '7374724495711502387';

@@ -1,8 +1,8 @@
-import { closeCozeDispatcher } from '../../nodes/Coze/transport/http/dispatcher';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 import { generatedFileHash, type GeneratedFile } from './fixture-nodes';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type Edge, type TestNode } from './harness';
+import { closeCozeDispatcher } from '../../nodes/Coze/testing';
 
 const MB = 1024 * 1024;
 

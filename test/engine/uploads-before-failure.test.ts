@@ -3,8 +3,8 @@
 // is made in Coze before the uploads that could still fail.
 import type { INodeParameters } from 'n8n-workflow';
 
-import { forgetConversationsOfThisProcess } from '../../nodes/Coze/actions/workflow/conversation-memory';
 import { fieldOfInput } from '../../nodes/Coze/actions/workflow/input-fields';
+import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 import { cozeGraph, okStream, requestsTo, WORKFLOW_ID } from '../faults/graph';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';

@@ -4,7 +4,8 @@
 import type { INodeListSearchItems } from 'n8n-workflow';
 
 import { LIST_END_NOTICE } from '../../nodes/Coze/actions/workflow/workflow-url';
-import { forgetWorkspaces, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import { searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import { forgetWorkspaces } from '../../nodes/Coze/testing';
 import { cozeGraph } from '../faults/graph';
 import { CozeSimulator } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';

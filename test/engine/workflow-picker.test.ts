@@ -5,7 +5,8 @@ import type { ResourceMapperField } from 'n8n-workflow';
 
 import { getChatflowInputs, getWorkflowInputs } from '../../nodes/Coze/methods/input-fields-method';
 import { workflowIdFromUrl } from '../../nodes/Coze/actions/workflow/workflow-url';
-import { editorUrl, forgetWorkspaces, searchChatflows, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import { editorUrl, searchChatflows, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import { forgetWorkspaces } from '../../nodes/Coze/testing';
 import { CozeSimulator, SIMULATOR_TOKEN } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
 import { cozeCredentials, editorContext } from './harness';

@@ -8,11 +8,11 @@ import { generateKeyPairSync } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { forgetConversationsOfThisProcess } from '../../nodes/Coze/actions/workflow/conversation-memory';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type Edge, type TestNode } from '../engine/harness';
 import { ChatStream } from '../simulator/chat-shapes';
 import { CozeSimulator } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
+import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 
 const CHATFLOW_ID = '7404830425073352714';
 const CREATE = '/v1/conversation/create';

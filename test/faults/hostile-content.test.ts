@@ -4,13 +4,13 @@
 // No Coze server is known to send these shapes (no evidence): they stand for a broken or hostile
 // server, or a proxy that rewrites answers. Coze sends `content` as a string (coze-api.md; the
 // cozepy and coze-js fixtures; coze-studio convertStreamRunEvent).
-import { forgetConversationsOfThisProcess } from '../../nodes/Coze/actions/workflow/conversation-memory';
 import { runWorkflow, useBinaryMode } from '../engine/harness';
 import type { SimEvent } from '../simulator/event-stream';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 import { DEBUG_URL, messageChunks, numbered } from '../simulator/workflows';
 import { cozeGraph, okStream, WORKFLOW_ID } from './graph';
+import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 
 const DEPTH = 2_000_000;
 /** `[[[[…]]]]`, two million deep: JSON.parse reads it, but any recursion over the value overflows the stack. */

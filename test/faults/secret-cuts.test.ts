@@ -5,7 +5,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { fieldOfInput } from '../../nodes/Coze/actions/workflow/input-fields';
-import { forgetConversationsOfThisProcess } from '../../nodes/Coze/actions/workflow/conversation-memory';
+import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 import { runWorkflow, useBinaryMode } from '../engine/harness';
 import { ChatStream } from '../simulator/chat-shapes';
 import { CozeSimulator, SIMULATOR_TOKEN } from '../simulator/server';

@@ -8,7 +8,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { getWorkflowInputs } from '../../nodes/Coze/methods/input-fields-method';
-import { forgetWorkspaces, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import { searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import { forgetWorkspaces } from '../../nodes/Coze/testing';
 import { editorContext, runWorkflow, useBinaryMode } from '../engine/harness';
 import { CozeSimulator, type RecordedRequest } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { ConversationMemory, forgetConversationsOfThisProcess, MAX_REMEMBERED_SESSIONS } from '../../nodes/Coze/actions/workflow/conversation-memory';
+import { ConversationMemory, MAX_REMEMBERED_SESSIONS } from '../../nodes/Coze/actions/workflow/conversation-memory';
+import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 import { Redactor } from '../../nodes/Coze/transport/http/redaction';
 
 /** The three things ConversationMemory asks of n8n's execute context, over static data the test keeps. */

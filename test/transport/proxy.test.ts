@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 
+import { closeCozeDispatcher } from '../../nodes/Coze/testing';
 import { requestCozeJson } from '../../nodes/Coze/transport/http/client';
-import { closeCozeDispatcher } from '../../nodes/Coze/transport/http/dispatcher';
 import { CozeSimulator } from '../simulator/server';
 
 /** A minimal CONNECT proxy that records which hosts it was asked to tunnel to. */

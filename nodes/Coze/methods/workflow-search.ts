@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { LIST_END_NOTICE } from '../actions/workflow/workflow-url';
+import { processCache } from '../transport/http/bounded-cache';
 import { redactorFor, type CozeConnection } from '../transport/http/connection';
 import {
 	listWorkflowsPage,
@@ -16,8 +17,9 @@ import { catalogError, editorConnection } from './catalog-connection';
 
 /** Workspaces are asked for once per credential and kept this long: paging and searching a list reuse them. */
 const WORKSPACES_TTL_MS = 5 * 60_000;
-const MAX_CACHED_CREDENTIALS = 50;
-const workspacesByCredential = new Map<string, { at: number; workspaces: CozeWorkspace[] }>();
+/** The most credentials whose workspaces are kept, the least recently used going first. */
+export const MAX_CACHED_CREDENTIALS = 50;
+const workspacesByCredential = processCache<string, CozeWorkspace[]>('workspaces', { maxEntries: MAX_CACHED_CREDENTIALS, maxAgeMs: WORKSPACES_TTL_MS });
 /** While a search finds nothing on a page, further pages are read, up to this many per call. */
 const MAX_PAGES_PER_CALL = 5;
 /** The most of Coze's pages of one workspace the list reads (50 pages of 30: 1500 workflows), however often Coze says there are more. */
@@ -117,18 +119,10 @@ function listEnds(connection: CozeConnection, workspace: CozeWorkspace, named: b
 
 async function workspacesOf(connection: CozeConnection, cacheKey: string): Promise<CozeWorkspace[]> {
 	const cached = workspacesByCredential.get(cacheKey);
-	if (cached && Date.now() - cached.at < WORKSPACES_TTL_MS) return cached.workspaces;
+	if (cached) return cached;
 	const workspaces = await listWorkspaces(connection);
-	workspacesByCredential.delete(cacheKey);
-	workspacesByCredential.set(cacheKey, { at: Date.now(), workspaces });
-	// The oldest credential's list goes first.
-	if (workspacesByCredential.size > MAX_CACHED_CREDENTIALS) workspacesByCredential.delete(workspacesByCredential.keys().next().value!);
+	workspacesByCredential.set(cacheKey, workspaces);
 	return workspaces;
-}
-
-/** Tests start each case with nothing remembered. */
-export function forgetWorkspaces(): void {
-	workspacesByCredential.clear();
 }
 
 /**

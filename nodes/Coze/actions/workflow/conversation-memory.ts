@@ -2,19 +2,26 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { processCache } from '../../transport/http/bounded-cache';
 import { CozeError } from '../../transport/http/coze-error';
 import type { Redactor } from '../../transport/http/redaction';
 
 /** The most chat sessions one node remembers; the least recently used is forgotten first. */
 export const MAX_REMEMBERED_SESSIONS = 1000;
 
+/** The most sessions (of every workflow and node) the process remembers, the least recently used going first. */
+export const MAX_SESSIONS_IN_PROCESS = MAX_REMEMBERED_SESSIONS * 10;
+
 /** Manual executions (testing in the editor) do not save static data: the process remembers for them. */
-const inProcess = new Map<string, string>();
+const inProcess = processCache<string, string>('conversations', { maxEntries: MAX_SESSIONS_IN_PROCESS });
 
 /** Conversation ids by session key, least recently used first (object keys keep insertion order). */
 type Remembered = Record<string, string>;
 
-/** Conversations being created, so that two items or executions of one new session in this process share one. */
+/**
+ * Conversations being created, so that two items or executions of one new session in this process
+ * share one. Bounded by the requests under way: each leaves once Coze answers (or the request fails).
+ */
 const creating = new Map<string, Promise<string | undefined>>();
 
 /**
@@ -92,10 +99,7 @@ export class ConversationMemory {
 		const keys = Object.keys(this.store);
 		for (const old of keys.slice(0, Math.max(0, keys.length - MAX_REMEMBERED_SESSIONS))) delete this.store[old];
 
-		const processKey = this.processKey(key);
-		inProcess.delete(processKey);
-		inProcess.set(processKey, conversationId);
-		if (inProcess.size > MAX_REMEMBERED_SESSIONS * 10) inProcess.delete(inProcess.keys().next().value!);
+		inProcess.set(this.processKey(key), conversationId);
 	}
 
 	/**
@@ -136,27 +140,20 @@ export class ConversationMemory {
 	}
 }
 
-/** The most servers whose kind one process remembers. */
-const MAX_REMEMBERED_SERVERS = 100;
+/** The most servers whose kind one process remembers, the least recently used going first. */
+export const MAX_REMEMBERED_SERVERS = 100;
 
 /**
  * Servers (by base URL) whose chatflows take only conversations a chatflow made, as Coze Studio's
  * do: learned from their refusal, so that this process makes later conversations there by name
  * at once instead of asking /v1/conversation/create first.
  */
-const chatflowConversationsOnly = new Set<string>();
+const chatflowConversationsOnly = processCache<string, true>('servers-taking-only-chatflow-conversations', { maxEntries: MAX_REMEMBERED_SERVERS });
 
 export function takesOnlyChatflowConversations(baseUrl: string): boolean {
-	return chatflowConversationsOnly.has(baseUrl);
+	return chatflowConversationsOnly.get(baseUrl) === true;
 }
 
 export function learnTakesOnlyChatflowConversations(baseUrl: string): void {
-	if (chatflowConversationsOnly.size >= MAX_REMEMBERED_SERVERS) chatflowConversationsOnly.delete(chatflowConversationsOnly.values().next().value!);
-	chatflowConversationsOnly.add(baseUrl);
-}
-
-/** Forgets what this process remembers, as a new process (a queue-mode worker) starts: for tests. */
-export function forgetConversationsOfThisProcess(): void {
-	inProcess.clear();
-	chatflowConversationsOnly.clear();
+	chatflowConversationsOnly.set(baseUrl, true);
 }

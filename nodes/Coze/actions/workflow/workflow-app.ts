@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { processCache } from '../../transport/http/bounded-cache';
 import type { CozeConnection } from '../../transport/http/connection';
 import { CozeError } from '../../transport/http/coze-error';
 import { ChatFailure } from '../../transport/protocols/chat-collector';
@@ -8,10 +9,11 @@ import { readWorkflowApp } from '../../transport/protocols/workflow-catalog';
 import { appIdFromUrl, isLocator } from './workflow-url';
 
 /** A workflow never moves to another app: its app, once read from its detail, is kept this long. */
-const KNOWN_FOR_MS = 10 * 60_000;
-const MAX_KNOWN = 500;
+export const KNOWN_FOR_MS = 10 * 60_000;
+/** The most workflows whose app the process keeps, the least recently used going first. */
+export const MAX_KNOWN = 500;
 /** What details said, by server and workflow: the app's ID, or undefined for none. */
-const known = new Map<string, { at: number; appId: string | undefined }>();
+const known = processCache<string, { appId: string | undefined }>('workflow-apps', { maxEntries: MAX_KNOWN, maxAgeMs: KNOWN_FOR_MS });
 /** The lookups of one execution (one connection), shared by its items: one request, whatever it answers. */
 const askedByExecution = new WeakMap<CozeConnection, Map<string, Promise<string | undefined>>>();
 
@@ -63,11 +65,6 @@ export async function explainingAppBesideBot<T>(app: WorkflowApp, work: () => Pr
 	}
 }
 
-/** Tests start each case with nothing remembered. */
-export function forgetWorkflowApps(): void {
-	known.clear();
-}
-
 /**
  * The app the Workflow field names: its ID, "" when it says the workflow is in none, undefined
  * when it does not say. Version 1's Workflow ID is an ID alone, and stays as it always ran.
@@ -87,7 +84,7 @@ function appOfLocator(this: IExecuteFunctions, itemIndex: number): string | unde
 async function appOfDetail(connection: CozeConnection, workflowId: string, signal?: AbortSignal): Promise<string | undefined> {
 	const key = `${connection.baseUrl}\u0000${workflowId}`;
 	const remembered = known.get(key);
-	if (remembered && Date.now() - remembered.at < KNOWN_FOR_MS) return remembered.appId;
+	if (remembered) return remembered.appId;
 	let asked = askedByExecution.get(connection);
 	if (!asked) askedByExecution.set(connection, (asked = new Map()));
 	let answer = asked.get(workflowId);
@@ -115,9 +112,7 @@ async function readApp(connection: CozeConnection, workflowId: string, key: stri
 }
 
 function remember(key: string, appId: string | undefined): void {
-	known.delete(key);
-	known.set(key, { at: Date.now(), appId });
-	if (known.size > MAX_KNOWN) known.delete(known.keys().next().value!);
+	known.set(key, { appId });
 }
 
 function withAppHint(error: unknown, appId: string): unknown {

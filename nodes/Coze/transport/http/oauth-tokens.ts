@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { abortFailure } from './abort';
 import { policyOf, readCozeJson, sendCozeRequest } from './client';
 import type { CozeConnection } from './connection';
+import { processCache } from './bounded-cache';
 import { apiErrorFromEnvelope, type CozeEnvelope } from './envelope';
 import { keyFingerprint, signAppJwt } from './jwt-sign';
 import { exchangeFailure, noTokenInAnswer } from './oauth-errors';
@@ -113,8 +114,15 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 	});
 }
 
+/**
+ * The most OAuth apps (by server, app, key and token lifetime) whose tokens the process keeps.
+ * Past it the least recently used app's go: its next request exchanges a new token, and an
+ * execution still holding its source goes on with it.
+ */
+export const MAX_OAUTH_SOURCES = 100;
+
 /** Every OAuth app's tokens in this process, by server, app and key. */
-const sources = new Map<string, OAuthTokens>();
+const sources = processCache<string, OAuthTokens>('oauth-token-sources', { maxEntries: MAX_OAUTH_SOURCES });
 
 export function oauthTokens(baseUrl: string, app: OAuthApp): OAuthTokens {
 	const key = [baseUrl, app.appId, app.publicKeyId, keyFingerprint(app.key), app.tokenLifetime].join('\u0000');
