@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { ResourceMapperFields } from 'n8n-workflow';
 
 import { getWorkflowInputs } from '../../nodes/Coze/methods/input-fields-method';
-import { forgetWorkspaces, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import { searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import { forgetWorkspaces } from '../../nodes/Coze/testing';
 import { CozeSimulator, SIMULATOR_TOKEN } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
 import { cozeCredentials, editorContext } from './harness';
