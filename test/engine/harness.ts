@@ -91,6 +91,13 @@ const silentLogger = {
 	},
 };
 
+/** n8n's logger and error reporter, silent, for every test that imports the harness (a test may set its own after). */
+function silenceN8n(): void {
+	Container.set(Logger, silentLogger as unknown as Logger);
+	Container.set(ErrorReporter, { error() {}, warn() {}, info() {} } as unknown as ErrorReporter);
+}
+silenceN8n();
+
 let binaryMode: string | undefined;
 
 /**
@@ -98,8 +105,7 @@ let binaryMode: string | undefined;
  * stream it), 'memory' keeps base64 in the item, as n8n does with its default mode.
  */
 export async function useBinaryMode(mode: 'filesystem' | 'memory'): Promise<void> {
-	Container.set(Logger, silentLogger as unknown as Logger);
-	Container.set(ErrorReporter, { error() {}, warn() {}, info() {} } as unknown as ErrorReporter);
+	silenceN8n();
 	if (binaryMode === mode) return;
 	const config = {
 		mode: mode === 'filesystem' ? 'filesystem' : 'default',
