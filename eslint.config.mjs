@@ -71,6 +71,12 @@ export default tseslint.config(
 		rules: { 'no-restricted-imports': ['error', { patterns: ['../../actions/*', 'n8n-workflow'] }] },
 	},
 	{
+		// The test tiers' arrows run one way: dev/ (npm run dev, screenshots) and bench/ use what
+		// test/ holds (the Coze simulator, the n8n launchers, the sandbox); test/ never uses dev/.
+		files: ['test/**/*.ts'],
+		rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/dev/*'], message: 'test/ does not import dev/: move what both need into test/.' }] }] },
+	},
+	{
 		// Tests and benchmarks are not shipped; n8n's package rules do not apply to them.
 		files: ['test/**/*.ts', 'bench/**/*.ts', 'dev/**/*.ts'],
 		rules: Object.fromEntries(Object.keys(plugin.configs.recommended.rules).map((rule) => [rule, 'off'])),

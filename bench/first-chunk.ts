@@ -5,8 +5,8 @@
 // Beside it, the baseline a caller had before: with streaming off (the same Webhook answering
 // when the last node finishes), the first byte comes with the whole run; a run of CHUNKS chunks
 // written PACE_MS apart is timed both ways, and the ratio printed.
-import { LIVE_PATHS, LIVE_WEBHOOK_PATHS, liveWorkflows } from '../dev/live-workflows';
-import { postAndReadChunks, startLiveN8n } from '../dev/live-n8n';
+import { LIVE_PATHS, LIVE_WEBHOOK_PATHS, liveWorkflows } from '../test/sandbox/live-workflows';
+import { postAndReadChunks, startLiveN8n } from '../test/n8n/live-n8n';
 import { closeCozeDispatcher } from '../nodes/Coze/testing';
 import { CozeSimulator } from '../test/simulator/server';
 import { ServerStream } from '../test/simulator/shapes';

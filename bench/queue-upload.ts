@@ -5,10 +5,10 @@
 // and of the main, per file size. Each size gets a fresh main and worker (restarted, so that
 // memory one upload kept does not count for the next), and a 1 MiB upload first, so that loading
 // code does not count either. The sizes go up to the first one that fails.
-import { startQueueN8n, type QueueN8n } from '../dev/queue-n8n';
-import { WorkerTracker } from '../dev/queue-tracker';
-import { binaryFailureInLogs, MiB, uploadThroughWebhook, type UploadOutcome } from '../dev/queue-upload';
-import { QUEUE_WEBHOOK_PATHS, queueWorkflows } from '../dev/queue-workflows';
+import { startQueueN8n, type QueueN8n } from '../test/n8n/queue-n8n';
+import { WorkerTracker } from '../test/n8n/queue-tracker';
+import { binaryFailureInLogs, MiB, uploadThroughWebhook, type UploadOutcome } from '../test/n8n/queue-upload';
+import { QUEUE_WEBHOOK_PATHS, queueWorkflows } from '../test/n8n/queue-workflows';
 import { CozeSimulator } from '../test/simulator/server';
 import { makeTempRoot, removeTempRoot } from '../test/temp-root';
 

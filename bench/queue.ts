@@ -9,9 +9,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
-import { startQueueN8n, type QueueN8n } from '../dev/queue-n8n';
-import { WorkerTracker } from '../dev/queue-tracker';
-import { QUEUE_PATHS, QUEUE_WEBHOOK_PATHS, queueWorkflows } from '../dev/queue-workflows';
+import { startQueueN8n, type QueueN8n } from '../test/n8n/queue-n8n';
+import { WorkerTracker } from '../test/n8n/queue-tracker';
+import { QUEUE_PATHS, QUEUE_WEBHOOK_PATHS, queueWorkflows } from '../test/n8n/queue-workflows';
 import { CozeSimulator } from '../test/simulator/server';
 import { ServerStream } from '../test/simulator/shapes';
 import { makeTempRoot, removeTempRoot } from '../test/temp-root';

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { chromium, selectors, type Locator, type Page } from 'playwright-core';
 
 import { closeCozeDispatcher } from '../nodes/Coze/testing';
-import { devDir, ensureN8n, installPackage, packPackage, root, startN8n } from './n8n';
-import { importSandboxAndExamples, startSandbox } from './sandbox';
-import { CHATFLOW_QUESTION } from './sandbox-workflows';
+import { devDir, ensureN8n, installPackage, packPackage, root, startN8n } from '../test/n8n/n8n';
+import { importSandboxAndExamples, startSandbox } from '../test/sandbox/sandbox';
+import { CHATFLOW_QUESTION } from '../test/sandbox/sandbox-workflows';
 
 const PORT = 5690;
 const base = `http://localhost:${PORT}`;

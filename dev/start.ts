@@ -3,9 +3,9 @@
 import path from 'node:path';
 
 import { closeCozeDispatcher } from '../nodes/Coze/testing';
-import { devDir, ensureN8n, installPackage, N8N_VERSION, packPackage, startN8n } from './n8n';
+import { devDir, ensureN8n, installPackage, N8N_VERSION, packPackage, startN8n } from '../test/n8n/n8n';
 import { elapsed, progressLog } from './progress';
-import { importSandboxAndExamples, SANDBOX_DEFAULT_PORT, startSandbox, type ImportSummary } from './sandbox';
+import { importSandboxAndExamples, SANDBOX_DEFAULT_PORT, startSandbox, type ImportSummary } from '../test/sandbox/sandbox';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.COZE_SANDBOX_PORT ?? SANDBOX_DEFAULT_PORT);

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { NodeHelpers, type INodeParameters, type INodeProperties, type INodePropertyCollection, type INodePropertyOptions } from 'n8n-workflow';
 
 import { Coze } from '../nodes/Coze/Coze.node';
-import { exampleForSandbox, startSandbox } from '../dev/sandbox';
-import { SAMPLE_PHOTO_DESCRIPTION, SANDBOX_PHOTO, SANDBOX_WORKFLOWS } from '../dev/sandbox-workflows';
+import { exampleForSandbox, startSandbox } from './sandbox/sandbox';
+import { SAMPLE_PHOTO_DESCRIPTION, SANDBOX_PHOTO, SANDBOX_WORKFLOWS } from './sandbox/sandbox-workflows';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode } from './engine/harness';
 import { SIMULATOR_TOKEN, type CozeSimulator } from './simulator/server';
 import { stopSimulator } from './simulator/stop';

@@ -1,4 +1,4 @@
-// dev/sandbox.ts importSandboxAndExamples, with a stand-in for n8n's CLI that records each call:
+// test/sandbox/sandbox.ts importSandboxAndExamples, with a stand-in for n8n's CLI that records each call:
 // every `n8n import:…` boots n8n (most of a call's time), so the first start imports the sandbox
 // credential and all examples in two calls; a later start imports only what is new or changed,
 // so that an example edited in n8n is not overwritten.
@@ -15,7 +15,7 @@ interface CliCall {
 	input: Array<{ id?: string; name?: string; nodes?: Array<{ parameters?: { url?: string } }>; data?: { baseUrl?: string } }>;
 }
 
-type Importer = typeof import('../../dev/sandbox').importSandboxAndExamples;
+type Importer = typeof import('../sandbox/sandbox').importSandboxAndExamples;
 
 const examples = readdirSync(path.join(__dirname, '..', '..', 'examples')).filter((file) => file.endsWith('.json')).sort();
 
@@ -34,7 +34,7 @@ const input = process.argv.find((arg) => arg.startsWith('--input=')).slice('--in
 fs.appendFileSync(process.env.FAKE_N8N_LOG, JSON.stringify({ command: process.argv[2], input: JSON.parse(fs.readFileSync(input, 'utf8')), compileCache: process.env.NODE_COMPILE_CACHE }) + '\\n');
 `,
 	);
-	// The Node that runs n8n when this one is older than 24 (dev/n8n.ts nodeForN8n): this one will do here.
+	// The Node that runs n8n when this one is older than 24 (test/n8n/n8n.ts nodeForN8n): this one will do here.
 	const nodeBin = path.join(n8nDir, 'node_modules', `node-${process.platform}-${process.arch}`, 'bin');
 	mkdirSync(nodeBin, { recursive: true });
 	symlinkSync(process.execPath, path.join(nodeBin, 'node'));
@@ -60,7 +60,7 @@ describe('importing the sandbox credential and the examples into n8n', () => {
 		n8nDir = fakeN8n(root, callLog);
 		process.env.COZE_N8N_DIR = n8nDir;
 		jest.isolateModules(() => {
-			({ importSandboxAndExamples } = jest.requireActual<typeof import('../../dev/sandbox')>('../../dev/sandbox'));
+			({ importSandboxAndExamples } = jest.requireActual<typeof import('../sandbox/sandbox')>('../sandbox/sandbox'));
 		});
 		delete process.env.COZE_N8N_DIR;
 		userFolder = path.join(root, 'user');

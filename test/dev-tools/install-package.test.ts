@@ -1,4 +1,4 @@
-// dev/n8n.ts installPackage: the node installed into an n8n user folder that sits inside a clone
+// test/n8n/n8n.ts installPackage: the node installed into an n8n user folder that sits inside a clone
 // (npm run dev's .dev/user) must load n8n's own n8n-workflow, as in a user's n8n, and not the
 // clone's development copy above it: n8n treats errors made from a second copy as foreign ones.
 import { execFileSync } from 'node:child_process';
@@ -33,7 +33,7 @@ it('resolves n8n-workflow to the copy n8n runs, not to the clone\'s one above th
 	process.env.COZE_N8N_DIR = n8nDir;
 	let installPackage: (userFolder: string, tarball: string) => void = () => undefined;
 	jest.isolateModules(() => {
-		({ installPackage } = jest.requireActual<typeof import('../../dev/n8n')>('../../dev/n8n'));
+		({ installPackage } = jest.requireActual<typeof import('../n8n/n8n')>('../n8n/n8n'));
 	});
 	try {
 		installPackage(userFolder, tarball);

@@ -1,9 +1,9 @@
 // n8n's AI Agent uses the packed Coze node as a tool, in a real n8n (`n8n start`): the model (a
 // scripted OpenAI-compatible server) calls the tool with arguments it chose, n8n runs the Coze
 // workflow with them, and the model's next request carries what the tool returned.
-import { AGENT_PATHS, AGENT_WEBHOOK_PATHS, agentChatWorkflow, agentExampleWorkflow, agentWebhookWorkflow, COZE_TOOL_NODE, startAgentN8n } from '../../dev/agent-workflows';
-import { postAndReadChunks, type LiveN8n, type StreamedChunk } from '../../dev/live-n8n';
-import { defineSandboxWorkflows, SANDBOX_WORKFLOWS } from '../../dev/sandbox-workflows';
+import { AGENT_PATHS, AGENT_WEBHOOK_PATHS, agentChatWorkflow, agentExampleWorkflow, agentWebhookWorkflow, COZE_TOOL_NODE, startAgentN8n } from '../sandbox/agent-workflows';
+import { postAndReadChunks, type LiveN8n, type StreamedChunk } from '../n8n/live-n8n';
+import { defineSandboxWorkflows, SANDBOX_WORKFLOWS } from '../sandbox/sandbox-workflows';
 import { answerWithToolResult, callTool, OpenAiSimulator, toolOf, toolResultsOf } from '../openai-sim/server';
 import { CozeSimulator } from '../simulator/server';
 import { ServerStream } from '../simulator/shapes';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
-import { SANDBOX_CREDENTIAL } from '../../dev/sandbox';
+import { SANDBOX_CREDENTIAL } from '../sandbox/sandbox';
 
 export const RUN_WORKFLOW_ID = '7404830425073352713';
 export const ASKING_WORKFLOW_ID = '7404830425073352714';

@@ -1,8 +1,8 @@
 // The packed node in a real n8n serving active workflows (`n8n start`), read over HTTP as a
 // caller would: a Webhook in Streaming response mode → Coze Run, and n8n's Chat Trigger in
 // streaming mode → Coze Chat.
-import { LIVE_PATHS, LIVE_WEBHOOK_PATHS, liveWorkflows } from '../../dev/live-workflows';
-import { postAndReadChunks, startLiveN8n, type LiveN8n, type StreamedChunk } from '../../dev/live-n8n';
+import { LIVE_PATHS, LIVE_WEBHOOK_PATHS, liveWorkflows } from '../sandbox/live-workflows';
+import { postAndReadChunks, startLiveN8n, type LiveN8n, type StreamedChunk } from '../n8n/live-n8n';
 import { CozeSimulator } from '../simulator/server';
 import { ServerStream } from '../simulator/shapes';
 import { stopSimulator } from '../simulator/stop';

@@ -8,9 +8,9 @@ import path from 'node:path';
 
 import type { IRun } from 'n8n-workflow';
 
-import { ensureN8n, freePort, installPackage, n8nCliAsync, packPackage, rawOutputJson } from '../../dev/n8n';
-import { importSandboxAndExamples, startSandbox, writeSandboxCredential } from '../../dev/sandbox';
-import { SAMPLE_PHOTO_DESCRIPTION, SANDBOX_PHOTO, SANDBOX_WORKFLOWS, TRIP_QUESTION } from '../../dev/sandbox-workflows';
+import { ensureN8n, freePort, installPackage, n8nCliAsync, packPackage, rawOutputJson } from '../n8n/n8n';
+import { importSandboxAndExamples, startSandbox, writeSandboxCredential } from '../sandbox/sandbox';
+import { SAMPLE_PHOTO_DESCRIPTION, SANDBOX_PHOTO, SANDBOX_WORKFLOWS, TRIP_QUESTION } from '../sandbox/sandbox-workflows';
 import type { CozeSimulator } from '../simulator/server';
 import { e2eWorkflows, GREETING_CARD_ID, JWT_CREDENTIAL, RUN_WORKFLOW_ID, UPLOAD_TEXT } from './e2e-workflows';
 

@@ -1,11 +1,11 @@
 // The packed node in n8n's queue mode: a main process (webhooks, REST API) puts executions on a
 // Redis queue, two `n8n worker` processes run them, everything is kept in PostgreSQL. Which
-// process sent each request to the Coze simulator is read off the connection (dev/queue-tracker.ts),
+// process sent each request to the Coze simulator is read off the connection (test/n8n/queue-tracker.ts),
 // so a scenario can require that work landed on both workers, or moved from one to the other.
-import { listExecutions, OwnerSession, startQueueN8n, type QueueN8n } from '../../dev/queue-n8n';
-import { WorkerTracker, type ServedRequest } from '../../dev/queue-tracker';
-import { binaryFailureInLogs, describeUpload, MiB, uploadThroughWebhook } from '../../dev/queue-upload';
-import { QUEUE_PATHS, QUEUE_WEBHOOK_PATHS, QUEUE_WORKFLOW_IDS, queueWorkflows } from '../../dev/queue-workflows';
+import { listExecutions, OwnerSession, startQueueN8n, type QueueN8n } from '../n8n/queue-n8n';
+import { WorkerTracker, type ServedRequest } from '../n8n/queue-tracker';
+import { binaryFailureInLogs, describeUpload, MiB, uploadThroughWebhook } from '../n8n/queue-upload';
+import { QUEUE_PATHS, QUEUE_WEBHOOK_PATHS, QUEUE_WORKFLOW_IDS, queueWorkflows } from '../n8n/queue-workflows';
 import { CozeSimulator } from '../simulator/server';
 import { ServerStream } from '../simulator/shapes';
 import { DEBUG_URL, numbered } from '../simulator/workflows';

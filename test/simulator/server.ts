@@ -47,7 +47,7 @@ export interface RecordedRequest {
 /** Handles one request instead of the simulator's normal behaviour (a fault, an odd answer). */
 export type Override = (req: IncomingMessage, res: ServerResponse, body: () => Promise<string>) => void | Promise<void>;
 
-/** A test's view of the traffic, e.g. to tell which n8n process sent a request (dev/queue-tracker). */
+/** A test's view of the traffic, e.g. to tell which n8n process sent a request (test/n8n/queue-tracker). */
 export interface SimulatorObserver {
 	connection?: (socket: Socket) => void;
 	request?: (record: RecordedRequest, req: IncomingMessage, res: ServerResponse) => void;

@@ -6,8 +6,8 @@ import type { ChildProcess } from 'node:child_process';
 
 import { chromium, selectors, type Browser, type Locator, type Page } from 'playwright-core';
 
-import { ensureN8n, freePort, installPackage, n8nCli, packPackage, root, startN8n } from '../../dev/n8n';
-import { importSandboxAndExamples, startSandbox, writeSandboxCredential } from '../../dev/sandbox';
+import { ensureN8n, freePort, installPackage, n8nCli, packPackage, root, startN8n } from '../n8n/n8n';
+import { importSandboxAndExamples, startSandbox, writeSandboxCredential } from '../sandbox/sandbox';
 import { CozeSimulator } from '../simulator/server';
 import { ServerStream } from '../simulator/shapes';
 import { numbered } from '../simulator/workflows';

@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import type { Page } from 'playwright-core';
 
-import { CHATFLOW_QUESTION, SAMPLE_PHOTO_DESCRIPTION, TRIP_QUESTION } from '../../dev/sandbox-workflows';
+import { CHATFLOW_QUESTION, SAMPLE_PHOTO_DESCRIPTION, TRIP_QUESTION } from '../sandbox/sandbox-workflows';
 import { eventually, openEditor, SCREENSHOT_DIR, shows, step, STUDIO_CREDENTIAL, STUDIO_WORKFLOW, type EditorSession } from './browser';
 import { WRONG_TOKEN_CREDENTIAL } from './wrong-token';
 

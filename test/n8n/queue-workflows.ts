@@ -1,6 +1,6 @@
 // The production workflows the queue-mode test and benchmarks import: each starts with a Webhook
 // (handled by the main process), the Coze node after it runs on whichever worker takes the job.
-import { SANDBOX_CREDENTIAL } from './sandbox';
+import { SANDBOX_CREDENTIAL } from '../sandbox/sandbox';
 
 /** Webhook paths: `/webhook/<path>` on the main process. */
 export const QUEUE_PATHS = { run: 'queue-run', upload: 'queue-upload', ask: 'queue-ask', chat: 'queue-chat' } as const;

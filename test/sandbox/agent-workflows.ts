@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { CozeSimulator } from '../test/simulator/server';
-import { startLiveN8n, type LiveN8n } from './live-n8n';
-import { root } from './n8n';
+import type { CozeSimulator } from '../simulator/server';
+import { startLiveN8n, type LiveN8n } from '../n8n/live-n8n';
+import { root } from '../n8n/n8n';
 import { SANDBOX_CREDENTIAL } from './sandbox';
 
 /** The Webhook's path (`/webhook/<path>`) and the Chat Trigger's webhook id (`/webhook/<id>/chat`). */
@@ -164,7 +164,7 @@ export function openAiCredential(baseUrl: string, apiKey: string): object {
 	return { ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey, url: baseUrl, header: false } };
 }
 
-/** startLiveN8n (dev/live-n8n.ts) with the OpenAI credential besides the Coze one. */
+/** startLiveN8n (test/n8n/live-n8n.ts) with the OpenAI credential besides the Coze one. */
 export async function startAgentN8n(coze: CozeSimulator, openAi: { baseUrl: string; apiKey: string }, workflows: Array<{ id: string }>, webhookPaths: string[]): Promise<LiveN8n> {
 	return await startLiveN8n(coze, workflows, webhookPaths, [openAiCredential(openAi.baseUrl, openAi.apiKey)]);
 }

@@ -1,9 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { CozeSimulator, SIMULATOR_TOKEN } from '../test/simulator/server';
+import { CozeSimulator, SIMULATOR_TOKEN } from '../simulator/server';
 import { hashOf, readImportRecord, writeImportRecord } from './import-record';
-import { n8nCli, root } from './n8n';
+import { n8nCli, root } from '../n8n/n8n';
 import { defineSandboxWorkflows } from './sandbox-workflows';
 
 export const SANDBOX_CREDENTIAL = { id: 'coze-sandbox', name: 'Coze sandbox (local simulator)' };

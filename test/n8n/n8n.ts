@@ -13,7 +13,7 @@ const NODE_MAJOR = 24;
 // Not the `node` package: it fetches this one in an install script, and scripts are skipped here.
 const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
 
-export const root = path.resolve(__dirname, '..');
+export const root = path.resolve(__dirname, '..', '..');
 export const devDir = path.join(root, '.dev');
 /** Where n8n is installed: .dev/n8n-<version>, or COZE_N8N_DIR (CI keeps it across clones). */
 const n8nDir = process.env.COZE_N8N_DIR ?? path.join(devDir, `n8n-${N8N_VERSION}`);

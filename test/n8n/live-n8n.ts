@@ -4,10 +4,10 @@ import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { CozeSimulator } from '../test/simulator/server';
-import { makeTempFolder } from '../test/temp-root';
+import type { CozeSimulator } from '../simulator/server';
+import { makeTempFolder } from '../temp-root';
 import { ensureN8n, freePort, installPackage, n8nCliAsync, packPackage, startN8n } from './n8n';
-import { writeSandboxCredential } from './sandbox';
+import { writeSandboxCredential } from '../sandbox/sandbox';
 
 export interface LiveN8n {
 	base: string;

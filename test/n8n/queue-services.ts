@@ -5,7 +5,7 @@ import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readd
 import { connect } from 'node:net';
 import path from 'node:path';
 
-import { makeTempFolder } from '../test/temp-root';
+import { makeTempFolder } from '../temp-root';
 import { freePort } from './n8n';
 
 /** The PostgreSQL role and database n8n uses (trust authentication on loopback: a throw-away cluster). */

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { CozeSimulator } from '../test/simulator/server';
-import { ServerStream } from '../test/simulator/shapes';
-import { messageChunks, numbered } from '../test/simulator/workflows';
+import type { CozeSimulator } from '../simulator/server';
+import { ServerStream } from '../simulator/shapes';
+import { messageChunks, numbered } from '../simulator/workflows';
 
 /** The Coze workflows the sandbox answers for, with the ids the examples use. */
 export const SANDBOX_WORKFLOWS = {
@@ -19,7 +19,7 @@ export const SANDBOX_WORKFLOWS = {
  * The sample photo the file example downloads from the sandbox (a sun over green hills, 96×64
  * PNG), at the sandbox's address http://127.0.0.1:<port> + `path`.
  */
-export const SANDBOX_PHOTO = { path: '/sandbox/photo.png', file: path.join(__dirname, '..', 'examples', 'photo.png'), contentType: 'image/png' };
+export const SANDBOX_PHOTO = { path: '/sandbox/photo.png', file: path.join(__dirname, '..', '..', 'examples', 'photo.png'), contentType: 'image/png' };
 
 /** What the sandbox's describe_photo says of the sample photo (it knows no other picture). */
 export const SAMPLE_PHOTO_DESCRIPTION = 'A yellow sun over green hills under a blue sky. 蓝天下，绿色的山丘上挂着一轮黄色的太阳。';

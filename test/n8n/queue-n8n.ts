@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { makeTempFolder } from '../test/temp-root';
+import { makeTempFolder } from '../temp-root';
 import { ensureN8n, freePort, installPackage, n8nBin, n8nCliAsync, n8nEnv, nodeForN8n, packPackage } from './n8n';
 import { PG_DATABASE, PG_USER, killOnExit, startQueueServices, stopChild, tail, type QueueServices } from './queue-services';
-import { writeSandboxCredential } from './sandbox';
+import { writeSandboxCredential } from '../sandbox/sandbox';
 
 export interface QueueN8nOptions {
 	/** The Coze simulator the imported credential points at. */
@@ -218,7 +218,7 @@ async function waitUntilReady(url: string, proc: N8nProcess): Promise<void> {
 }
 
 /**
- * As dev/live-n8n.ts: a CORS preflight lists POST among the allowed methods once the
+ * As test/n8n/live-n8n.ts: a CORS preflight lists POST among the allowed methods once the
  * webhook's path is registered (the main registers the published workflows after it is ready).
  */
 async function waitForWebhook(url: string, main: N8nProcess): Promise<void> {

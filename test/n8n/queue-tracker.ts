@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
-import type { CozeSimulator, RecordedRequest } from '../test/simulator/server';
+import type { CozeSimulator, RecordedRequest } from '../simulator/server';
 import { processOfClientSocket, type N8nProcess } from './queue-n8n';
 
 export interface ServedRequest {

@@ -7,9 +7,9 @@ import { createReadStream, createWriteStream, readFileSync, rmSync, statSync } f
 import { request } from 'node:http';
 import path from 'node:path';
 
-import type { CozeSimulator } from '../test/simulator/server';
-import type { ReceivedUpload } from '../test/simulator/upload';
-import { makeTempFolder } from '../test/temp-root';
+import type { CozeSimulator } from '../simulator/server';
+import type { ReceivedUpload } from '../simulator/upload';
+import { makeTempFolder } from '../temp-root';
 import { watchMemory, type N8nProcess, type QueueN8n } from './queue-n8n';
 import type { WorkerTracker } from './queue-tracker';
 import { QUEUE_PATHS } from './queue-workflows';
