@@ -40,7 +40,7 @@ export const requestOptionsDescription: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_SECONDS },
 			default: 120,
-			description: 'Fail when Coze sends nothing usable for this long: no answer yet, or no whole event on a stream. The cloud sends a heartbeat every few seconds while a workflow runs; Coze Studio sends none and answers only with its first event, so with the Custom region the default is 600. An upload is never cut while it is sending.',
+			description: 'Fail when Coze sends nothing usable for this long: no answer yet, or no whole event on a stream. The cloud sends a heartbeat every few seconds while a workflow runs; Coze Studio sends none and answers only with its first event, so with the Custom region the default is 600. An upload is not cut while Coze keeps taking it; on a very slow link raise this, as the wait for the answer starts when the node has handed over the last byte.',
 		},
 		{
 			displayName: 'Max Output Size (MB)',
