@@ -1,4 +1,6 @@
-// Errors and answers as the real servers send them (issue 9, points 4-11).
+// Errors and answers as the real servers send them: error bodies in an event stream, a debug_url
+// in the envelope, Studio's empty answer and its run history, the cloud's trimmed run output, and
+// what each server reads from a run request.
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 import { ServerStream } from '../simulator/shapes';

@@ -1,4 +1,4 @@
-// What coze.cn, coze.com and Coze Studio really send (issue 9): the interrupt's question,
+// What coze.cn, coze.com and Coze Studio really send: the interrupt's question,
 // node executions told apart, and every field Coze names carried into the items. The streams
 // come from test/simulator/shapes.ts, whose every shape names its evidence.
 import { stopSimulator } from '../simulator/stop';

@@ -1,4 +1,4 @@
-// Answers judged by status first, and every odd answer gets its own clear error (issue 8).
+// Answers judged by status first, and every odd answer gets its own clear error.
 import { gzipSync } from 'node:zlib';
 
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode } from '../engine/harness';

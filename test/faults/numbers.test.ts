@@ -1,4 +1,4 @@
-// Numbers stay exact (issue 8): the Parameters a user types reach Coze digit for digit, an
+// Numbers stay exact: the Parameters a user types reach Coze digit for digit, an
 // expression's rounded integer is refused with a clear error, and numbers Coze sends are read
 // without losing digits or failing on fractions.
 import { runWorkflow, useBinaryMode } from '../engine/harness';

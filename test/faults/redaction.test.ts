@@ -1,4 +1,4 @@
-// The access token never leaves the node (issue 8): a hostile or buggy server echoes it into
+// The access token never leaves the node: a hostile or buggy server echoes it into
 // every field it controls, and the whole engine run (items of both outputs, the error and its
 // description, as n8n stores them) must hold no piece of it. No real server is known to echo
 // the token; these shapes are hostile by design.

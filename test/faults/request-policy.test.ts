@@ -1,6 +1,6 @@
-// One request policy by what a request does (issue 8): a request that starts or resumes a run
+// One request policy by what a request does: a request that starts or resumes a run
 // is retried only where Coze provably did not take it on, so one item never runs a workflow
-// twice; reads are retried on any transient failure; uploads as before.
+// twice; reads and uploads are retried on any transient failure.
 import { createServer } from 'node:net';
 
 import { runWorkflow, useBinaryMode } from '../engine/harness';
@@ -54,6 +54,7 @@ describe('request policy: a request that starts or resumes a run', () => {
 		for (let i = 0; i < 4; i++) sim.override(path, resetAfterBody);
 		const result = await runWorkflow(cozeGraph(sim, { operation, options }));
 		expect(requestsTo(sim, path)).toBe(1);
+		expect(result.nodeError('Coze')?.message).toBe(`The connection to Coze at ${sim.baseUrl} broke`);
 		expect(result.nodeError('Coze')?.description).toMatch(/may have started the run/);
 	});
 

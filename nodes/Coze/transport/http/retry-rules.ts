@@ -1,7 +1,7 @@
 import { CozeError } from './coze-error';
 
 /**
- * What a request does decides when it may be sent again (issue 8 of this project):
+ * What a request does decides when it may be sent again:
  * - `startsRun` (stream_run, stream_resume, workflows/resume, a synchronous run, an async run's start): only where
  *   Coze provably did not take it on, so one item never runs a workflow twice (and a resume is
  *   never spent twice: Coze allows three per interrupt);
