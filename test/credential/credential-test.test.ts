@@ -47,6 +47,21 @@ describe('the Coze API credential test, before anything is sent', () => {
 		expect((await testCredential({ region: 'cn', accessToken: '' })).message).toMatch(/no Access Token/);
 	});
 
+	it('tries once: someone is waiting on the dialog', async () => {
+		const sim = await CozeSimulator.start();
+		try {
+			sim.override('/v1/users/me', (_req, res) => {
+				res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' });
+				res.end(JSON.stringify({ code: 4013, msg: 'rate limited' }));
+			});
+			const result = await testCredential({ region: 'custom', baseUrl: sim.baseUrl, accessToken: sim.token });
+			expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/^Coze error 4013: rate limited/) });
+			expect(sim.requests.map((request) => request.path)).toEqual(['/v1/users/me']);
+		} finally {
+			await stopSimulator(sim);
+		}
+	});
+
 	it('says when nothing answers at the address', async () => {
 		const sim = await CozeSimulator.start();
 		const baseUrl = sim.baseUrl;

@@ -118,6 +118,25 @@ describe('Workflows and chatflows inside a Coze app (cloud)', () => {
 		expect(detailReads(sim)).toBe(1);
 	});
 
+	it('remembers the app a detail named for 10 minutes, then reads the detail again', async () => {
+		// Every clock reading moves on by `ahead`, as if that much time had passed between runs.
+		const realNow = Date.now.bind(Date);
+		let ahead = 0;
+		const now = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + ahead);
+		try {
+			await run(sim, locator('id', APP_WORKFLOW));
+			ahead = 10 * 60_000 - 5_000;
+			await run(sim, locator('id', APP_WORKFLOW));
+			expect(detailReads(sim)).toBe(1);
+			ahead = 10 * 60_000 + 5_000;
+			await run(sim, locator('id', APP_WORKFLOW));
+			expect(detailReads(sim)).toBe(2);
+		} finally {
+			now.mockRestore();
+		}
+		expect(sim.bodiesOf('/v1/workflow/stream_run').map((body) => body.app_id)).toEqual([APP, APP, APP]);
+	});
+
 	it('sends no app for a library workflow, By ID (its detail says app "0") or from the list', async () => {
 		await run(sim, locator('id', LIBRARY_WORKFLOW));
 		await run(sim, locator('list', LIBRARY_WORKFLOW, { cachedResultUrl: `https://www.coze.cn/work_flow?space_id=${SPACE}&workflow_id=${LIBRARY_WORKFLOW}` }));

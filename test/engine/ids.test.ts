@@ -105,5 +105,12 @@ describe('Ids and Interrupt Type, through the n8n engine', () => {
 			expect(run.nodeError('Coze')).toMatchObject({ message, description: expect.stringContaining(description) });
 			expect(bodyTexts(sim, '/v1/workflow/stream_resume')).toEqual([]);
 		});
+
+		it('an empty Resume Data is refused, saying where the answer comes from, before anything is sent', async () => {
+			const graph = cozeGraph(sim, { operation: 'resume', parameters: { workflowId: WORKFLOW_ID, eventId: EVENT_ID, interruptType: '2', resumeData: '={{ $json.resume_data }}' } });
+			const run = await runWorkflow(graph);
+			expect(run.nodeError('Coze')).toMatchObject({ message: 'Resume Data is empty', description: expect.stringContaining('"resume_data" field') });
+			expect(sim.requests).toEqual([]);
+		});
 	});
 });

@@ -325,6 +325,32 @@ describe.each(['cloud', 'studio'] as const)('Workflow → Run asynchronously, po
 		expect(sim.bodiesOf('/v1/workflow/run')[0]).toMatchObject({ is_async: true });
 	});
 
+	it('stops polling at Max Wait, saying the run is still going on in Coze and where to follow it', async () => {
+		const executeId = '7404830425073350003';
+		sim.defineWorkflow(WORKFLOW_ID, {
+			blockingRun: () => ({ json: { code: 0, msg: '', execute_id: executeId, debug_url: DEBUG_URL } }),
+			history: [{ execute_id: executeId, execute_status: 'Running' }],
+		});
+		// Once the history has been read, every clock reading is 2 minutes on: Max Wait has passed.
+		const realNow = Date.now.bind(Date);
+		let ahead = 0;
+		sim.observe({ request: (request) => void (request.method === 'GET' && (ahead = 2 * 60_000)) });
+		const now = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + ahead);
+		let result: Awaited<ReturnType<typeof runWorkflow>>;
+		try {
+			result = await runWorkflow(
+				runWorkflowGraph(sim, { parameters: { resource: 'workflow', operation: 'run', workflowId: WORKFLOW_ID, options: { runMode: 'async', pollIntervalSeconds: 1, maxWaitMinutes: 2 } } }),
+			);
+		} finally {
+			now.mockRestore();
+		}
+		expect(result.nodeError('Coze')).toMatchObject({
+			message: `The Coze run ${executeId} was still running after 2 minutes`,
+			description: `Raise Max Wait in the node's options, or follow the run in Coze: ${DEBUG_URL}`,
+		});
+		expect(sim.bodiesOf('/v1/workflow/run')).toHaveLength(1);
+	});
+
 	it('fails with the run\'s error when the history says Fail', async () => {
 		sim.defineWorkflow(WORKFLOW_ID, {
 			blockingRun: () => ({ json: { code: 0, msg: '', execute_id: '7404830425073350002' } }),

@@ -67,6 +67,35 @@ describe('fault injection', () => {
 			expect(tries[2].receivedAt - tries[1].receivedAt).toBeGreaterThanOrEqual(950);
 		});
 
+		it('waits 0.5 s, 1 s, 2 s… between tries, each cut by up to half, never longer than Max Retry Wait', async () => {
+			for (let i = 0; i < 6; i++) {
+				sim.override('/v1/workflow/stream_run', (_req, res) => {
+					res.writeHead(429, { 'content-type': 'application/json' });
+					res.end(JSON.stringify({ code: 4013, msg: 'rate limited' }));
+				});
+			}
+			const result = await runWorkflow(runGraph(sim, { maxRetries: 5, maxRetryWaitSeconds: 1 }));
+			expect(result.nodeError('Coze')?.message).toBe('Coze error 4013: rate limited (after 6 tries)');
+			const arrivals = sim.requests.filter((r) => r.path === '/v1/workflow/stream_run').map((r) => r.receivedAt);
+			const waits = arrivals.slice(1).map((at, i) => at - arrivals[i]);
+			// A busy machine only lengthens a wait, so each is checked against its least: half of
+			// 0.5 s, 1 s, then half of the 1 s cap. Uncapped, the fifth wait would be 4 s or more.
+			const least = [250, 500, 500, 500, 500];
+			expect(waits.map((wait, i) => wait >= least[i] - 10)).toEqual([true, true, true, true, true]);
+			expect(waits[4]).toBeLessThan(4000);
+		});
+
+		it('fails at once when Retry-After asks for a longer wait than Max Retry Wait, saying so', async () => {
+			sim.override('/v1/workflow/stream_run', (_req, res) => {
+				res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '60' });
+				res.end(JSON.stringify({ code: 4013, msg: 'rate limited' }));
+			});
+			const result = await runWorkflow(runGraph(sim, { maxRetryWaitSeconds: 30 }));
+			expect(result.nodeError('Coze')?.message).toBe('Coze error 4013: rate limited');
+			expect(result.nodeError('Coze')?.description).toContain('Coze asked to wait 60 s before trying again, longer than Max Retry Wait.');
+			expect(sim.requests.filter((r) => r.path === '/v1/workflow/stream_run')).toHaveLength(1);
+		});
+
 		it('never retries a run once its stream has begun: a reset mid-stream fails, keeping what arrived', async () => {
 			sim.defineWorkflow(WORKFLOW_ID, {
 				run: () => ({

@@ -113,5 +113,6 @@ describe('transport client against the simulator', () => {
 		});
 		const error = await caught(requestCozeJson(connection, { method: 'GET', path: '/v1/users/me', kind: 'read', signal: controller.signal }));
 		expect(error.kind).toBe('cancelled');
+		expect(error.message).toBe('The execution was stopped while talking to Coze');
 	});
 });
