@@ -68,13 +68,15 @@ export function ensureN8n(log: (line: string) => void = console.log): void {
 	writeFileSync(readyMarker, new Date().toISOString());
 }
 
-/** Builds and packs this package as npm would publish it; returns the tarball's path. */
+/**
+ * Packs this package as npm would publish it, built by its prepack script (scripts on, whatever
+ * the environment says: a pack without its build would ship a stale dist); returns the tarball's path.
+ */
 export function packPackage(): string {
-	run('npm', ['run', 'build', '--silent']);
 	const packDir = path.join(devDir, 'pack');
 	rmSync(packDir, { recursive: true, force: true });
 	mkdirSync(packDir, { recursive: true });
-	run('npm', ['pack', '--silent', '--pack-destination', packDir]);
+	run('npm', ['pack', '--silent', '--ignore-scripts=false', '--pack-destination', packDir]);
 	const tarball = readdirSync(packDir).find((file) => file.endsWith('.tgz'));
 	if (!tarball) throw new Error('npm pack made no tarball');
 	return path.join(packDir, tarball);
