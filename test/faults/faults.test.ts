@@ -138,6 +138,16 @@ describe('fault injection', () => {
 			expect(result.nodeError('Coze')?.message).toBe('Coze sent nothing for 1 s (Idle Timeout)');
 		});
 
+		it('fails a JSON answer that stops part-way, after Idle Timeout', async () => {
+			sim.override('/v1/workflow/run', async (_req, res, body) => {
+				await body();
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.write('{"code":0,"msg":"","data":"{\\"output\\":');
+			});
+			const result = await runWorkflow(runGraph(sim, { idleTimeoutSeconds: 1, maxRetries: 0 }, { runMode: 'sync' }));
+			expect(result.nodeError('Coze')?.message).toBe('Coze sent nothing for 1 s (Idle Timeout)');
+		});
+
 		it('fails a stream that goes quiet, after Idle Timeout, keeping what arrived', async () => {
 			sim.defineWorkflow(WORKFLOW_ID, {
 				run: () => ({ stream: numbered([...messageChunks({ title: 'A', uuid: 'a' }, ['before the silence'])]), shape: { holdOpen: true } }),
