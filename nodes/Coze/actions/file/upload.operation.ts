@@ -9,17 +9,10 @@ import {
 } from 'n8n-workflow';
 
 import type { CozeConnection } from '../../transport/http/connection';
-import { requestCozeJson } from '../../transport/http/client';
-import { CozeError } from '../../transport/http/coze-error';
-import type { CozeEnvelope } from '../../transport/http/envelope';
-import { fileUploadBody, type StreamedUpload } from '../../transport/http/multipart';
 import { ownValue } from '../../transport/http/own-properties';
-import { paceUploads } from '../../transport/http/pace';
+import { MAX_UPLOAD_BYTES, uploadFile, type StreamedUpload } from '../../transport/protocols/file-upload';
 import type { OperationResult } from '../types';
 import { noteUpload } from './uploads-ledger';
-
-/** Coze refuses files over 512 MB; saying so before sending saves the user the upload. */
-const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
 /**
  * Read size for the file: fewer, larger chunks cost less per byte than n8n's default 64 KiB
@@ -40,18 +33,6 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['file'], operation: ['upload'] } },
 	},
 ];
-
-/** The `data` of Coze's answer: the cloud's shape, with Coze Studio's variants. */
-interface UploadedFile {
-	id?: string | number;
-	bytes?: number;
-	file_name?: string;
-	created_at?: number;
-	/** Coze Studio spells it this way. */
-	CreatedAt?: number;
-	uri?: string;
-	url?: string;
-}
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -78,34 +59,9 @@ export async function uploadBinary(
 	field = 'Input Binary Field',
 ): Promise<IDataObject> {
 	const binary = findBinary.call(this, itemIndex, propertyName, field);
-
-	// Each try reads the file from its start; the size is checked before the first one sends anything.
-	let source: Readable | undefined;
-	const body = async () => {
-		source?.destroy();
-		const upload = await openUpload.call(this, itemIndex, propertyName, binary);
-		source = upload.source;
-		await paceUploads(connection.baseUrl, signal);
-		return await fileUploadBody(upload);
-	};
-	let answer: CozeEnvelope & { data?: UploadedFile };
-	try {
-		answer = await requestCozeJson<CozeEnvelope & { data?: UploadedFile }>(connection, { method: 'POST', path: '/v1/files/upload', kind: 'upload', body, signal });
-	} catch (error) {
-		throw error instanceof CozeError && error.httpStatus === 413 ? tooLarge(error, binary.fileName ?? propertyName) : error;
-	} finally {
-		// A failed request may not have read the file to its end: release the file handle.
-		source?.destroy();
-	}
-	if (answer.data?.id === undefined || answer.data.id === '') {
-		throw new CozeError('Coze accepted the upload but did not say the file\'s id', {
-			kind: 'protocol',
-			description: 'Check the credential\'s Base URL points at the Coze API.',
-		});
-	}
-	const file = fileItemJson(answer.data);
-	noteUpload(this, itemIndex, { id: file.id as string, file_name: (file.file_name as string | undefined) ?? binary.fileName, binary_field: propertyName });
-	return file;
+	const file = await uploadFile(connection, { open: async () => await openUpload.call(this, itemIndex, propertyName, binary), name: binary.fileName ?? propertyName }, signal);
+	noteUpload(this, itemIndex, { id: file.id, file_name: file.file_name ?? binary.fileName, binary_field: propertyName });
+	return { ...file };
 }
 
 /** The item's binary field, or an error naming the field and the item's binary fields. */
@@ -158,34 +114,4 @@ function assertUploadable(this: IExecuteFunctions, itemIndex: number, fileName: 
 		itemIndex,
 		description: 'Nothing was sent. Split or compress the file, or pass Coze a URL to it instead of an upload.',
 	});
-}
-
-/**
- * A body over the server's limit. Coze Studio's is MAX_REQUEST_BODY_SIZE, 200 MB when unset
- * (coze-studio backend/main.go; its Docker set-up raises it to 1 GB), answered by its HTTP
- * server with a plain-text 413; the cloud takes up to 512 MB.
- */
-function tooLarge(error: CozeError, fileName: string): CozeError {
-	return error.with({
-		message: `Coze refused the file "${fileName}" as too large (HTTP 413)`,
-		description:
-			'The server takes bodies up to a limit: Coze Studio up to MAX_REQUEST_BODY_SIZE, 200 MB unless its operator raised it; the cloud up to 512 MB. Send a smaller file, or have the limit raised.',
-	});
-}
-
-function fileItemJson(data: UploadedFile): IDataObject {
-	const id = String(data.id);
-	const json: IDataObject = {
-		id,
-		bytes: data.bytes,
-		file_name: data.file_name,
-		created_at: data.created_at ?? data.CreatedAt,
-	};
-	if (data.uri !== undefined) json.uri = data.uri;
-	if (data.url !== undefined) json.url = data.url;
-	// What a workflow's file input takes on this server. Coze Studio's take a URL, and resolve
-	// {"file_id"} only in chat messages (coze-studio entity/vo/node.go, DataTypeFile "string (url)");
-	// the cloud's take a URL or {"file_id":"…"}, and its answer has no URL.
-	json.file_ref = typeof data.url === 'string' && data.url !== '' ? data.url : JSON.stringify({ file_id: id });
-	return json;
 }
