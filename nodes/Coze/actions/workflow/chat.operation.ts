@@ -2,13 +2,12 @@ import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from
 
 import { policyOf } from '../../transport/http/client';
 import { redactorFor, type CozeConnection } from '../../transport/http/connection';
-import { CozeError } from '../../transport/http/coze-error';
 import { stringifyJson } from '../../transport/http/lossless-json';
-import type { Redactor } from '../../transport/http/redaction';
 import { tapChatAnswer } from '../../transport/protocols/chat-answer-text';
-import { ChatFailure, collectChat, type CollectedChat } from '../../transport/protocols/chat-collector';
+import { ChatFailure, collectChat } from '../../transport/protocols/chat-collector';
 import type { ChatStreamEvent } from '../../transport/protocols/chat-events';
 import { startChat } from '../../transport/protocols/chat-stream';
+import { assertNoToolCalls } from '../../transport/protocols/chat-tool-calls';
 import { LiveChat, withLiveChat } from '../live-chat';
 import type { OperationResult } from '../types';
 import { chatOptions } from './chat.options';
@@ -143,19 +142,4 @@ function readText(this: IExecuteFunctions, name: string, label: string, itemInde
 	const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
 	if (text.trim() !== '') return text;
 	throw new NodeOperationError(this.getNode(), `${label} is empty`, { itemIndex, description: hint });
-}
-
-/**
- * The cloud's requires_action with tool calls waits for the caller to run a local plugin and
- * send its output (`/v3/chat/submit_tool_outputs`): this node cannot. A chatflow's question or
- * input node also ends its turn in requires_action, without tool calls: that is an answer (the
- * question), and the next message answers it.
- */
-function assertNoToolCalls(turn: CollectedChat, redact: Redactor): void {
-	if (turn.status !== 'requires_action' || turn.requiredAction === undefined || turn.requiredAction === null) return;
-	throw new CozeError('The Coze chatflow waits for the output of a local plugin, which this node cannot send', {
-		kind: 'api',
-		debugUrl: turn.debugUrl,
-		description: `Coze asked for: ${redact.snippet(JSON.stringify(turn.requiredAction), 300)}. Use a cloud plugin in the chatflow instead of a local one.`,
-	});
 }
