@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { processCache } from '../../transport/http/bounded-cache';
-import { CozeError } from '../../transport/http/coze-error';
 import type { Redactor } from '../../transport/http/redaction';
+import { conversationIdFault } from '../../transport/protocols/conversations';
 
 /** The most chat sessions one node remembers; the least recently used is forgotten first. */
 export const MAX_REMEMBERED_SESSIONS = 1000;
@@ -25,14 +25,6 @@ type Remembered = Record<string, string>;
 const creating = new Map<string, Promise<string | undefined>>();
 
 /**
- * What a conversation id may be to be remembered: Coze's are decimal numbers of 19 digits (an
- * int64 on Coze Studio, sent as a string). Any short run of visible ASCII passes, so that a
- * server with ids of another form still works; nothing larger or invisible does, since it would
- * be saved with the workflow, once per session.
- */
-const REMEMBERABLE_ID = /^[\x21-\x7e]{1,128}$/;
-
-/**
  * Which Coze conversation each chat session talks in, for one Coze node. Kept in the workflow's
  * static data, which n8n saves after each production execution, in queue mode by the worker
  * that ran it, and loads at the start of the next: so a session keeps its conversation across
@@ -44,7 +36,8 @@ const REMEMBERABLE_ID = /^[\x21-\x7e]{1,128}$/;
  * (its next message starts a new conversation).
  *
  * Only ids a Coze server would send are remembered, and none that holds a secret of the
- * credential (`redact` knows them): static data is saved with the workflow, unredacted.
+ * credential (`redact` knows them): static data is saved with the workflow, unredacted. What
+ * passes is the protocol's rule for a conversation id (conversationIdFault).
  */
 export class ConversationMemory {
 	private readonly store: Remembered;
@@ -111,23 +104,9 @@ export class ConversationMemory {
 		return `n8n-${this.key(sessionId)}`;
 	}
 
-	/** Why `id` may not be remembered, or undefined. The error never quotes the id. */
-	private refusal(id: unknown): CozeError | undefined {
-		if (typeof id === 'string' && this.redact.finds(id)) {
-			return new CozeError('Coze sent a conversation id that holds a secret of the credential', {
-				kind: 'protocol',
-				description:
-					"It is not remembered: the workflow's saved data (and this item) must never hold the token or key. Coze does not do this: check that the credential's Base URL points at the Coze API, or choose Conversation → New Each Time.",
-			});
-		}
-		if (typeof id !== 'string' || !REMEMBERABLE_ID.test(id)) {
-			const what = typeof id === 'string' ? `It is ${id.length} characters long${/[^\x21-\x7e]/.test(id) ? ', with invisible or non-ASCII characters' : ''}` : `It is a ${typeof id}`;
-			return new CozeError('Coze sent a conversation id that is not one: a Coze conversation id is at most 128 visible ASCII characters', {
-				kind: 'protocol',
-				description: `${what}. It is not remembered, so that the workflow's saved data stays small and readable. Check that the credential's Base URL points at the Coze API, or choose Conversation → New Each Time.`,
-			});
-		}
-		return undefined;
+	/** Why `id` may not be remembered (conversations.ts: a secret, or not an id), or undefined. */
+	private refusal(id: unknown): Error | undefined {
+		return conversationIdFault(id, this.redact);
 	}
 
 	private key(sessionId: string): string {
