@@ -1,13 +1,31 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeHelpers, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+/** Which node types are tools: n8n's rule where it has one. */
+export type ToolTypeRule = (nodeType: string) => boolean;
 
 /**
- * Whether the node runs as a tool of n8n's AI Agent. n8n makes `<package>.cozeTool` of a node
- * with `usableAsTool` and runs the same class under that type (n8n tool-generation/ai-tools.js,
- * node-types.js); `isToolExecution()` says so only under Agent 2.x (supply-data-context.js).
+ * Whether the node runs as a tool of n8n's AI Agent, as n8n says it. n8n makes
+ * `<package>.cozeTool` of a node with `usableAsTool` and runs the same class under that type
+ * (n8n tool-generation/ai-tools.js, node-types.js). An agent that calls the tool itself runs it
+ * in a supply-data context, whose isToolExecution() is true (n8n-core supply-data-context.js);
+ * an agent that asks the engine to run its tools (an engine request) runs it in an ordinary
+ * execute context, whose isToolExecution() is false (execute-context.js, requests-response.js):
+ * there only the type says it, by n8n's own rule for tool types.
  */
-export function runsAsTool(context: IExecuteFunctions): boolean {
+export function runsAsTool(context: IExecuteFunctions, isToolType: ToolTypeRule = n8nToolTypeRule()): boolean {
 	const isToolExecution = (context as { isToolExecution?: () => boolean }).isToolExecution;
-	return context.getNode().type.endsWith('Tool') || (typeof isToolExecution === 'function' && isToolExecution.call(context) === true);
+	if (typeof isToolExecution === 'function' && isToolExecution.call(context) === true) return true;
+	return isToolType(context.getNode().type);
+}
+
+/** n8n's NodeHelpers.isToolType, or, in an n8n without it, the name check it stands for (typeNameEndsInTool). */
+export function n8nToolTypeRule(helpers: { isToolType?: unknown } = NodeHelpers): ToolTypeRule {
+	return typeof helpers.isToolType === 'function' ? (helpers.isToolType as ToolTypeRule) : typeNameEndsInTool;
+}
+
+/** Fallback for an n8n without NodeHelpers.isToolType: n8n names the tool it makes of a node `<name>Tool`. */
+export function typeNameEndsInTool(nodeType: string): boolean {
+	return nodeType.endsWith('Tool');
 }
 
 /** Whether the user set this option in the node (not left to its default). */
