@@ -20,14 +20,32 @@ export interface CozeEnvelope {
 export const STUDIO_INVALID_TOKEN_CODE = 700012006;
 
 /**
- * Coze Studio's session middleware answers every path Studio does not serve with HTTP 401
- * {"code":401,"msg":"missing session_key in cookie"}, whatever the token: a path to ask
- * elsewhere, not a bad token. Its code is the HTTP status itself (coze-studio
- * api/internal/httputil/error_resp.go, Unauthorized), where the cloud's refused token is 4100
- * and Studio's own is 700012006: the code tells them apart, not the words.
+ * Coze Studio's refusal of a request its web API would serve with a login: its session middleware
+ * answers every path Studio does not serve to a token this way, whatever the token (a path to ask
+ * elsewhere, not a bad token). From v0.5.0 that is HTTP 401 with code 401, as Studio's
+ * httputil.Unauthorized writes the HTTP status as the code (coze-studio
+ * backend/api/internal/httputil/error_resp.go, backend/api/middleware/session.go); the cloud's
+ * 401 is code 4100.
+ */
+const STUDIO_LOGIN_REQUIRED_CODE = 401;
+
+/**
+ * Whether Coze Studio said it does not serve the path to a token: by its code, or, where the code
+ * cannot tell, by its words (namesMissingSessionKey). Studio before v0.5.0 answered with HTTP 200
+ * and the code of a wrong token, 700012006, whose reason alone says "missing session_key in
+ * cookie" (session.go before coze-studio commit 2b021a3d4); an answer without a code has only
+ * words.
  */
 export function isStudioUnknownPath(error: unknown): boolean {
-	return error instanceof CozeError && error.httpStatus === 401 && error.cozeCode === 401;
+	if (!(error instanceof CozeError)) return false;
+	if (error.httpStatus === 401 && error.cozeCode === STUDIO_LOGIN_REQUIRED_CODE) return true;
+	const codeCannotTell = error.cozeCode === undefined ? error.httpStatus === 401 : error.cozeCode === STUDIO_INVALID_TOKEN_CODE;
+	return codeCannotTell && namesMissingSessionKey(error.message);
+}
+
+/** Fallback where no code tells: Studio's session middleware names the cookie it misses, "session_key". */
+export function namesMissingSessionKey(message: string): boolean {
+	return /session_key/i.test(message);
 }
 
 const OTHER_SITE = 'a coze.com token is refused by coze.cn and the reverse.';
