@@ -7,6 +7,18 @@ import tseslint from 'typescript-eslint';
 
 const plugin = communityNodes.n8nCommunityNodesPlugin ?? communityNodes.default ?? communityNodes;
 
+/** HTTP machinery past its API (transport/http/index.ts): the client, retries, pacing, multipart, streams, tokens. */
+const HTTP_INTERNALS = {
+	group: ['**/transport/http/*'],
+	message: 'Import from transport/http (its index.ts, the HTTP API) instead; requests to Coze belong in transport/protocols/.',
+};
+
+/** What Coze answered becomes a CozeError in transport/; an action or method says what is wrong with its parameters. */
+const NO_COZE_ERROR_OUTSIDE_TRANSPORT = {
+	selector: "NewExpression[callee.name='CozeError']",
+	message: 'A CozeError is what the transport makes of what Coze answered: build it in transport/protocols/. Bad parameters are a NodeOperationError with the item index.',
+};
+
 export default tseslint.config(
 	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.dev/**', 'bench/.data/**', 'eslint.config.mjs'] },
 	{
@@ -75,6 +87,15 @@ export default tseslint.config(
 		// test/ holds (the Coze simulator, the n8n launchers, the sandbox); test/ never uses dev/.
 		files: ['test/**/*.ts'],
 		rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/dev/*'], message: 'test/ does not import dev/: move what both need into test/.' }] }] },
+	},
+	{
+		// Actions and the node class map n8n's parameters and items to Coze's protocols and back:
+		// they reach Coze through protocols/, and take from http/ only what it exports as its API.
+		files: ['nodes/Coze/actions/**/*.ts', 'nodes/Coze/Coze.node.ts'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [HTTP_INTERNALS] }],
+			'no-restricted-syntax': ['error', NO_COZE_ERROR_OUTSIDE_TRANSPORT],
+		},
 	},
 	{
 		// Tests and benchmarks are not shipped; n8n's package rules do not apply to them.

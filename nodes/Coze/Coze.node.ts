@@ -19,7 +19,7 @@ import { route } from './actions/router';
 import { DEFAULT_VERSION, NODE_VERSIONS } from './actions/versions';
 import { getChatflowInputs, getWorkflowInputs } from './methods/input-fields-method';
 import { searchChatflows, searchWorkflows } from './methods/workflow-search';
-import { checkCozeCredential } from './transport/http/credential-test';
+import { checkCozeCredential } from './transport/http';
 
 export class Coze implements INodeType {
 	description: INodeTypeDescription = {

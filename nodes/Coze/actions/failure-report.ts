@@ -1,6 +1,6 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { Redactor } from '../transport/http/redaction';
+import type { Redactor } from '../transport/http';
 import type { UploadedFileNote } from './file/uploads-ledger';
 import type { OperationResult } from './types';
 

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { redactorFor, type CozeConnection } from '../transport/http/connection';
-import type { RedactingStream, Redactor } from '../transport/http/redaction';
+import { redactorFor, type CozeConnection, type RedactingStream, type Redactor } from '../transport/http';
 import { optionIsSet, runsAsTool } from './tool-mode';
 
 /**

@@ -1,7 +1,6 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
-import { CozeError } from '../transport/http/coze-error';
-import { Redactor } from '../transport/http/redaction';
+import { CozeError, Redactor } from '../transport/http';
 
 /**
  * The one place where the transport's CozeError becomes an n8n error: NodeApiError when Coze

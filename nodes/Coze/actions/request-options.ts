@@ -1,7 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { MAX_TIMER_MS } from '../transport/http/abort';
-import { DEFAULT_POLICY, type RequestPolicy } from '../transport/http/policy';
+import { DEFAULT_POLICY, MAX_TIMER_MS, type RequestPolicy } from '../transport/http';
 
 /** The longest time any of the options may hold: Node.js timers cannot wait longer. */
 const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);

@@ -1,9 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { connectionFromCredentials, redactorFor, type CozeConnection } from '../transport/http/connection';
-import { CozeError } from '../transport/http/coze-error';
-import { Redactor } from '../transport/http/redaction';
+import { connectionFromCredentials, CozeError, Redactor, redactorFor, type CozeConnection } from '../transport/http';
 import { ChatFailure } from '../transport/protocols/chat-collector';
 import { RunFailure } from '../transport/protocols/run-collector';
 import * as upload from './file/upload.operation';

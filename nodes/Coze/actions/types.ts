@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { CozeConnection } from '../transport/http/connection';
+import type { CozeConnection } from '../transport/http';
 
 /** What one input item produced, per output of the node. */
 export interface OperationResult {

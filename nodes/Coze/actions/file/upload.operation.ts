@@ -8,8 +8,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { CozeConnection } from '../../transport/http/connection';
-import { ownValue } from '../../transport/http/own-properties';
+import { ownValue, type CozeConnection } from '../../transport/http';
 import { MAX_UPLOAD_BYTES, uploadFile, type StreamedUpload } from '../../transport/protocols/file-upload';
 import type { OperationResult } from '../types';
 import { noteUpload } from './uploads-ledger';

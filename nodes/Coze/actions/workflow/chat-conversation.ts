@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import type { CozeConnection } from '../../transport/http/connection';
-import { CozeError } from '../../transport/http/coze-error';
-import { RawJson } from '../../transport/http/lossless-json';
+import { CozeError, RawJson, type CozeConnection } from '../../transport/http';
 import { createConversation } from '../../transport/protocols/conversations';
 import { learnTakesOnlyChatflowConversations, takesOnlyChatflowConversations, type ConversationMemory } from './conversation-memory';
 

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { setOwn } from '../../transport/http/own-properties';
+import { setOwn } from '../../transport/http';
 import type { CollectedChat, CollectedChatMessage } from '../../transport/protocols/chat-collector';
 
 /** The messages of a turn grouped by type (answer, follow_up, verbose, tool_output, …), each in arrival order. */

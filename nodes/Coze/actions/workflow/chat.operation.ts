@@ -1,8 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { policyOf } from '../../transport/http/client';
-import { redactorFor, type CozeConnection } from '../../transport/http/connection';
-import { stringifyJson } from '../../transport/http/lossless-json';
+import { policyOf, redactorFor, stringifyJson, type CozeConnection } from '../../transport/http';
 import { tapChatAnswer } from '../../transport/protocols/chat-answer-text';
 import { ChatFailure, collectChat } from '../../transport/protocols/chat-collector';
 import type { ChatStreamEvent } from '../../transport/protocols/chat-events';

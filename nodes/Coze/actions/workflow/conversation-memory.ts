@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { processCache } from '../../transport/http/bounded-cache';
-import type { Redactor } from '../../transport/http/redaction';
+import { processCache, type Redactor } from '../../transport/http';
 import { conversationIdFault } from '../../transport/protocols/conversations';
 
 /** The most chat sessions one node remembers; the least recently used is forgotten first. */

@@ -1,8 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import type { CozeConnection } from '../../transport/http/connection';
-import { RawJson } from '../../transport/http/lossless-json';
-import { hasOwn, setOwn } from '../../transport/http/own-properties';
+import { hasOwn, RawJson, setOwn, type CozeConnection } from '../../transport/http';
 import { findBinary, uploadBinary } from '../file/upload.operation';
 
 const FIELD = 'Options → Files From Binary';

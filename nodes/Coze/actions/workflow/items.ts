@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { policyOf } from '../../transport/http/client';
-import type { CozeConnection } from '../../transport/http/connection';
-import { parseJsonKeepingLongIntegers } from '../../transport/http/lossless-json';
+import { parseJsonKeepingLongIntegers, policyOf, type CozeConnection } from '../../transport/http';
 import { runsAsTool } from '../tool-mode';
 import type { OperationResult } from '../types';
 import type { CollectedInterrupt, CollectedMessage, CollectedRun, CollectOptions } from '../../transport/protocols/run-collector';

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { RawJson } from '../../transport/http/lossless-json';
+import { RawJson } from '../../transport/http';
 import { MIN_POLL_INTERVAL_MS, type Polling } from '../../transport/protocols/workflow-run';
 import { quoted } from '../quoted';
 import { isLocator, LIST_END_NOTICE, WORKFLOW_ID, workflowIdFromUrl } from './workflow-url';

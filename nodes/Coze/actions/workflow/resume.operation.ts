@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import type { CozeConnection } from '../../transport/http/connection';
+import { stringifyJson, type CozeConnection } from '../../transport/http';
 import { streamWorkflowEvents } from '../../transport/protocols/workflow-stream';
 import type { OperationResult } from '../types';
 import { collectOptions, defaultOutputMode, RUN_MODES, runItems, type OutputMode, type RunMode } from './items';
@@ -9,7 +9,6 @@ import { readEventId, readInterruptType, readPolling, readWorkflowId } from './p
 import { workflowLocator } from './workflow-id.description';
 import { versions } from '../versions';
 import { collectRun } from '../../transport/protocols/run-collector';
-import { stringifyJson } from '../../transport/http/lossless-json';
 import { readerTextOfMessages, tapReaderText, type StreamToChat } from '../../transport/protocols/reader-text';
 import { resumeAsync, resumeSync, type ResumeBody } from '../../transport/protocols/workflow-resume';
 import { LiveChat, withLiveChat } from '../live-chat';

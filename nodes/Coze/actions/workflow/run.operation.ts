@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { CozeConnection } from '../../transport/http/connection';
+import { stringifyJson, type CozeConnection } from '../../transport/http';
 import { streamWorkflowEvents } from '../../transport/protocols/workflow-stream';
 import type { OperationResult } from '../types';
 import { runAsync, runSync } from '../../transport/protocols/workflow-run';
@@ -13,7 +13,6 @@ import { readInputs } from './typed-inputs';
 import { versions } from '../versions';
 import { readPolling, readRunOptions, readWorkflowId } from './parameters';
 import { collectRun } from '../../transport/protocols/run-collector';
-import { stringifyJson } from '../../transport/http/lossless-json';
 import { readerTextOfMessages, tapReaderText, type StreamToChat } from '../../transport/protocols/reader-text';
 import { LiveChat, withLiveChat } from '../live-chat';
 import { explainingAppBesideBot, withWorkflowApp } from './workflow-app';

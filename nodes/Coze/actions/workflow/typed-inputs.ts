@@ -1,8 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type ResourceMapperField } from 'n8n-workflow';
 
-import type { CozeConnection } from '../../transport/http/connection';
-import { parseJsonKeepingLongIntegers, RawJson } from '../../transport/http/lossless-json';
-import { hasOwn, ownValue, setOwn } from '../../transport/http/own-properties';
+import { hasOwn, ownValue, parseJsonKeepingLongIntegers, RawJson, setOwn, type CozeConnection } from '../../transport/http';
 import { uploadBinary } from '../file/upload.operation';
 import { quoted } from '../quoted';
 import { kindOfField, type InputKind } from './input-fields';

@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { processCache } from '../../transport/http/bounded-cache';
-import type { CozeConnection } from '../../transport/http/connection';
-import { CozeError } from '../../transport/http/coze-error';
+import { CozeError, processCache, type CozeConnection } from '../../transport/http';
 import { ChatFailure } from '../../transport/protocols/chat-collector';
 import { RunFailure } from '../../transport/protocols/run-collector';
 import { readWorkflowApp } from '../../transport/protocols/workflow-catalog';
