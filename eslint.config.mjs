@@ -13,6 +13,18 @@ const HTTP_INTERNALS = {
 	message: 'Import from transport/http (its index.ts, the HTTP API) instead; requests to Coze belong in transport/protocols/.',
 };
 
+/** The actions: n8n's parameters and items at run time. The editor's methods and shared/ do not depend on them. */
+const ACTIONS = {
+	group: ['**/actions', '**/actions/*'],
+	message: 'The editor (methods/) and shared/ do not depend on the actions: move what both need to nodes/Coze/shared/ (n8n-facing) or transport/protocols/ (Coze data).',
+};
+
+/** The editor's methods: what n8n's editor calls. Nothing at run time depends on them. */
+const METHODS = {
+	group: ['**/methods', '**/methods/*'],
+	message: 'The run (actions/) and shared/ do not depend on the editor\'s methods: move what both need to nodes/Coze/shared/.',
+};
+
 /** What Coze answered becomes a CozeError in transport/; an action or method says what is wrong with its parameters. */
 const NO_COZE_ERROR_OUTSIDE_TRANSPORT = {
 	selector: "NewExpression[callee.name='CozeError']",
@@ -76,11 +88,11 @@ export default tseslint.config(
 		// The arrows point one way: operations → protocols → http. HTTP machinery knows no Coze
 		// protocol, and no protocol knows about n8n.
 		files: ['nodes/Coze/transport/http/**/*.ts'],
-		rules: { 'no-restricted-imports': ['error', { patterns: ['../protocols/*', '../../actions/*', 'n8n-workflow'] }] },
+		rules: { 'no-restricted-imports': ['error', { patterns: ['../protocols/*', '../../actions/*', '../../methods/*', '../../shared/*', 'n8n-workflow'] }] },
 	},
 	{
 		files: ['nodes/Coze/transport/protocols/**/*.ts'],
-		rules: { 'no-restricted-imports': ['error', { patterns: ['../../actions/*', 'n8n-workflow'] }] },
+		rules: { 'no-restricted-imports': ['error', { patterns: ['../../actions/*', '../../methods/*', '../../shared/*', 'n8n-workflow'] }] },
 	},
 	{
 		// The test tiers' arrows run one way: dev/ (npm run dev, screenshots) and bench/ use what
@@ -89,12 +101,37 @@ export default tseslint.config(
 		rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/dev/*'], message: 'test/ does not import dev/: move what both need into test/.' }] }] },
 	},
 	{
-		// Actions and the node class map n8n's parameters and items to Coze's protocols and back:
-		// they reach Coze through protocols/, and take from http/ only what it exports as its API.
-		files: ['nodes/Coze/actions/**/*.ts', 'nodes/Coze/Coze.node.ts'],
+		// Actions map n8n's parameters and items to Coze's protocols and back: they reach Coze
+		// through protocols/, take from http/ only what it exports as its API, and leave the
+		// editor's methods alone.
+		files: ['nodes/Coze/actions/**/*.ts'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [HTTP_INTERNALS, METHODS] }],
+			'no-restricted-syntax': ['error', NO_COZE_ERROR_OUTSIDE_TRANSPORT],
+		},
+	},
+	{
+		// The node class wires actions and methods to n8n.
+		files: ['nodes/Coze/Coze.node.ts'],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: [HTTP_INTERNALS] }],
 			'no-restricted-syntax': ['error', NO_COZE_ERROR_OUTSIDE_TRANSPORT],
+		},
+	},
+	{
+		// The editor's methods (lists, the inputs mapper) and the pieces they share with the actions
+		// stand beside the actions, not on them; they too reach Coze through protocols/.
+		files: ['nodes/Coze/methods/**/*.ts', 'nodes/Coze/shared/**/*.ts'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [HTTP_INTERNALS, ACTIONS] }],
+			'no-restricted-syntax': ['error', NO_COZE_ERROR_OUTSIDE_TRANSPORT],
+		},
+	},
+	{
+		// shared/ serves both the actions and the editor's methods: it depends on neither.
+		files: ['nodes/Coze/shared/**/*.ts'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [HTTP_INTERNALS, ACTIONS, METHODS] }],
 		},
 	},
 	{

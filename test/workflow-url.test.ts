@@ -1,4 +1,4 @@
-import { appIdFromUrl, workflowIdFromUrl } from '../nodes/Coze/actions/workflow/workflow-url';
+import { appIdFromUrl, workflowIdFromUrl } from '../nodes/Coze/transport/protocols/workflow-url';
 
 const ID = '7404830425073352713';
 

@@ -4,7 +4,7 @@
 // Files From Binary).
 import type { INodeParameters } from 'n8n-workflow';
 
-import { fieldOfInput } from '../../nodes/Coze/actions/workflow/input-fields';
+import { fieldOfInput } from '../../nodes/Coze/shared/input-fields';
 import { cozeGraph, okStream, requestsTo, WORKFLOW_ID } from '../faults/graph';
 import { CozeSimulator } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';

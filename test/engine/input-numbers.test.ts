@@ -3,7 +3,7 @@
 // that makes the request body invalid JSON; JSON with such a number is refused, naming the input.
 import type { INodeParameters } from 'n8n-workflow';
 
-import { fieldOfInput } from '../../nodes/Coze/actions/workflow/input-fields';
+import { fieldOfInput } from '../../nodes/Coze/shared/input-fields';
 import { cozeGraph, okStream, WORKFLOW_ID } from '../faults/graph';
 import { sendEventStream } from '../simulator/event-stream';
 import { CozeSimulator } from '../simulator/server';

@@ -3,7 +3,7 @@
 // file refs or binary fields), the JSON mode, and what each wrong value is told.
 import type { INodeParameters } from 'n8n-workflow';
 
-import { fieldOfInput } from '../../nodes/Coze/actions/workflow/input-fields';
+import { fieldOfInput } from '../../nodes/Coze/shared/input-fields';
 import type { CozeInputParameter } from '../../nodes/Coze/transport/protocols/workflow-catalog';
 import { cozeGraph, okStream, WORKFLOW_ID } from '../faults/graph';
 import { CozeSimulator } from '../simulator/server';

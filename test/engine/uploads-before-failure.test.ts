@@ -3,7 +3,7 @@
 // is made in Coze before the uploads that could still fail.
 import type { INodeParameters } from 'n8n-workflow';
 
-import { fieldOfInput } from '../../nodes/Coze/actions/workflow/input-fields';
+import { fieldOfInput } from '../../nodes/Coze/shared/input-fields';
 import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 import { cozeGraph, okStream, requestsTo, WORKFLOW_ID } from '../faults/graph';
 import { stopSimulator } from '../simulator/stop';

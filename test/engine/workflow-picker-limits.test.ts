@@ -3,7 +3,7 @@
 // pagination token comes back, on its own while the list is too short to scroll).
 import type { INodeListSearchItems } from 'n8n-workflow';
 
-import { LIST_END_NOTICE } from '../../nodes/Coze/actions/workflow/workflow-url';
+import { LIST_END_NOTICE } from '../../nodes/Coze/shared/workflow-locator';
 import { searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
 import { forgetWorkspaces } from '../../nodes/Coze/testing';
 import { cozeGraph } from '../faults/graph';

@@ -4,7 +4,7 @@
 import type { ResourceMapperField } from 'n8n-workflow';
 
 import { getChatflowInputs, getWorkflowInputs } from '../../nodes/Coze/methods/input-fields-method';
-import { workflowIdFromUrl } from '../../nodes/Coze/actions/workflow/workflow-url';
+import { workflowIdFromUrl } from '../../nodes/Coze/transport/protocols/workflow-url';
 import { editorUrl, searchChatflows, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
 import { forgetWorkspaces } from '../../nodes/Coze/testing';
 import { CozeSimulator, SIMULATOR_TOKEN } from '../simulator/server';

@@ -4,7 +4,7 @@
 // everything the run kept. No real server is known to echo the token: these shapes are hostile.
 import type { INodeParameters } from 'n8n-workflow';
 
-import { fieldOfInput } from '../../nodes/Coze/actions/workflow/input-fields';
+import { fieldOfInput } from '../../nodes/Coze/shared/input-fields';
 import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 import { runWorkflow, useBinaryMode } from '../engine/harness';
 import { ChatStream } from '../simulator/chat-shapes';

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { ILoadOptionsFunctions, NodeOperationError } from 'n8n-workflow';
 
-import { connectionFromCredentials, redactorFor, type CozeConnection } from '../transport/http/connection';
-import { CozeError } from '../transport/http/coze-error';
+import { connectionFromCredentials, CozeError, redactorFor, type CozeConnection } from '../transport/http';
 import { listAdvice } from './editor-advice';
 import { editorError } from './editor-error';
 

@@ -1,6 +1,4 @@
-import { redactorFor, type CozeConnection } from '../transport/http/connection';
-import { CozeError } from '../transport/http/coze-error';
-import { isPermissionRefusal, isStudioUnknownPath, STUDIO_INVALID_TOKEN_CODE } from '../transport/http/envelope';
+import { CozeError, isPermissionRefusal, isStudioUnknownPath, redactorFor, STUDIO_INVALID_TOKEN_CODE, type CozeConnection } from '../transport/http';
 
 /**
  * Why Coze did not give the editor the Workflow list or a workflow's inputs. Each reason has its

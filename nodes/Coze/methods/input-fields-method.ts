@@ -1,10 +1,10 @@
 import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 
-import { fieldOfInput } from '../actions/workflow/input-fields';
-import { isLocator, WORKFLOW_ID, workflowIdFromUrl } from '../actions/workflow/workflow-url';
-import { redactorFor, type CozeConnection } from '../transport/http/connection';
-import { CozeError } from '../transport/http/coze-error';
+import { fieldOfInput } from '../shared/input-fields';
+import { isLocator } from '../shared/workflow-locator';
+import { CozeError, redactorFor, type CozeConnection } from '../transport/http';
 import { readWorkflowInputs } from '../transport/protocols/workflow-catalog';
+import { WORKFLOW_ID, workflowIdFromUrl } from '../transport/protocols/workflow-url';
 import { editorConnection } from './catalog-connection';
 import { inputsAdvice } from './editor-advice';
 

@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { LIST_END_NOTICE } from '../actions/workflow/workflow-url';
-import { processCache } from '../transport/http/bounded-cache';
-import { redactorFor, type CozeConnection } from '../transport/http/connection';
+import { LIST_END_NOTICE } from '../shared/workflow-locator';
+import { processCache, redactorFor, type CozeConnection } from '../transport/http';
 import {
 	listWorkflowsPage,
 	listWorkspaces,

@@ -3,7 +3,8 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 import { RawJson } from '../../transport/http';
 import { MIN_POLL_INTERVAL_MS, type Polling } from '../../transport/protocols/workflow-run';
 import { quoted } from '../quoted';
-import { isLocator, LIST_END_NOTICE, WORKFLOW_ID, workflowIdFromUrl } from './workflow-url';
+import { isLocator, LIST_END_NOTICE } from '../../shared/workflow-locator';
+import { WORKFLOW_ID, workflowIdFromUrl } from '../../transport/protocols/workflow-url';
 
 /** An interrupt's event id, "<execute_id>/<n>" on the cloud: printable, no spaces, bounded. */
 const EVENT_ID = /^[\w./:-]{1,200}$/;

@@ -3,7 +3,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type Reso
 import { hasOwn, ownValue, parseJsonKeepingLongIntegers, RawJson, setOwn, type CozeConnection } from '../../transport/http';
 import { uploadBinary } from '../file/upload.operation';
 import { quoted } from '../quoted';
-import { kindOfField, type InputKind } from './input-fields';
+import { kindOfField, type InputKind } from '../../shared/input-fields';
 import { assertExactNumbers, readWorkflowParameters } from './parameters';
 
 interface MapperValue {

@@ -4,7 +4,8 @@ import { CozeError, processCache, type CozeConnection } from '../../transport/ht
 import { ChatFailure } from '../../transport/protocols/chat-collector';
 import { RunFailure } from '../../transport/protocols/run-collector';
 import { readWorkflowApp } from '../../transport/protocols/workflow-catalog';
-import { appIdFromUrl, isLocator } from './workflow-url';
+import { isLocator } from '../../shared/workflow-locator';
+import { appIdFromUrl } from '../../transport/protocols/workflow-url';
 
 /** A workflow never moves to another app: its app, once read from its detail, is kept this long. */
 export const KNOWN_FOR_MS = 10 * 60_000;

@@ -12,7 +12,7 @@ export { policyOf } from './client';
 export { connectionFromCredentials, redactorFor, type CozeConnection } from './connection';
 export { CozeError } from './coze-error';
 export { checkCozeCredential } from './credential-test';
-export { isStudioUnknownPath } from './envelope';
+export { isPermissionRefusal, isStudioUnknownPath, STUDIO_INVALID_TOKEN_CODE } from './envelope';
 export { parseJsonKeepingLongIntegers, RawJson, stringifyJson } from './lossless-json';
 export { hasOwn, ownValue, setOwn } from './own-properties';
 export { DEFAULT_POLICY, type RequestPolicy } from './policy';

@@ -1,6 +1,6 @@
 import type { FieldType, ResourceMapperField } from 'n8n-workflow';
 
-import type { CozeInputParameter } from '../../transport/protocols/workflow-catalog';
+import type { CozeInputParameter } from '../transport/protocols/workflow-catalog';
 
 /** How the node reads and sends a start-node input, from the type Coze gives it. */
 export type InputKind = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'file';

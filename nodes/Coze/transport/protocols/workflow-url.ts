@@ -2,17 +2,6 @@
 export const WORKFLOW_ID = /^\d{1,30}$/;
 
 /**
- * The value of the list's last entry when the list stops before Coze's end (workflow-search.ts):
- * the entry says so, and is not a workflow if it is chosen.
- */
-export const LIST_END_NOTICE = 'list-ends-here:';
-
-/** A resource locator's value ({ mode, value }; n8n adds __rl when it saves one, a default may lack it). */
-export function isLocator(value: unknown): value is { mode: string; value: unknown } {
-	return value !== null && typeof value === 'object' && 'mode' in value && 'value' in value;
-}
-
-/**
  * The workflow ID in the address of a workflow's page in Coze. The editor's address carries it
  * as a query parameter (https://www.coze.cn/work_flow?space_id=…&workflow_id=…, the same page as a
  * run's debug_url: coze-api.md), and so does Coze Studio's; a workflow inside an app has it as a
