@@ -10,29 +10,42 @@ const plugin = communityNodes.n8nCommunityNodesPlugin ?? communityNodes.default 
 /** HTTP machinery past its API (transport/http/index.ts): the client, retries, pacing, multipart, streams, tokens. */
 const HTTP_INTERNALS = {
 	group: ['**/transport/http/*'],
-	message: 'Import from transport/http (its index.ts, the HTTP API) instead; requests to Coze belong in transport/protocols/.',
+	message:
+		'Import from transport/http (its index.ts, the HTTP API) instead; requests to Coze belong in transport/protocols/.',
 };
 
 /** The actions: n8n's parameters and items at run time. The editor's methods and shared/ do not depend on them. */
 const ACTIONS = {
 	group: ['**/actions', '**/actions/*'],
-	message: 'The editor (methods/) and shared/ do not depend on the actions: move what both need to nodes/Coze/shared/ (n8n-facing) or transport/protocols/ (Coze data).',
+	message:
+		'The editor (methods/) and shared/ do not depend on the actions: move what both need to nodes/Coze/shared/ (n8n-facing) or transport/protocols/ (Coze data).',
 };
 
 /** The editor's methods: what n8n's editor calls. Nothing at run time depends on them. */
 const METHODS = {
 	group: ['**/methods', '**/methods/*'],
-	message: 'The run (actions/) and shared/ do not depend on the editor\'s methods: move what both need to nodes/Coze/shared/.',
+	message:
+		"The run (actions/) and shared/ do not depend on the editor's methods: move what both need to nodes/Coze/shared/.",
 };
 
 /** What Coze answered becomes a CozeError in transport/; an action or method says what is wrong with its parameters. */
 const NO_COZE_ERROR_OUTSIDE_TRANSPORT = {
 	selector: "NewExpression[callee.name='CozeError']",
-	message: 'A CozeError is what the transport makes of what Coze answered: build it in transport/protocols/. Bad parameters are a NodeOperationError with the item index.',
+	message:
+		'A CozeError is what the transport makes of what Coze answered: build it in transport/protocols/. Bad parameters are a NodeOperationError with the item index.',
 };
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.dev/**', 'bench/.data/**', 'eslint.config.mjs'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'coverage/**',
+			'.dev/**',
+			'bench/.data/**',
+			'eslint.config.mjs',
+		],
+	},
 	{
 		files: ['**/*.ts'],
 		extends: [tseslint.configs.recommended],
@@ -88,17 +101,47 @@ export default tseslint.config(
 		// The arrows point one way: operations → protocols → http. HTTP machinery knows no Coze
 		// protocol, and no protocol knows about n8n.
 		files: ['nodes/Coze/transport/http/**/*.ts'],
-		rules: { 'no-restricted-imports': ['error', { patterns: ['../protocols/*', '../../actions/*', '../../methods/*', '../../shared/*', 'n8n-workflow'] }] },
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						'../protocols/*',
+						'../../actions/*',
+						'../../methods/*',
+						'../../shared/*',
+						'n8n-workflow',
+					],
+				},
+			],
+		},
 	},
 	{
 		files: ['nodes/Coze/transport/protocols/**/*.ts'],
-		rules: { 'no-restricted-imports': ['error', { patterns: ['../../actions/*', '../../methods/*', '../../shared/*', 'n8n-workflow'] }] },
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ patterns: ['../../actions/*', '../../methods/*', '../../shared/*', 'n8n-workflow'] },
+			],
+		},
 	},
 	{
 		// The test tiers' arrows run one way: dev/ (npm run dev, screenshots) and bench/ use what
 		// test/ holds (the Coze simulator, the n8n launchers, the sandbox); test/ never uses dev/.
 		files: ['test/**/*.ts'],
-		rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/dev/*'], message: 'test/ does not import dev/: move what both need into test/.' }] }] },
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['**/dev/*'],
+							message: 'test/ does not import dev/: move what both need into test/.',
+						},
+					],
+				},
+			],
+		},
 	},
 	{
 		// Actions map n8n's parameters and items to Coze's protocols and back: they reach Coze
@@ -137,6 +180,8 @@ export default tseslint.config(
 	{
 		// Tests and benchmarks are not shipped; n8n's package rules do not apply to them.
 		files: ['test/**/*.ts', 'bench/**/*.ts', 'dev/**/*.ts'],
-		rules: Object.fromEntries(Object.keys(plugin.configs.recommended.rules).map((rule) => [rule, 'off'])),
+		rules: Object.fromEntries(
+			Object.keys(plugin.configs.recommended.rules).map((rule) => [rule, 'off']),
+		),
 	},
 );

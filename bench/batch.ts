@@ -18,7 +18,13 @@ async function batchSeconds(sim: SimulatorChild, concurrency: number): Promise<n
 			{
 				name: 'Coze',
 				type: COZE_TYPE,
-				parameters: { resource: 'workflow', operation: 'run', workflowId: BATCH_WORKFLOW_ID, parameters: '={{ { n: $json.n } }}', requestOptions: { concurrency } },
+				parameters: {
+					resource: 'workflow',
+					operation: 'run',
+					workflowId: BATCH_WORKFLOW_ID,
+					parameters: '={{ { n: $json.n } }}',
+					requestOptions: { concurrency },
+				},
 			},
 		],
 		edges: [
@@ -29,8 +35,13 @@ async function batchSeconds(sim: SimulatorChild, concurrency: number): Promise<n
 	});
 	const seconds = (performance.now() - started) / 1000;
 	const outputs = result.output('Coze', 0);
-	if (outputs.length !== ITEMS || outputs.some((item, i) => (item.pairedItem as { item: number }).item !== i)) {
-		throw new Error(`expected ${ITEMS} items in input order: ${JSON.stringify(result.nodeError('Coze'))}`);
+	if (
+		outputs.length !== ITEMS ||
+		outputs.some((item, i) => (item.pairedItem as { item: number }).item !== i)
+	) {
+		throw new Error(
+			`expected ${ITEMS} items in input order: ${JSON.stringify(result.nodeError('Coze'))}`,
+		);
 	}
 	return seconds;
 }
@@ -38,11 +49,15 @@ async function batchSeconds(sim: SimulatorChild, concurrency: number): Promise<n
 runBenchmark(['--batch-workflow'], async (sim) => {
 	await useBinaryMode('memory');
 	await batchSeconds(sim, 10); // warm-up: JIT, connections
-	console.log(`bench:batch: ${ITEMS} items, each run answered after ${BATCH_RUN_MS} ms; the simulator runs in a separate process`);
+	console.log(
+		`bench:batch: ${ITEMS} items, each run answered after ${BATCH_RUN_MS} ms; the simulator runs in a separate process`,
+	);
 	console.log('concurrency | total s | ideal s | ideal/total');
 	for (const concurrency of [1, 5, 10]) {
 		const seconds = await batchSeconds(sim, concurrency);
 		const ideal = (ITEMS * BATCH_RUN_MS) / 1000 / concurrency;
-		console.log(`${String(concurrency).padStart(11)} | ${seconds.toFixed(2).padStart(7)} | ${ideal.toFixed(2).padStart(7)} | ${(ideal / seconds).toFixed(2).padStart(11)}`);
+		console.log(
+			`${String(concurrency).padStart(11)} | ${seconds.toFixed(2).padStart(7)} | ${ideal.toFixed(2).padStart(7)} | ${(ideal / seconds).toFixed(2).padStart(11)}`,
+		);
 	}
 });

@@ -15,7 +15,12 @@ export interface SimulatorChild {
 export async function startSimulatorChild(args: string[] = []): Promise<SimulatorChild> {
 	const child: ChildProcess = spawn(
 		process.execPath,
-		['-r', path.join(__dirname, '..', 'dev', 'register-ts.js'), path.join(__dirname, 'simulator-process.ts'), ...args],
+		[
+			'-r',
+			path.join(__dirname, '..', 'dev', 'register-ts.js'),
+			path.join(__dirname, 'simulator-process.ts'),
+			...args,
+		],
 		{ stdio: ['pipe', 'pipe', 'inherit'] },
 	);
 	const firstLine = await new Promise<string>((resolve, reject) => {
@@ -38,7 +43,10 @@ export async function startSimulatorChild(args: string[] = []): Promise<Simulato
  * Runs a benchmark against a simulator in a child process (so this process measures only the
  * node's side), and cleans up whatever happens: the simulator, pooled sockets, temp folders.
  */
-export function runBenchmark(simulatorArgs: string[], bench: (sim: SimulatorChild) => Promise<void>): void {
+export function runBenchmark(
+	simulatorArgs: string[],
+	bench: (sim: SimulatorChild) => Promise<void>,
+): void {
 	void (async () => {
 		// n8n's binary data stores and user folder go under a root removed when the bench ends.
 		const tempRoot = makeTempRoot();

@@ -22,7 +22,12 @@ const CHUNK_TIMEOUT_MS = 10_000;
 
 const pieces = Array.from({ length: CHUNKS }, (_, i) => `[${i}] `);
 const events = () =>
-	numbered(new ServerStream('cloud').message({ title: 'Out', id: '100001', type: 'Message' }, pieces).message({ title: 'End', id: '900001', type: 'End' }, ['{"output":"done"}']).done(DEBUG_URL).events);
+	numbered(
+		new ServerStream('cloud')
+			.message({ title: 'Out', id: '100001', type: 'Message' }, pieces)
+			.message({ title: 'End', id: '900001', type: 'End' }, ['{"output":"done"}'])
+			.done(DEBUG_URL).events,
+	);
 
 function percentile(values: number[], p: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -56,7 +61,9 @@ async function main(): Promise<void> {
 				},
 			}),
 		});
-		sim.defineWorkflow(PACED_ID, { run: () => ({ stream: events(), shape: { delayMs: PACE_MS } }) });
+		sim.defineWorkflow(PACED_ID, {
+			run: () => ({ stream: events(), shape: { delayMs: PACE_MS } }),
+		});
 
 		console.log('Starting n8n with the packed node (first time: installs n8n)…');
 		const n8n = await startLiveN8n(sim, liveWorkflows('0'), LIVE_WEBHOOK_PATHS);
@@ -72,7 +79,8 @@ async function main(): Promise<void> {
 			chunkRead?.();
 		});
 		const latencies = readAt.map((at, i) => at - writtenAt[i]).filter((ms) => Number.isFinite(ms));
-		if (latencies.length !== CHUNKS) throw new Error(`only ${latencies.length} of ${CHUNKS} chunks were read one by one`);
+		if (latencies.length !== CHUNKS)
+			throw new Error(`only ${latencies.length} of ${CHUNKS} chunks were read one by one`);
 
 		const started = performance.now();
 		let firstChunkMs = 0;
@@ -80,7 +88,11 @@ async function main(): Promise<void> {
 			if (chunk.type === 'item' && !firstChunkMs) firstChunkMs = at - started;
 		});
 		const wholeStarted = performance.now();
-		const response = await fetch(`${n8n.base}/webhook/${LIVE_PATHS.whole}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow_id: PACED_ID }) });
+		const response = await fetch(`${n8n.base}/webhook/${LIVE_PATHS.whole}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ workflow_id: PACED_ID }),
+		});
 		const reader = response.body!.getReader();
 		await reader.read();
 		const firstByteMs = performance.now() - wholeStarted;
@@ -88,9 +100,15 @@ async function main(): Promise<void> {
 
 		const ms = (value: number) => `${value.toFixed(1)} ms`;
 		console.log(`\nbench:first-chunk — n8n Webhook (Streaming) → Coze Run, ${CHUNKS} chunks`);
-		console.log(`  simulator write → caller read, one chunk at a time: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, max ${ms(Math.max(...latencies))} (target p50 < 20 ms)`);
-		console.log(`  a run of ${CHUNKS} chunks ${PACE_MS} ms apart: first chunk streamed after ${ms(firstChunkMs)}; with streaming off, first byte after ${ms(firstByteMs)} (the whole run)`);
-		console.log(`  ratio first chunk / first byte without streaming: ${(firstChunkMs / firstByteMs).toFixed(3)}`);
+		console.log(
+			`  simulator write → caller read, one chunk at a time: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, max ${ms(Math.max(...latencies))} (target p50 < 20 ms)`,
+		);
+		console.log(
+			`  a run of ${CHUNKS} chunks ${PACE_MS} ms apart: first chunk streamed after ${ms(firstChunkMs)}; with streaming off, first byte after ${ms(firstByteMs)} (the whole run)`,
+		);
+		console.log(
+			`  ratio first chunk / first byte without streaming: ${(firstChunkMs / firstByteMs).toFixed(3)}`,
+		);
 	} finally {
 		await stopN8n();
 		await sim.close();

@@ -29,14 +29,19 @@ const N8N_ENV: Record<string, string> = Object.fromEntries(
 	(process.env.BENCH_N8N_ENV ?? '')
 		.split(',')
 		.filter((pair) => pair.includes('='))
-		.map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
+		.map((pair) => [
+			pair.slice(0, pair.indexOf('=')).trim(),
+			pair.slice(pair.indexOf('=') + 1).trim(),
+		]),
 );
 
 /** CPU seconds used so far by a process and its children that have ended (utime + stime + cutime + cstime). */
 function cpuSeconds(pid: number): number {
 	try {
 		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-		return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+		return (
+			(Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100
+		);
 	} catch {
 		return 0;
 	}
@@ -47,11 +52,15 @@ function cpuByPart(n8n: QueueN8n): Record<string, number> {
 	const postgres = readdirSync('/proc')
 		.filter((entry) => /^\d+$/.test(entry))
 		.map(Number)
-		.filter((pid) => pid === n8n.services.postgres.pid || parentOf(pid) === n8n.services.postgres.pid);
+		.filter(
+			(pid) => pid === n8n.services.postgres.pid || parentOf(pid) === n8n.services.postgres.pid,
+		);
 	const usage = process.cpuUsage();
 	return {
 		main: cpuSeconds(n8n.main.pid),
-		...Object.fromEntries(n8n.workers.map((worker) => [`worker ${worker.index}`, cpuSeconds(worker.pid)])),
+		...Object.fromEntries(
+			n8n.workers.map((worker) => [`worker ${worker.index}`, cpuSeconds(worker.pid)]),
+		),
 		postgres: postgres.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
 		redis: cpuSeconds(n8n.services.redis.pid),
 		'simulator + callers': (usage.user + usage.system) / 1e6,
@@ -66,7 +75,11 @@ function parentOf(pid: number): number {
 	}
 }
 
-async function round(n8n: QueueN8n, tracker: WorkerTracker, runs: number): Promise<{ seconds: number; perWorker: Record<string, number>; cpu: Record<string, number> }> {
+async function round(
+	n8n: QueueN8n,
+	tracker: WorkerTracker,
+	runs: number,
+): Promise<{ seconds: number; perWorker: Record<string, number>; cpu: Record<string, number> }> {
 	const from = tracker.served.length;
 	const cpuBefore = cpuByPart(n8n);
 	const started = performance.now();
@@ -77,17 +90,29 @@ async function round(n8n: QueueN8n, tracker: WorkerTracker, runs: number): Promi
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({ workflow_id: WORKFLOW_ID, parameters: { n } }),
 			});
-			return { n, status: response.status, items: (await response.json()) as Array<{ content?: string }> };
+			return {
+				n,
+				status: response.status,
+				items: (await response.json()) as Array<{ content?: string }>,
+			};
 		}),
 	);
 	const seconds = (performance.now() - started) / 1000;
 	const cpuAfter = cpuByPart(n8n);
-	const cpu = Object.fromEntries(Object.entries(cpuAfter).map(([part, used]) => [part, Number((used - (cpuBefore[part] ?? 0)).toFixed(2))]));
+	const cpu = Object.fromEntries(
+		Object.entries(cpuAfter).map(([part, used]) => [
+			part,
+			Number((used - (cpuBefore[part] ?? 0)).toFixed(2)),
+		]),
+	);
 	for (const { n, status, items } of answers) {
-		if (status !== 200 || items[0]?.content !== `{"output":"run ${n}"}`) throw new Error(`run ${n} answered HTTP ${status}: ${JSON.stringify(items).slice(0, 300)}`);
+		if (status !== 200 || items[0]?.content !== `{"output":"run ${n}"}`)
+			throw new Error(`run ${n} answered HTTP ${status}: ${JSON.stringify(items).slice(0, 300)}`);
 	}
 	const perWorker: Record<string, number> = {};
-	for (const entry of tracker.served.slice(from)) if (entry.record.path === '/v1/workflow/stream_run') perWorker[entry.by] = (perWorker[entry.by] ?? 0) + 1;
+	for (const entry of tracker.served.slice(from))
+		if (entry.record.path === '/v1/workflow/stream_run')
+			perWorker[entry.by] = (perWorker[entry.by] ?? 0) + 1;
 	return { seconds, perWorker, cpu };
 }
 
@@ -98,9 +123,16 @@ async function measure(n8n: QueueN8n, tracker: WorkerTracker, label: string): Pr
 	for (let i = 0; i < ROUNDS; i++) {
 		const { seconds, perWorker, cpu } = await round(n8n, tracker, RUNS);
 		times.push(seconds);
-		const busy = Object.values(cpu).reduce((sum, used) => sum + used, 0) / (seconds * cpus().length);
-		console.log(`  ${label}, round ${i + 1}: ${seconds.toFixed(2)} s, runs per worker ${JSON.stringify(perWorker)}`);
-		console.log(`    CPU seconds: ${Object.entries(cpu).map(([part, used]) => `${part} ${used.toFixed(2)}`).join(', ')} — ${(busy * 100).toFixed(0)}% of ${cpus().length} cores`);
+		const busy =
+			Object.values(cpu).reduce((sum, used) => sum + used, 0) / (seconds * cpus().length);
+		console.log(
+			`  ${label}, round ${i + 1}: ${seconds.toFixed(2)} s, runs per worker ${JSON.stringify(perWorker)}`,
+		);
+		console.log(
+			`    CPU seconds: ${Object.entries(cpu)
+				.map(([part, used]) => `${part} ${used.toFixed(2)}`)
+				.join(', ')} — ${(busy * 100).toFixed(0)}% of ${cpus().length} cores`,
+		);
 	}
 	return median(times);
 }
@@ -112,9 +144,23 @@ interface Speedup {
 }
 
 /** One cluster at `concurrency`: one worker, then a second added. */
-async function speedupAt(sim: CozeSimulator, concurrency: number, variant: string): Promise<Speedup> {
-	console.log(`bench:queue — starting n8n in queue mode (main, 1 worker --concurrency=${concurrency}, PostgreSQL, Redis${variant}) on ${cpus().length} cores…`);
-	const n8n = await startQueueN8n({ simulatorPort: sim.port, workflows: queueWorkflows(), webhookPaths: QUEUE_WEBHOOK_PATHS, workers: 1, concurrency, env: N8N_ENV, log: () => {} });
+async function speedupAt(
+	sim: CozeSimulator,
+	concurrency: number,
+	variant: string,
+): Promise<Speedup> {
+	console.log(
+		`bench:queue — starting n8n in queue mode (main, 1 worker --concurrency=${concurrency}, PostgreSQL, Redis${variant}) on ${cpus().length} cores…`,
+	);
+	const n8n = await startQueueN8n({
+		simulatorPort: sim.port,
+		workflows: queueWorkflows(),
+		webhookPaths: QUEUE_WEBHOOK_PATHS,
+		workers: 1,
+		concurrency,
+		env: N8N_ENV,
+		log: () => {},
+	});
 	try {
 		const tracker = new WorkerTracker(sim, () => [n8n.main, ...n8n.workers]);
 		const one = await measure(n8n, tracker, '1 worker');
@@ -132,19 +178,35 @@ async function main(): Promise<void> {
 	try {
 		sim.defineWorkflow(WORKFLOW_ID, {
 			run: (body) => ({
-				stream: numbered(new ServerStream('cloud').message({ title: 'End', type: 'End' }, [`{"output":"run ${String((body.parameters as { n?: number }).n)}"}`]).done(DEBUG_URL).events),
+				stream: numbered(
+					new ServerStream('cloud')
+						.message({ title: 'End', type: 'End' }, [
+							`{"output":"run ${String((body.parameters as { n?: number }).n)}"}`,
+						])
+						.done(DEBUG_URL).events,
+				),
 				// The workflow takes RUN_MS before its first byte: a worker's slot is busy that long.
 				shape: { initialDelayMs: RUN_MS },
 			}),
 		});
-		const variant = Object.keys(N8N_ENV).length ? `, with ${Object.entries(N8N_ENV).map(([key, value]) => `${key}=${value}`).join(' ')}` : '';
+		const variant = Object.keys(N8N_ENV).length
+			? `, with ${Object.entries(N8N_ENV)
+					.map(([key, value]) => `${key}=${value}`)
+					.join(' ')}`
+			: '';
 		const results: Speedup[] = [];
-		for (const concurrency of CONCURRENCIES) results.push(await speedupAt(sim, concurrency, variant));
+		for (const concurrency of CONCURRENCIES)
+			results.push(await speedupAt(sim, concurrency, variant));
 
-		const ideal = (concurrency: number, workers: number) => (RUNS * RUN_MS) / 1000 / (concurrency * workers);
-		console.log(`\nbench:queue — ${RUNS} Coze runs of ${RUN_MS} ms through a production webhook${variant}, ${cpus().length} cores (median of ${ROUNDS})`);
+		const ideal = (concurrency: number, workers: number) =>
+			(RUNS * RUN_MS) / 1000 / (concurrency * workers);
+		console.log(
+			`\nbench:queue — ${RUNS} Coze runs of ${RUN_MS} ms through a production webhook${variant}, ${cpus().length} cores (median of ${ROUNDS})`,
+		);
 		for (const { concurrency, one, two } of results) {
-			console.log(`  --concurrency=${concurrency} per worker: 1 worker ${one.toFixed(2)} s (ideal ${ideal(concurrency, 1).toFixed(2)} s), 2 workers ${two.toFixed(2)} s (ideal ${ideal(concurrency, 2).toFixed(2)} s)`);
+			console.log(
+				`  --concurrency=${concurrency} per worker: 1 worker ${one.toFixed(2)} s (ideal ${ideal(concurrency, 1).toFixed(2)} s), 2 workers ${two.toFixed(2)} s (ideal ${ideal(concurrency, 2).toFixed(2)} s)`,
+			);
 			console.log(`    speed-up two/one: ${(one / two).toFixed(2)}× (target ≥ 1.8×)`);
 		}
 	} finally {

@@ -11,7 +11,10 @@ void (async () => {
 		// Answers each run 200 ms after it is asked: bench/batch's ideal is 100 × 0.2 s / N.
 		simulator.defineWorkflow(BATCH_WORKFLOW_ID, {
 			run: () => ({
-				stream: numbered([...messageChunks({ title: 'End', uuid: 'end' }, ['{"output":"done"}']), { event: 'Done', data: {} }]),
+				stream: numbered([
+					...messageChunks({ title: 'End', uuid: 'end' }, ['{"output":"done"}']),
+					{ event: 'Done', data: {} },
+				]),
 				shape: { initialDelayMs: BATCH_RUN_MS, splitAt: () => [] },
 			}),
 		});
@@ -22,7 +25,9 @@ void (async () => {
 			simulator.defineWorkflow(workflowId, { run: () => ({ encodedStream }) });
 		}
 	}
-	process.stdout.write(`${JSON.stringify({ baseUrl: simulator.baseUrl, token: simulator.token })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ baseUrl: simulator.baseUrl, token: simulator.token })}\n`,
+	);
 	process.stdin.resume();
 	process.stdin.on('end', () => void simulator.close().then(() => process.exit(0)));
 })();

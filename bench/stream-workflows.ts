@@ -8,7 +8,10 @@ export const STREAM_BENCH_WORKFLOWS: Record<string, number> = {
 
 const NODES = 10;
 // ~450 bytes of content a chunk, mixed scripts as Coze's Chinese users' output is.
-const TEXT = 'Coze 工作流的流式输出：每个节点的消息被分成许多块，按顺序到达。The quick brown fox jumps over the lazy dog. 数据 ✓ '.repeat(4);
+const TEXT =
+	'Coze 工作流的流式输出：每个节点的消息被分成许多块，按顺序到达。The quick brown fox jumps over the lazy dog. 数据 ✓ '.repeat(
+		4,
+	);
 
 /** `count` Message events spread over ten nodes (each node's chunks numbered), then Done. */
 export function streamBenchBody(count: number): Buffer {
@@ -31,6 +34,10 @@ export function streamBenchBody(count: number): Buffer {
 			},
 		});
 	}
-	events.push({ id: count, event: 'Done', data: { debug_url: 'https://www.coze.cn/work_flow?execute_id=1' } });
+	events.push({
+		id: count,
+		event: 'Done',
+		data: { debug_url: 'https://www.coze.cn/work_flow?execute_id=1' },
+	});
 	return encodeEvents(events);
 }

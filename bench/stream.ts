@@ -36,10 +36,18 @@ async function measure(work: () => Promise<number>): Promise<Measured> {
 }
 
 /** The baseline: bytes → text → SSE events → JSON, counted and dropped (or, `keep`, joined per node). */
-async function bareLoop(connection: CozeConnection, workflowId: string, keep = false): Promise<number> {
+async function bareLoop(
+	connection: CozeConnection,
+	workflowId: string,
+	keep = false,
+): Promise<number> {
 	const response = await request(`${connection.baseUrl}/v1/workflow/stream_run`, {
 		method: 'POST',
-		headers: { authorization: `Bearer ${connection.accessToken}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+		headers: {
+			authorization: `Bearer ${connection.accessToken}`,
+			'content-type': 'application/json',
+			accept: 'text/event-stream',
+		},
 		body: JSON.stringify({ workflow_id: workflowId, parameters: {} }),
 	});
 	let events = 0;
@@ -56,22 +64,35 @@ async function bareLoop(connection: CozeConnection, workflowId: string, keep = f
 		},
 	});
 	const decoder = new TextDecoder();
-	for await (const chunk of response.body) parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
-	if (keep) return [...texts.values()].reduce((total, list) => total + list.join('').length, 0) && events;
+	for await (const chunk of response.body)
+		parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
+	if (keep)
+		return [...texts.values()].reduce((total, list) => total + list.join('').length, 0) && events;
 	return events;
 }
 
 /** The node's path: transport (events) and collector (messages joined per node). */
 async function nodePath(connection: CozeConnection, workflowId: string): Promise<number> {
-	const run = await collectRun(streamWorkflowEvents(connection, '/v1/workflow/stream_run', JSON.stringify({ workflow_id: workflowId, parameters: {} })));
-	if (run.messages.length !== 10 || !run.debugUrl) throw new Error(`unexpected run: ${run.messages.length} messages`);
+	const run = await collectRun(
+		streamWorkflowEvents(
+			connection,
+			'/v1/workflow/stream_run',
+			JSON.stringify({ workflow_id: workflowId, parameters: {} }),
+		),
+	);
+	if (run.messages.length !== 10 || !run.debugUrl)
+		throw new Error(`unexpected run: ${run.messages.length} messages`);
 	return run.messages.reduce((total, message) => total + message.content.length, 0);
 }
 
 runBenchmark(['--stream-workflows'], async (sim) => {
 	const connection = { baseUrl: sim.baseUrl, accessToken: sim.token };
-	console.log(`bench:stream: ${ROUNDS} rounds each, medians; the simulator runs in a separate process`);
-	console.log('events  | bare s | bare+keep s | node s | node/bare | node/bare+keep | peak RSS growth bare / bare+keep / node');
+	console.log(
+		`bench:stream: ${ROUNDS} rounds each, medians; the simulator runs in a separate process`,
+	);
+	console.log(
+		'events  | bare s | bare+keep s | node s | node/bare | node/bare+keep | peak RSS growth bare / bare+keep / node',
+	);
 	const nodeSeconds: Record<number, number> = {};
 	for (const [workflowId, count] of Object.entries(STREAM_BENCH_WORKFLOWS)) {
 		await nodePath(connection, workflowId); // warm-up: JIT and connection
@@ -83,9 +104,11 @@ runBenchmark(['--stream-workflows'], async (sim) => {
 			kept.push(await measure(() => bareLoop(connection, workflowId, true)));
 			node.push(await measure(() => nodePath(connection, workflowId)));
 		}
-		if ([...bare, ...kept].some((m) => m.events !== count + 1)) throw new Error('a baseline missed events');
+		if ([...bare, ...kept].some((m) => m.events !== count + 1))
+			throw new Error('a baseline missed events');
 		const seconds = (runs: Measured[]) => median(runs.map((m) => m.seconds));
-		const rss = (runs: Measured[]) => `${Math.max(...runs.map((m) => m.rssGrowthMb)).toFixed(1)} MB`;
+		const rss = (runs: Measured[]) =>
+			`${Math.max(...runs.map((m) => m.rssGrowthMb)).toFixed(1)} MB`;
 		nodeSeconds[count] = seconds(node);
 		console.log(
 			[
@@ -99,5 +122,7 @@ runBenchmark(['--stream-workflows'], async (sim) => {
 			].join(' | '),
 		);
 	}
-	console.log(`scaling: 100k events took ${(nodeSeconds[100_000] / nodeSeconds[10_000]).toFixed(1)}× the time of 10k (linear = 10×)`);
+	console.log(
+		`scaling: 100k events took ${(nodeSeconds[100_000] / nodeSeconds[10_000]).toFixed(1)}× the time of 10k (linear = 10×)`,
+	);
 });

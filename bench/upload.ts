@@ -24,9 +24,15 @@ const dataDir = path.join(__dirname, '.data');
 /** Seconds curl takes to send `file` as multipart to the simulator. */
 function curlSeconds(sim: SimulatorChild, file: string): number {
 	const out = execFileSync('curl', [
-		'-sS', '-o', '/dev/null', '-w', '%{http_code} %{time_total}',
-		'-H', `Authorization: Bearer ${sim.token}`,
-		'-F', `file=@${file};type=application/octet-stream`,
+		'-sS',
+		'-o',
+		'/dev/null',
+		'-w',
+		'%{http_code} %{time_total}',
+		'-H',
+		`Authorization: Bearer ${sim.token}`,
+		'-F',
+		`file=@${file};type=application/octet-stream`,
 		`${sim.baseUrl}/v1/files/upload`,
 	]).toString();
 	const [status, seconds] = out.split(' ');
@@ -37,8 +43,17 @@ function curlSeconds(sim: SimulatorChild, file: string): number {
 /** Seconds the transport alone takes: file stream → multipart body → undici → simulator. */
 async function transportSeconds(sim: SimulatorChild, file: string, bytes: number): Promise<number> {
 	const started = performance.now();
-	const body = () => fileUploadBody({ source: createReadStream(file, { highWaterMark: MB }), bytes, fileName: 'bench.bin', mimeType: 'application/octet-stream' });
-	await requestCozeJson({ baseUrl: sim.baseUrl, accessToken: sim.token }, { method: 'POST', path: '/v1/files/upload', kind: 'upload', body });
+	const body = () =>
+		fileUploadBody({
+			source: createReadStream(file, { highWaterMark: MB }),
+			bytes,
+			fileName: 'bench.bin',
+			mimeType: 'application/octet-stream',
+		});
+	await requestCozeJson(
+		{ baseUrl: sim.baseUrl, accessToken: sim.token },
+		{ method: 'POST', path: '/v1/files/upload', kind: 'upload', body },
+	);
 	return (performance.now() - started) / 1000;
 }
 
@@ -47,7 +62,11 @@ async function storedBinaryItem(bytes: number): Promise<INodeExecutionData> {
 	const result = await runWorkflow({
 		nodes: [
 			{ name: 'Start', type: 'test.start' },
-			{ name: 'Make Binary', type: 'test.makeBinary', parameters: { files: JSON.stringify([{ bytes, fileName: 'bench.bin' }]) } },
+			{
+				name: 'Make Binary',
+				type: 'test.makeBinary',
+				parameters: { files: JSON.stringify([{ bytes, fileName: 'bench.bin' }]) },
+			},
 		],
 		edges: [['Start', 0, 'Make Binary']],
 	});
@@ -55,7 +74,11 @@ async function storedBinaryItem(bytes: number): Promise<INodeExecutionData> {
 }
 
 /** Runs Start → (the stored item) → Coze Upload; times the Coze node and samples RSS while it runs. */
-async function nodeRun(sim: SimulatorChild, item: INodeExecutionData, bytes: number): Promise<{ seconds: number; rssGrowthMb: number }> {
+async function nodeRun(
+	sim: SimulatorChild,
+	item: INodeExecutionData,
+	bytes: number,
+): Promise<{ seconds: number; rssGrowthMb: number }> {
 	let startedAt = 0;
 	let endedAt = 0;
 	let rssAtStart = 0;
@@ -64,7 +87,11 @@ async function nodeRun(sim: SimulatorChild, item: INodeExecutionData, bytes: num
 	const result = await runWorkflow({
 		nodes: [
 			{ name: 'Start', type: 'test.start' },
-			{ name: 'Stored File', type: 'test.fixedItems', parameters: { items: JSON.stringify([item]) } },
+			{
+				name: 'Stored File',
+				type: 'test.fixedItems',
+				parameters: { items: JSON.stringify([item]) },
+			},
 			{ name: 'Coze', type: COZE_TYPE, parameters: { resource: 'file', operation: 'upload' } },
 		],
 		edges: [
@@ -87,7 +114,8 @@ async function nodeRun(sim: SimulatorChild, item: INodeExecutionData, bytes: num
 		},
 	});
 	const uploaded = result.output('Coze', 0)[0]?.json;
-	if (uploaded?.bytes !== bytes) throw new Error(`upload failed: ${JSON.stringify(result.nodeError('Coze') ?? uploaded)}`);
+	if (uploaded?.bytes !== bytes)
+		throw new Error(`upload failed: ${JSON.stringify(result.nodeError('Coze') ?? uploaded)}`);
 	return { seconds: (endedAt - startedAt) / 1000, rssGrowthMb: (peakRss - rssAtStart) / MB };
 }
 
@@ -95,8 +123,12 @@ runBenchmark([], async (sim) => {
 	mkdirSync(dataDir, { recursive: true });
 	await useBinaryMode('filesystem');
 	try {
-		console.log(`bench:upload: ${ROUNDS} rounds each, medians; the simulator runs in a separate process`);
-		console.log('size   | curl s | transport s (ratio) | n8n node s (ratio) | peak RSS growth, node');
+		console.log(
+			`bench:upload: ${ROUNDS} rounds each, medians; the simulator runs in a separate process`,
+		);
+		console.log(
+			'size   | curl s | transport s (ratio) | n8n node s (ratio) | peak RSS growth, node',
+		);
 		for (const sizeMb of SIZES_MB) {
 			const bytes = sizeMb * MB;
 			const file = path.join(dataDir, `upload-${sizeMb}MB.bin`);
@@ -116,7 +148,8 @@ runBenchmark([], async (sim) => {
 				rss.push(run.rssGrowthMb);
 			}
 			rmSync(file);
-			const cell = (seconds: number) => `${seconds.toFixed(2)} (${(median(curl) / seconds).toFixed(2)})`;
+			const cell = (seconds: number) =>
+				`${seconds.toFixed(2)} (${(median(curl) / seconds).toFixed(2)})`;
 			console.log(
 				`${`${sizeMb} MB`.padEnd(6)} | ${median(curl).toFixed(2).padStart(6)} | ${cell(median(transport)).padStart(19)} | ${cell(median(node)).padStart(18)} | ${Math.max(...rss).toFixed(1)} MB (max of rounds)`,
 			);

@@ -23,12 +23,14 @@ export class CozeApi implements ICredentialType {
 				{
 					name: 'Personal Access Token',
 					value: 'accessToken',
-					description: 'A token of your own Coze account: quick to make, but it expires and belongs to one person',
+					description:
+						'A token of your own Coze account: quick to make, but it expires and belongs to one person',
 				},
 				{
 					name: 'OAuth App (JWT)',
 					value: 'oauthJwt',
-					description: 'A Coze OAuth service app (服务类应用) signs in by itself and never expires: for schedules and production. Not on Coze Studio.',
+					description:
+						'A Coze OAuth service app (服务类应用) signs in by itself and never expires: for schedules and production. Not on Coze Studio.',
 				},
 			],
 			default: 'accessToken',
@@ -55,7 +57,8 @@ export class CozeApi implements ICredentialType {
 				},
 			],
 			default: 'cn',
-			description: 'Where the token was created. A coze.com token does not work on coze.cn, nor the reverse.',
+			description:
+				'Where the token was created. A coze.com token does not work on coze.cn, nor the reverse.',
 		},
 		{
 			displayName: 'Base URL',
@@ -63,7 +66,8 @@ export class CozeApi implements ICredentialType {
 			type: 'string',
 			default: 'http://localhost:8888',
 			placeholder: 'http://localhost:8888',
-			description: 'Address of the Coze API, without /v1 (for Coze Studio, the address its web page is served from)',
+			description:
+				'Address of the Coze API, without /v1 (for Coze Studio, the address its web page is served from)',
 			displayOptions: { show: { region: ['custom'] } },
 		},
 		{
@@ -73,7 +77,8 @@ export class CozeApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'A personal access token (starts with "pat_"), made in Coze under API → Authorization → Personal access tokens',
+			description:
+				'A personal access token (starts with "pat_"), made in Coze under API → Authorization → Personal access tokens',
 			displayOptions: { show: { authentication: ['accessToken'] } },
 		},
 		{
@@ -82,7 +87,8 @@ export class CozeApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'The OAuth app\'s ID (client id), on Coze\'s API → Authorization → OAuth apps page. Coze Studio has no OAuth apps: use a personal access token there.',
+			description:
+				"The OAuth app's ID (client id), on Coze's API → Authorization → OAuth apps page. Coze Studio has no OAuth apps: use a personal access token there.",
 			displayOptions: { show: { authentication: ['oauthJwt'] } },
 		},
 		{
@@ -103,7 +109,8 @@ export class CozeApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: '-----BEGIN PRIVATE KEY-----',
-			description: 'The private key file of that key pair (PEM: BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY), as Coze gave it when the key was created',
+			description:
+				'The private key file of that key pair (PEM: BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY), as Coze gave it when the key was created',
 			displayOptions: { show: { authentication: ['oauthJwt'] } },
 		},
 		// eslint-disable-next-line @n8n/community-nodes/credential-password-field -- a number of seconds, not a token
@@ -113,7 +120,8 @@ export class CozeApi implements ICredentialType {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 86399 },
 			default: 900,
-			description: 'How long each access token the app gets lasts (at most 86399, a day); the node gets a new one before it ends',
+			description:
+				'How long each access token the app gets lasts (at most 86399, a day); the node gets a new one before it ends',
 			displayOptions: { show: { authentication: ['oauthJwt'] } },
 		},
 	];

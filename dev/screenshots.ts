@@ -15,11 +15,19 @@ const PORT = 5690;
 const base = `http://localhost:${PORT}`;
 const userFolder = path.join(devDir, 'screenshots-user');
 const outDir = path.join(root, 'docs');
-const owner = { email: 'owner@example.com', firstName: 'Coze', lastName: 'Sandbox', password: 'Sandbox-passw0rd' };
+const owner = {
+	email: 'owner@example.com',
+	firstName: 'Coze',
+	lastName: 'Sandbox',
+	password: 'Sandbox-passw0rd',
+};
 
 async function waitForN8n(): Promise<void> {
 	for (let i = 0; i < 120; i++) {
-		const ok = await fetch(`${base}/healthz/readiness`).then((r) => r.ok, () => false);
+		const ok = await fetch(`${base}/healthz/readiness`).then(
+			(r) => r.ok,
+			() => false,
+		);
 		if (ok) return;
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 	}
@@ -28,8 +36,13 @@ async function waitForN8n(): Promise<void> {
 
 /** The owner account, made through the endpoint n8n's setup page calls; returns its session cookie. */
 async function setUpOwner(): Promise<string> {
-	const response = await fetch(`${base}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(owner) });
-	if (!response.ok) throw new Error(`owner setup: HTTP ${response.status} ${await response.text()}`);
+	const response = await fetch(`${base}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(owner),
+	});
+	if (!response.ok)
+		throw new Error(`owner setup: HTTP ${response.status} ${await response.text()}`);
 	const cookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
 	if (!cookie) throw new Error('owner setup set no session cookie');
 	return cookie.split(';')[0].slice('n8n-auth='.length);
@@ -74,15 +87,31 @@ async function panNodeTo(page: Page, name: string, to: { x: number; y: number })
  * (docs/run-parameters.png).
  */
 async function greetingCardShots(page: Page): Promise<void> {
-	const searchBar = page.locator('input[data-test-id="node-creator-search-bar"], [data-test-id="node-creator-search-bar"] input').first();
+	const searchBar = page
+		.locator(
+			'input[data-test-id="node-creator-search-bar"], [data-test-id="node-creator-search-bar"] input',
+		)
+		.first();
 	await page.goto(`${base}/workflow/new`);
 	await page.getByTestId('canvas-add-button').click({ timeout: 30_000 });
 	await searchBar.fill('manual');
-	await page.getByTestId('node-creator-item-name').filter({ hasText: /manually/i }).first().click();
+	await page
+		.getByTestId('node-creator-item-name')
+		.filter({ hasText: /manually/i })
+		.first()
+		.click();
 	await page.getByTestId('canvas-handle-plus').first().click();
 	await searchBar.fill('coze');
-	await page.getByTestId('node-creator-item-name').filter({ hasText: /^Coze$/ }).first().click();
-	await page.getByTestId('node-creator-item-name').filter({ hasText: 'Run a workflow' }).first().click();
+	await page
+		.getByTestId('node-creator-item-name')
+		.filter({ hasText: /^Coze$/ })
+		.first()
+		.click();
+	await page
+		.getByTestId('node-creator-item-name')
+		.filter({ hasText: 'Run a workflow' })
+		.first()
+		.click();
 	const title = page.getByTestId('node-title-container');
 	await title.getByTestId('inline-edit-preview').click();
 	await title.getByTestId('inline-edit-input').fill('Coze: greeting card');
@@ -90,7 +119,10 @@ async function greetingCardShots(page: Page): Promise<void> {
 	// The list of both workspaces' workflows, the pointer on the one about to be picked (the team
 	// space's name has Chinese in it: Debian's chromium needs fonts-noto-cjk, dev/ensure-browser.sh).
 	await page.getByTestId('resource-locator-workflowId').getByTestId('rlc-input').click();
-	await page.getByTestId('rlc-item').filter({ hasText: 'Team workflow 01' }).waitFor({ timeout: 30_000 });
+	await page
+		.getByTestId('rlc-item')
+		.filter({ hasText: 'Team workflow 01' })
+		.waitFor({ timeout: 30_000 });
 	await page.getByTestId('rlc-item').filter({ hasText: 'greeting_card (Personal space)' }).hover();
 	await shot(page, 'workflow-picker.png');
 	await page.getByTestId('rlc-search').fill('greeting');
@@ -109,7 +141,11 @@ async function greetingCardShots(page: Page): Promise<void> {
 	// Run, with the parameters panel moved left for the output's room.
 	await drag(page, '[data-test-id="panel-drag-button"]', -200, 0);
 	await page.getByTestId('node-execute-button').click();
-	await page.getByTestId('output-panel').getByText('Happy birthday, Ada! You are 36.', { exact: false }).first().waitFor({ timeout: 30_000 });
+	await page
+		.getByTestId('output-panel')
+		.getByText('Happy birthday, Ada! You are 36.', { exact: false })
+		.first()
+		.waitFor({ timeout: 30_000 });
 	for (const close of await page.locator('.el-notification__closeBtn').all()) await close.click();
 	await scrollToTop(page, parameter(page, 'operation'));
 	await shot(page, 'run-parameters.png');
@@ -121,16 +157,23 @@ async function greetingCardShots(page: Page): Promise<void> {
 	const panel = await page.getByTestId('node-parameters').boundingBox();
 	const workflow = await parameter(page, 'workflowId').boundingBox();
 	const last = await field('photo').boundingBox();
-	if (!panel || !workflow || !last) throw new Error('the parameters panel, or its Workflow or photo field, is not on screen');
+	if (!panel || !workflow || !last)
+		throw new Error('the parameters panel, or its Workflow or photo field, is not on screen');
 	const top = Math.max(panel.y, workflow.y - 12);
-	await page.screenshot({ path: path.join(outDir, 'mapped-inputs.png'), clip: { x: panel.x, y: top, width: panel.width, height: last.y + last.height + 16 - top } });
+	await page.screenshot({
+		path: path.join(outDir, 'mapped-inputs.png'),
+		clip: { x: panel.x, y: top, width: panel.width, height: last.y + last.height + 16 - top },
+	});
 	console.log('saved docs/mapped-inputs.png');
 	if (viewport) await page.setViewportSize(viewport);
 }
 
 /** A parameter of the open node, its label and its input. */
 function parameter(page: Page, name: string): Locator {
-	return page.getByTestId('parameter-item').filter({ has: page.getByTestId(`parameter-input-${name}`) }).first();
+	return page
+		.getByTestId('parameter-item')
+		.filter({ has: page.getByTestId(`parameter-input-${name}`) })
+		.first();
 }
 
 /** Scrolls the parameters panel (as a mouse wheel does) until the element is just below its tabs. */
@@ -175,16 +218,27 @@ async function liveChatShot(page: Page): Promise<void> {
 		await page.locator('.chat-input-send-button').click({ timeout: 30_000 });
 	};
 	await send('hello');
-	await page.getByTestId('canvas-chat-body').getByText(CHATFLOW_QUESTION).waitFor({ timeout: 30_000 });
+	await page
+		.getByTestId('canvas-chat-body')
+		.getByText(CHATFLOW_QUESTION)
+		.waitFor({ timeout: 30_000 });
 	await send('Mei');
 	// The first run's "executed successfully" toast, closed (it shows once that run has ended).
 	for (const close of await page.locator('.el-notification__closeBtn').all()) await close.click();
 	// Watched on every frame the page paints: the picture is taken the moment the answer is part-way.
 	await page.waitForFunction(
 		({ selector, start, end }) => {
-			const { document } = globalThis as unknown as { document: { querySelectorAll: (selector: string) => ArrayLike<{ innerText: string }> } };
-			const text = Array.from(document.querySelectorAll(selector), (message) => message.innerText).join('\n');
-			if (text.includes(end)) throw new Error(`the answer ended without "${start}" seen part-way; the chat showed:\n${text}`);
+			const { document } = globalThis as unknown as {
+				document: { querySelectorAll: (selector: string) => ArrayLike<{ innerText: string }> };
+			};
+			const text = Array.from(
+				document.querySelectorAll(selector),
+				(message) => message.innerText,
+			).join('\n');
+			if (text.includes(end))
+				throw new Error(
+					`the answer ended without "${start}" seen part-way; the chat showed:\n${text}`,
+				);
 			return text.includes(start);
 		},
 		{ selector: answers, start, end },
@@ -192,7 +246,8 @@ async function liveChatShot(page: Page): Promise<void> {
 	);
 	await page.screenshot({ path: path.join(outDir, 'live-chat.png') });
 	const after = (await page.locator(answers).allInnerTexts()).join('\n');
-	if (after.includes(end)) throw new Error(`the answer ended while docs/live-chat.png was taken; run again:\n${after}`);
+	if (after.includes(end))
+		throw new Error(`the answer ended while docs/live-chat.png was taken; run again:\n${after}`);
 	await page.getByTestId('canvas-chat-body').getByText(end).waitFor({ timeout: 30_000 });
 	console.log('saved docs/live-chat.png');
 }
@@ -203,18 +258,32 @@ async function main(): Promise<void> {
 	installPackage(userFolder, packPackage());
 	const sandbox = await startSandbox(0);
 	importSandboxAndExamples(userFolder, sandbox.port, { N8N_RUNNERS_BROKER_PORT: String(PORT + 1) });
-	const n8n = startN8n(userFolder, { N8N_PORT: String(PORT), N8N_RUNNERS_BROKER_PORT: String(PORT + 1) });
+	const n8n = startN8n(userFolder, {
+		N8N_PORT: String(PORT),
+		N8N_RUNNERS_BROKER_PORT: String(PORT + 1),
+	});
 	selectors.setTestIdAttribute('data-test-id'); // n8n's editor marks its elements this way
 	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 	});
 	try {
 		await waitForN8n();
 		const session = await setUpOwner();
 		mkdirSync(outDir, { recursive: true });
 		for (const theme of ['light', 'dark'] as const) {
-			const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme: theme });
+			const context = await browser.newContext({
+				viewport: { width: 1280, height: 720 },
+				colorScheme: theme,
+			});
 			await context.addCookies([{ name: 'n8n-auth', value: session, url: base }]);
 			await context.addInitScript({ content: `localStorage.setItem('N8N_THEME', '${theme}')` });
 			const page = await context.newPage();

@@ -3,9 +3,21 @@
 import path from 'node:path';
 
 import { closeCozeDispatcher } from '../nodes/Coze/testing';
-import { devDir, ensureN8n, installPackage, N8N_VERSION, packPackage, startN8n } from '../test/n8n/n8n';
+import {
+	devDir,
+	ensureN8n,
+	installPackage,
+	N8N_VERSION,
+	packPackage,
+	startN8n,
+} from '../test/n8n/n8n';
 import { elapsed, progressLog } from './progress';
-import { importSandboxAndExamples, SANDBOX_DEFAULT_PORT, startSandbox, type ImportSummary } from '../test/sandbox/sandbox';
+import {
+	importSandboxAndExamples,
+	SANDBOX_DEFAULT_PORT,
+	startSandbox,
+	type ImportSummary,
+} from '../test/sandbox/sandbox';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.COZE_SANDBOX_PORT ?? SANDBOX_DEFAULT_PORT);
@@ -18,12 +30,17 @@ async function main(): Promise<void> {
 	ensureN8n(log);
 	log('building and packing n8n-nodes-coze-workflow…');
 	const tarball = packPackage();
-	log('installing it into n8n\'s user folder (.dev/user)…');
+	log("installing it into n8n's user folder (.dev/user)…");
 	installPackage(userFolder, tarball);
 
 	const sandbox = await startSandbox(SANDBOX_PORT);
 	log(`Coze sandbox on http://127.0.0.1:${SANDBOX_PORT}; checking what to import…`);
-	const summary = importSandboxAndExamples(userFolder, SANDBOX_PORT, {}, { reimport: REIMPORT, log });
+	const summary = importSandboxAndExamples(
+		userFolder,
+		SANDBOX_PORT,
+		{},
+		{ reimport: REIMPORT, log },
+	);
 	for (const line of describeImport(summary)) log(line);
 
 	log(`starting n8n ${N8N_VERSION}…`);
@@ -57,10 +74,15 @@ function describeImport(summary: ImportSummary): string[] {
 	const list = (files: string[]) => files.join(', ');
 	const lines: string[] = [];
 	if (summary.added.length) lines.push(`imported ${list(summary.added)} from examples/`);
-	if (summary.changed.length) lines.push(`examples/ changed since the last import: imported ${list(summary.changed)} again (replacing that workflow in n8n)`);
+	if (summary.changed.length)
+		lines.push(
+			`examples/ changed since the last import: imported ${list(summary.changed)} again (replacing that workflow in n8n)`,
+		);
 	if (summary.kept.length) {
 		const count = summary.kept.length === 1 ? 'one example' : `${summary.kept.length} examples`;
-		lines.push(`${count} already imported: left as they are in n8n, your edits included (\`npm run dev -- --reimport-examples\` imports them again)`);
+		lines.push(
+			`${count} already imported: left as they are in n8n, your edits included (\`npm run dev -- --reimport-examples\` imports them again)`,
+		);
 	}
 	return lines;
 }
@@ -68,7 +90,13 @@ function describeImport(summary: ImportSummary): string[] {
 /** Waits until n8n answers its readiness check (true), or its process ends first (false). */
 async function becomesReady(base: string, exited: () => boolean): Promise<boolean> {
 	while (!exited()) {
-		if (await fetch(`${base}/healthz/readiness`).then((response) => response.ok, () => false)) return true;
+		if (
+			await fetch(`${base}/healthz/readiness`).then(
+				(response) => response.ok,
+				() => false,
+			)
+		)
+			return true;
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 	}
 	return false;

@@ -1,11 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { NodeHelpers, type INodeParameters, type INodeProperties, type INodePropertyCollection, type INodePropertyOptions } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	type INodeParameters,
+	type INodeProperties,
+	type INodePropertyCollection,
+	type INodePropertyOptions,
+} from 'n8n-workflow';
 
 import { Coze } from '../nodes/Coze/Coze.node';
 import { exampleForSandbox, startSandbox } from './sandbox/sandbox';
-import { SAMPLE_PHOTO_DESCRIPTION, SANDBOX_PHOTO, SANDBOX_WORKFLOWS } from './sandbox/sandbox-workflows';
+import {
+	SAMPLE_PHOTO_DESCRIPTION,
+	SANDBOX_PHOTO,
+	SANDBOX_WORKFLOWS,
+} from './sandbox/sandbox-workflows';
 import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode } from './engine/harness';
 import { SIMULATOR_TOKEN, type CozeSimulator } from './simulator/server';
 import { stopSimulator } from './simulator/stop';
@@ -25,16 +35,28 @@ const properties = nodeDescription.properties;
 /** Whether a '@version' condition of displayOptions (versions.ts: a list, or { _cnd: { gte } }) holds for `version`. */
 function versionShown(condition: unknown[] | undefined, version: number): boolean {
 	if (!condition) return true;
-	return condition.some((entry) => entry === version || (typeof entry === 'object' && entry !== null && version >= ((entry as { _cnd?: { gte?: number } })._cnd?.gte ?? Infinity)));
+	return condition.some(
+		(entry) =>
+			entry === version ||
+			(typeof entry === 'object' &&
+				entry !== null &&
+				version >= ((entry as { _cnd?: { gte?: number } })._cnd?.gte ?? Infinity)),
+	);
 }
 
 /** The names a Coze node of this version may carry for a resource and operation, nested option names included. */
-function allowedNames(resource: string, operation: string, version: number): Map<string, INodeProperties> {
+function allowedNames(
+	resource: string,
+	operation: string,
+	version: number,
+): Map<string, INodeProperties> {
 	const shown = properties.filter((property) => {
 		const show = property.displayOptions?.show;
 		return (
 			!show ||
-			((!show.resource || show.resource.includes(resource)) && (!show.operation || show.operation.includes(operation)) && versionShown(show['@version'] as unknown[] | undefined, version))
+			((!show.resource || show.resource.includes(resource)) &&
+				(!show.operation || show.operation.includes(operation)) &&
+				versionShown(show['@version'] as unknown[] | undefined, version))
 		);
 	});
 	return new Map(shown.map((property) => [property.name, property]));
@@ -50,15 +72,24 @@ const TOOL_PARAMETERS = new Set(['descriptionType', 'toolDescription']);
  * locator's modes), and those inside it (a collection's options, a fixed collection's groups).
  * With `shown`, only the nested ones it shows for these parameter values.
  */
-function labelsOf(property: INodeProperties, shown?: (nested: INodeProperties) => boolean): string[] {
+function labelsOf(
+	property: INodeProperties,
+	shown?: (nested: INodeProperties) => boolean,
+): string[] {
 	const labels = [property.displayName];
 	for (const mode of property.modes ?? []) labels.push(mode.displayName);
 	for (const option of property.options ?? []) {
 		if ('value' in option) labels.push((option as INodePropertyOptions).name);
 		else if ('values' in option) {
 			const group = option as INodePropertyCollection;
-			labels.push(group.displayName, ...group.values.filter((nested) => !shown || shown(nested)).flatMap((nested) => labelsOf(nested, shown)));
-		} else if (!shown || shown(option as INodeProperties)) labels.push(...labelsOf(option as INodeProperties, shown));
+			labels.push(
+				group.displayName,
+				...group.values
+					.filter((nested) => !shown || shown(nested))
+					.flatMap((nested) => labelsOf(nested, shown)),
+			);
+		} else if (!shown || shown(option as INodeProperties))
+			labels.push(...labelsOf(option as INodeProperties, shown));
 	}
 	return labels;
 }
@@ -69,8 +100,17 @@ const ALL_COZE_LABELS = new Set(properties.flatMap((property) => labelsOf(proper
 /** What the editor shows on this Coze node: its version's parameters, for the values it has. */
 function shownLabels(node: ExampleNode): Set<string> {
 	const versioned = { typeVersion: node.typeVersion };
-	const values = NodeHelpers.getNodeParameters(properties, node.parameters as INodeParameters, true, false, versioned, nodeDescription) ?? {};
-	const shown = (property: INodeProperties) => NodeHelpers.displayParameter(values, property, versioned, nodeDescription, values);
+	const values =
+		NodeHelpers.getNodeParameters(
+			properties,
+			node.parameters as INodeParameters,
+			true,
+			false,
+			versioned,
+			nodeDescription,
+		) ?? {};
+	const shown = (property: INodeProperties) =>
+		NodeHelpers.displayParameter(values, property, versioned, nodeDescription, values);
 	const labels = properties.filter(shown).flatMap((property) => labelsOf(property, shown));
 	// n8n gives a node used as an AI Agent's tool a Description for the model.
 	if (node.type.endsWith('Tool')) labels.push('Description');
@@ -83,7 +123,12 @@ function shownLabels(node: ExampleNode): Set<string> {
  * node of the example, is a name the reader will not find.
  */
 const N8N_LABELS: Record<string, string[]> = {
-	'@n8n/n8n-nodes-langchain.chatTrigger': ['Open chat', 'Streaming', 'Response Mode', 'Make Chat Publicly Available'],
+	'@n8n/n8n-nodes-langchain.chatTrigger': [
+		'Open chat',
+		'Streaming',
+		'Response Mode',
+		'Make Chat Publicly Available',
+	],
 	'@n8n/n8n-nodes-langchain.lmChatOpenAi': ['Base URL', 'Use Responses API'],
 	'n8n-nodes-base.httpRequest': ['URL', 'Response Format', 'File', 'Put Output in Field'],
 };
@@ -105,15 +150,22 @@ function namesInNote(content: string): Array<{ name: string; bold: boolean }> {
 }
 
 describe.each(examples)('examples/%s', (file) => {
-	const workflow = JSON.parse(readFileSync(path.join(examplesDir, file), 'utf8')) as { nodes: ExampleNode[]; connections: Record<string, unknown> };
+	const workflow = JSON.parse(readFileSync(path.join(examplesDir, file), 'utf8')) as {
+		nodes: ExampleNode[];
+		connections: Record<string, unknown>;
+	};
 	const cozeNodes = workflow.nodes.filter((node) => COZE_TYPES.has(node.type));
 
 	it('uses the Coze node', () => {
 		expect(cozeNodes.length).toBeGreaterThan(0);
 	});
 
-	it('uses the node\'s newest version, as a node added in the editor is', () => {
-		for (const node of cozeNodes) expect([node.name, node.typeVersion]).toEqual([node.name, new Coze().description.defaultVersion]);
+	it("uses the node's newest version, as a node added in the editor is", () => {
+		for (const node of cozeNodes)
+			expect([node.name, node.typeVersion]).toEqual([
+				node.name,
+				new Coze().description.defaultVersion,
+			]);
 	});
 
 	it('gives the Coze node only parameters its version has, with valid option values', () => {
@@ -125,7 +177,9 @@ describe.each(examples)('examples/%s', (file) => {
 				const property = allowed.get(name);
 				expect([node.name, name, property !== undefined]).toEqual([node.name, name, true]);
 				if (property?.type === 'options' && typeof value === 'string' && !value.startsWith('=')) {
-					expect(property.options?.map((option) => (option as { value: string }).value)).toContain(value);
+					expect(property.options?.map((option) => (option as { value: string }).value)).toContain(
+						value,
+					);
 				}
 				if (property?.type === 'collection') {
 					const optionNames = (property.options as INodeProperties[]).map((option) => option.name);
@@ -138,15 +192,28 @@ describe.each(examples)('examples/%s', (file) => {
 	it('names in its notes only fields the Coze node beside them shows, in its version and settings, and nodes that exist', () => {
 		const nodeNames = new Set(workflow.nodes.map((node) => node.name));
 		const cozeShows = cozeNodes.map(shownLabels);
-		const otherLabels = new Set([...N8N_EVERYWHERE, ...workflow.nodes.flatMap((node) => N8N_LABELS[node.type] ?? [])]);
+		const otherLabels = new Set([
+			...N8N_EVERYWHERE,
+			...workflow.nodes.flatMap((node) => N8N_LABELS[node.type] ?? []),
+		]);
 		const notes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote');
 		const unknown: string[] = [];
 		for (const note of notes) {
 			for (const { name, bold } of namesInNote(String(note.parameters.content ?? ''))) {
 				if (ALL_COZE_LABELS.has(name)) {
-					if (!cozeShows.some((labels) => labels.has(name))) unknown.push(`${note.name}: "${name}" is not a field of the Coze node here (version ${cozeNodes[0]?.typeVersion})`);
-				} else if (bold && !nodeNames.has(name) && !otherLabels.has(name) && !cozeShows.some((labels) => labels.has(name))) {
-					unknown.push(`${note.name}: "${name}" is no node of this workflow and no field the reader can find`);
+					if (!cozeShows.some((labels) => labels.has(name)))
+						unknown.push(
+							`${note.name}: "${name}" is not a field of the Coze node here (version ${cozeNodes[0]?.typeVersion})`,
+						);
+				} else if (
+					bold &&
+					!nodeNames.has(name) &&
+					!otherLabels.has(name) &&
+					!cozeShows.some((labels) => labels.has(name))
+				) {
+					unknown.push(
+						`${note.name}: "${name}" is no node of this workflow and no field the reader can find`,
+					);
 				}
 			}
 		}
@@ -158,7 +225,9 @@ describe.each(examples)('examples/%s', (file) => {
 		for (const [from, outputs] of Object.entries(workflow.connections)) {
 			expect(names.has(from)).toBe(true);
 			// Every kind of connection: main, and an agent's ai_languageModel and ai_tool.
-			for (const output of Object.values(outputs as Record<string, Array<Array<{ node: string }> | null>>).flat()) {
+			for (const output of Object.values(
+				outputs as Record<string, Array<Array<{ node: string }> | null>>,
+			).flat()) {
 				for (const connection of output ?? []) expect(names.has(connection.node)).toBe(true);
 			}
 		}
@@ -172,10 +241,18 @@ describe('examples/file-into-workflow.json, as imported for the sandbox', () => 
 	});
 	afterAll(() => stopSimulator(sandbox));
 
-	it('downloads the sandbox\'s sample photo, and its Coze node gets describe_photo\'s answer for it', async () => {
-		const example = JSON.parse(exampleForSandbox(readFileSync(path.join(examplesDir, 'file-into-workflow.json'), 'utf8'), sandbox.baseUrl)) as { nodes: ExampleNode[] };
+	it("downloads the sandbox's sample photo, and its Coze node gets describe_photo's answer for it", async () => {
+		const example = JSON.parse(
+			exampleForSandbox(
+				readFileSync(path.join(examplesDir, 'file-into-workflow.json'), 'utf8'),
+				sandbox.baseUrl,
+			),
+		) as { nodes: ExampleNode[] };
 		const download = example.nodes.find((node) => node.type === 'n8n-nodes-base.httpRequest');
-		expect(download?.parameters).toEqual({ url: `${sandbox.baseUrl}${SANDBOX_PHOTO.path}`, options: { response: { response: { responseFormat: 'file' } } } });
+		expect(download?.parameters).toEqual({
+			url: `${sandbox.baseUrl}${SANDBOX_PHOTO.path}`,
+			options: { response: { response: { responseFormat: 'file' } } },
+		});
 		const response = await fetch(String(download?.parameters.url));
 		expect([response.status, response.headers.get('content-type')]).toEqual([200, 'image/png']);
 		const photo = Buffer.from(await response.arrayBuffer());
@@ -186,12 +263,33 @@ describe('examples/file-into-workflow.json, as imported for the sandbox', () => 
 		// the item), into the example's Coze node as it is.
 		await useBinaryMode('memory');
 		const coze = example.nodes.find((node) => node.type === COZE_TYPE)!;
-		const downloaded = [{ json: {}, binary: { data: { data: photo.toString('base64'), mimeType: 'image/png', fileName: 'photo.png', fileExtension: 'png' } } }];
+		const downloaded = [
+			{
+				json: {},
+				binary: {
+					data: {
+						data: photo.toString('base64'),
+						mimeType: 'image/png',
+						fileName: 'photo.png',
+						fileExtension: 'png',
+					},
+				},
+			},
+		];
 		const { output, nodeError } = await runWorkflow({
 			nodes: [
 				{ name: 'Start', type: 'test.start' },
-				{ name: 'Download the photo', type: 'test.fixedItems', parameters: { items: JSON.stringify(downloaded) } },
-				{ name: coze.name, type: COZE_TYPE, typeVersion: coze.typeVersion, parameters: coze.parameters as never },
+				{
+					name: 'Download the photo',
+					type: 'test.fixedItems',
+					parameters: { items: JSON.stringify(downloaded) },
+				},
+				{
+					name: coze.name,
+					type: COZE_TYPE,
+					typeVersion: coze.typeVersion,
+					parameters: coze.parameters as never,
+				},
 			],
 			edges: [
 				['Start', 0, 'Download the photo'],
@@ -200,28 +298,56 @@ describe('examples/file-into-workflow.json, as imported for the sandbox', () => 
 			credentials: cozeCredentials(sandbox.baseUrl, SIMULATOR_TOKEN),
 		});
 		expect(nodeError(coze.name)).toBeUndefined();
-		expect(output(coze.name).map((item) => item.json.parsed)).toEqual([{ output: SAMPLE_PHOTO_DESCRIPTION }]);
-		expect(sandbox.uploads.map((upload) => [upload.fileName, upload.bytes])).toEqual([['photo.png', photo.length]]);
+		expect(output(coze.name).map((item) => item.json.parsed)).toEqual([
+			{ output: SAMPLE_PHOTO_DESCRIPTION },
+		]);
+		expect(sandbox.uploads.map((upload) => [upload.fileName, upload.bytes])).toEqual([
+			['photo.png', photo.length],
+		]);
 		expect(sandbox.bodiesOf('/v1/workflow/stream_run')).toEqual([
-			{ workflow_id: SANDBOX_WORKFLOWS.photoDescriber, parameters: { image: JSON.stringify({ file_id: sandbox.uploads[0].fileId }), question: 'What is in this photo?' } },
+			{
+				workflow_id: SANDBOX_WORKFLOWS.photoDescriber,
+				parameters: {
+					image: JSON.stringify({ file_id: sandbox.uploads[0].fileId }),
+					question: 'What is in this photo?',
+				},
+			},
 		]);
 	});
 });
 
 describe('the notes check itself', () => {
-	const node = (typeVersion: number, parameters: Record<string, unknown>): ExampleNode => ({ name: 'Coze', type: 'n8n-nodes-coze-workflow.coze', typeVersion, parameters });
+	const node = (typeVersion: number, parameters: Record<string, unknown>): ExampleNode => ({
+		name: 'Coze',
+		type: 'n8n-nodes-coze-workflow.coze',
+		typeVersion,
+		parameters,
+	});
 
 	it('sees what version 1 shows: Workflow ID and Parameters', () => {
 		const labels = shownLabels(node(1, { resource: 'workflow', operation: 'run' }));
-		expect(['Workflow ID', 'Parameters'].filter((name) => labels.has(name))).toEqual(['Workflow ID', 'Parameters']);
+		expect(['Workflow ID', 'Parameters'].filter((name) => labels.has(name))).toEqual([
+			'Workflow ID',
+			'Parameters',
+		]);
 		expect(labels.has('Map Each Input')).toBe(false);
 	});
 
 	it('sees what version 2 shows for the settings it has: Parameters only under Inputs → JSON', () => {
-		const fields = shownLabels(node(2, { resource: 'workflow', operation: 'run', inputMode: 'fields' }));
-		expect(['Workflow', 'From List', 'By URL', 'By ID', 'Inputs', 'Map Each Input'].filter((name) => fields.has(name))).toHaveLength(6);
+		const fields = shownLabels(
+			node(2, { resource: 'workflow', operation: 'run', inputMode: 'fields' }),
+		);
+		expect(
+			['Workflow', 'From List', 'By URL', 'By ID', 'Inputs', 'Map Each Input'].filter((name) =>
+				fields.has(name),
+			),
+		).toHaveLength(6);
 		expect(fields.has('Workflow ID')).toBe(false);
 		expect(fields.has('Parameters')).toBe(false);
-		expect(shownLabels(node(2, { resource: 'workflow', operation: 'run', inputMode: 'json' })).has('Parameters')).toBe(true);
+		expect(
+			shownLabels(node(2, { resource: 'workflow', operation: 'run', inputMode: 'json' })).has(
+				'Parameters',
+			),
+		).toBe(true);
 	});
 });

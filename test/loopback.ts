@@ -5,7 +5,11 @@ import type { Socket } from 'node:net';
  * Listens on 127.0.0.1 (`port`, or one the system picks), keeping each open connection in
  * `sockets` so that a test's server can be closed at once, whatever its clients hold open.
  */
-export async function listenOnLoopback(server: Server, sockets: Set<Socket>, port = 0): Promise<void> {
+export async function listenOnLoopback(
+	server: Server,
+	sockets: Set<Socket>,
+	port = 0,
+): Promise<void> {
 	server.on('connection', (socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));

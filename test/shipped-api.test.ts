@@ -18,11 +18,17 @@ function importGraph(entries: string[]): string[] {
 		if (seen.has(file)) continue;
 		seen.add(file);
 		if (!file.endsWith('.ts')) continue;
-		for (const { fileName } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
+		for (const { fileName } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true)
+			.importedFiles) {
 			if (!fileName.startsWith('.')) continue;
 			const base = path.resolve(path.dirname(file), fileName);
-			const resolved = [`${base}.ts`, path.join(base, 'index.ts'), base].find((candidate) => existsSync(candidate));
-			if (!resolved) throw new Error(`${path.relative(root, file)} imports ${fileName}, which resolves to no file`);
+			const resolved = [`${base}.ts`, path.join(base, 'index.ts'), base].find((candidate) =>
+				existsSync(candidate),
+			);
+			if (!resolved)
+				throw new Error(
+					`${path.relative(root, file)} imports ${fileName}, which resolves to no file`,
+				);
 			pending.push(resolved);
 		}
 	}
@@ -35,26 +41,42 @@ const HOOK_NAME = /^(forget|reset|clear|close)/i;
 describe('the shipped modules', () => {
 	const graph = importGraph(ENTRIES);
 
-	it('reach the node\'s code but not the tests\' entry to its process caches', () => {
+	it("reach the node's code but not the tests' entry to its process caches", () => {
 		expect(graph).toContain('nodes/Coze/transport/http/bounded-cache.ts');
 		expect(graph).not.toContain(TEST_ENTRY);
-		expect(graph.filter((file) => !file.startsWith('nodes/') && !file.startsWith('credentials/'))).toEqual([]);
+		expect(
+			graph.filter((file) => !file.startsWith('nodes/') && !file.startsWith('credentials/')),
+		).toEqual([]);
 	});
 
 	it('export no hook that empties a cache or closes the connection pools', async () => {
 		const hooks: string[] = [];
 		for (const file of graph.filter((name) => name.endsWith('.ts'))) {
-			for (const name of Object.keys((await import(path.join(root, file))) as object)) if (HOOK_NAME.test(name)) hooks.push(`${file}: ${name}`);
+			for (const name of Object.keys((await import(path.join(root, file))) as object))
+				if (HOOK_NAME.test(name)) hooks.push(`${file}: ${name}`);
 		}
 		expect(hooks).toEqual([]);
 		// The test entry has them: the pattern finds what it looks for.
-		expect(Object.keys((await import(path.join(root, TEST_ENTRY))) as object).filter((name) => HOOK_NAME.test(name))).toEqual(
-			expect.arrayContaining(['forgetConversationsOfThisProcess', 'forgetWorkflowApps', 'forgetWorkspaces', 'closeCozeDispatcher']),
+		expect(
+			Object.keys((await import(path.join(root, TEST_ENTRY))) as object).filter((name) =>
+				HOOK_NAME.test(name),
+			),
+		).toEqual(
+			expect.arrayContaining([
+				'forgetConversationsOfThisProcess',
+				'forgetWorkflowApps',
+				'forgetWorkspaces',
+				'closeCozeDispatcher',
+			]),
 		);
 	});
 
-	it('are what the build compiles, without the tests\' entry', () => {
-		const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.build.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+	it("are what the build compiles, without the tests' entry", () => {
+		const config = ts.getParsedCommandLineOfConfigFile(
+			path.join(root, 'tsconfig.build.json'),
+			{},
+			{ ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+		);
 		const built = (config?.fileNames ?? []).map((file) => path.relative(root, file));
 		expect(built).not.toContain(TEST_ENTRY);
 		expect(built).toEqual(expect.arrayContaining(graph.filter((file) => file.endsWith('.ts'))));

@@ -29,8 +29,10 @@ export class Coze implements INodeType {
 		group: ['transform'],
 		version: NODE_VERSIONS,
 		defaultVersion: DEFAULT_VERSION,
-		subtitle: '={{ { run: "Run Workflow", resume: "Resume Workflow", chat: "Chat", upload: "Upload File" }[$parameter["operation"]] }}',
-		description: 'Run Coze (扣子) workflows and chatflows with live streamed output and human-in-the-loop interrupts, and upload files',
+		subtitle:
+			'={{ { run: "Run Workflow", resume: "Resume Workflow", chat: "Chat", upload: "Upload File" }[$parameter["operation"]] }}',
+		description:
+			'Run Coze (扣子) workflows and chatflows with live streamed output and human-in-the-loop interrupts, and upload files',
 		defaults: { name: 'Coze' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -59,19 +61,21 @@ export class Coze implements INodeType {
 						name: 'Run',
 						value: 'run',
 						action: 'Run a workflow',
-						description: 'Run a published workflow, streaming its messages; questions to a human leave by the Interrupts output',
+						description:
+							'Run a published workflow, streaming its messages; questions to a human leave by the Interrupts output',
 					},
 					{
 						name: 'Resume',
 						value: 'resume',
 						action: 'Resume an interrupted workflow',
-						description: 'Answer a workflow\'s interrupt and stream the rest of the run',
+						description: "Answer a workflow's interrupt and stream the rest of the run",
 					},
 					{
 						name: 'Chat',
 						value: 'chat',
 						action: 'Chat with a chatflow',
-						description: 'Send a message to a chatflow (对话流) in a conversation that remembers, and stream its answer',
+						description:
+							'Send a message to a chatflow (对话流) in a conversation that remembers, and stream its answer',
 					},
 				],
 				default: 'run',

@@ -12,14 +12,24 @@ import './transport/http/dispatcher';
 import './transport/http/oauth-tokens';
 import './transport/http/pace';
 
-export type ProcessCacheName = 'conversations' | 'servers-taking-only-chatflow-conversations' | 'workflow-apps' | 'workspaces' | 'dispatchers' | 'oauth-token-sources' | 'upload-pace';
+export type ProcessCacheName =
+	| 'conversations'
+	| 'servers-taking-only-chatflow-conversations'
+	| 'workflow-apps'
+	| 'workspaces'
+	| 'dispatchers'
+	| 'oauth-token-sources'
+	| 'upload-pace';
 
-const registry = (processCache as unknown as Record<symbol, Map<string, BoundedCache<unknown, unknown>>>)[Symbol.for('n8n-nodes-coze-workflow: process caches')];
+const registry = (
+	processCache as unknown as Record<symbol, Map<string, BoundedCache<unknown, unknown>>>
+)[Symbol.for('n8n-nodes-coze-workflow: process caches')];
 
 /** The process cache of that name (as the node's module registered it). */
 export function processCacheNamed(name: ProcessCacheName): BoundedCache<unknown, unknown> {
 	const cache = registry?.get(name);
-	if (!cache) throw new Error(`No process cache is named "${name}": see the processCache(…) calls in nodes/`);
+	if (!cache)
+		throw new Error(`No process cache is named "${name}": see the processCache(…) calls in nodes/`);
 	return cache;
 }
 

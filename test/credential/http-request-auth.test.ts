@@ -1,11 +1,27 @@
-import { Workflow, type ICredentialDataDecryptedObject, type INode, type INodeTypes } from 'n8n-workflow';
+import {
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type INode,
+	type INodeTypes,
+} from 'n8n-workflow';
 
 import { CozeApi } from '../../credentials/CozeApi.credentials';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 
-const node: INode = { id: 'http', name: 'HTTP Request', type: 'n8n-nodes-base.httpRequest', typeVersion: 4, position: [0, 0], parameters: {} };
-const noNodeTypes = { getByName: () => undefined, getByNameAndVersion: () => undefined, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+const node: INode = {
+	id: 'http',
+	name: 'HTTP Request',
+	type: 'n8n-nodes-base.httpRequest',
+	typeVersion: 4,
+	position: [0, 0],
+	parameters: {},
+};
+const noNodeTypes = {
+	getByName: () => undefined,
+	getByNameAndVersion: () => undefined,
+	getKnownTypes: () => ({}),
+} as unknown as INodeTypes;
 
 /**
  * The headers n8n's HTTP Request node sends with the credential (Authentication → Predefined
@@ -14,16 +30,28 @@ const noNodeTypes = { getByName: () => undefined, getByNameAndVersion: () => und
  * CredentialsHelper.authenticate and resolveValue).
  */
 function headersFor(credentials: ICredentialDataDecryptedObject): Record<string, string> {
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: noNodeTypes });
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: noNodeTypes,
+	});
 	const headers: Record<string, string> = {};
 	for (const [name, value] of Object.entries(new CozeApi().authenticate.properties.headers ?? {})) {
-		const resolved = workflow.expression.getSimpleParameterValue(node, String(value), 'internal', { $credentials: credentials }, undefined, '');
+		const resolved = workflow.expression.getSimpleParameterValue(
+			node,
+			String(value),
+			'internal',
+			{ $credentials: credentials },
+			undefined,
+			'',
+		);
 		headers[name] = resolved ? String(resolved) : '';
 	}
 	return headers;
 }
 
-describe('the Coze API credential in n8n\'s HTTP Request node', () => {
+describe("the Coze API credential in n8n's HTTP Request node", () => {
 	let sim: CozeSimulator;
 	beforeAll(async () => (sim = await CozeSimulator.start()));
 	afterAll(() => stopSimulator(sim));
@@ -34,13 +62,24 @@ describe('the Coze API credential in n8n\'s HTTP Request node', () => {
 	};
 
 	it('sends a personal access token as a Bearer token, which Coze takes', async () => {
-		const headers = headersFor({ authentication: 'accessToken', region: 'custom', baseUrl: sim.baseUrl, accessToken: sim.token });
+		const headers = headersFor({
+			authentication: 'accessToken',
+			region: 'custom',
+			baseUrl: sim.baseUrl,
+			accessToken: sim.token,
+		});
 		expect(headers).toEqual({ Authorization: `Bearer ${sim.token}` });
 		expect(await askWhoAmI(headers)).toMatchObject({ status: 200, body: { code: 0 } });
 	});
 
-	it('has no token to send for an OAuth App (JWT): its tokens are the Coze node\'s own', async () => {
-		const headers = headersFor({ authentication: 'oauthJwt', region: 'cn', appId: '1170000000000', publicKeyId: 'key', privateKey: '-----BEGIN PRIVATE KEY-----' });
+	it("has no token to send for an OAuth App (JWT): its tokens are the Coze node's own", async () => {
+		const headers = headersFor({
+			authentication: 'oauthJwt',
+			region: 'cn',
+			appId: '1170000000000',
+			publicKeyId: 'key',
+			privateKey: '-----BEGIN PRIVATE KEY-----',
+		});
 		expect(headers).toEqual({ Authorization: 'Bearer ' });
 		expect(await askWhoAmI(headers)).toMatchObject({ status: 401, body: { code: 4100 } });
 	});

@@ -2,7 +2,15 @@
 // every `n8n import:…` boots n8n (most of a call's time), so the first start imports the sandbox
 // credential and all examples in two calls; a later start imports only what is new or changed,
 // so that an example edited in n8n is not overwritten.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 
 import { makeTempFolder } from '../temp-root';
@@ -12,12 +20,19 @@ interface CliCall {
 	/** Where the call's Node keeps its module compile cache. */
 	compileCache?: string;
 	/** What the --input file held when the CLI read it. */
-	input: Array<{ id?: string; name?: string; nodes?: Array<{ parameters?: { url?: string } }>; data?: { baseUrl?: string } }>;
+	input: Array<{
+		id?: string;
+		name?: string;
+		nodes?: Array<{ parameters?: { url?: string } }>;
+		data?: { baseUrl?: string };
+	}>;
 }
 
 type Importer = typeof import('../sandbox/sandbox').importSandboxAndExamples;
 
-const examples = readdirSync(path.join(__dirname, '..', '..', 'examples')).filter((file) => file.endsWith('.json')).sort();
+const examples = readdirSync(path.join(__dirname, '..', '..', 'examples'))
+	.filter((file) => file.endsWith('.json'))
+	.sort();
 
 /** An installed "n8n" whose CLI records its calls (and makes the database file n8n would). */
 function fakeN8n(root: string, callLog: string): string {
@@ -35,7 +50,12 @@ fs.appendFileSync(process.env.FAKE_N8N_LOG, JSON.stringify({ command: process.ar
 `,
 	);
 	// The Node that runs n8n when this one is older than 24 (test/n8n/n8n.ts nodeForN8n): this one will do here.
-	const nodeBin = path.join(n8nDir, 'node_modules', `node-${process.platform}-${process.arch}`, 'bin');
+	const nodeBin = path.join(
+		n8nDir,
+		'node_modules',
+		`node-${process.platform}-${process.arch}`,
+		'bin',
+	);
 	mkdirSync(nodeBin, { recursive: true });
 	symlinkSync(process.execPath, path.join(nodeBin, 'node'));
 	writeFileSync(callLog, '');
@@ -47,10 +67,19 @@ describe('importing the sandbox credential and the examples into n8n', () => {
 	let userFolder: string;
 	let callLog: string;
 	let n8nDir: string;
-	const calls = (): CliCall[] => readFileSync(callLog, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as CliCall);
+	const calls = (): CliCall[] =>
+		readFileSync(callLog, 'utf8')
+			.split('\n')
+			.filter(Boolean)
+			.map((line) => JSON.parse(line) as CliCall);
 	const run = (port: number, reimport = false) => {
 		const before = calls().length;
-		const summary = importSandboxAndExamples(userFolder, port, { FAKE_N8N_LOG: callLog }, { reimport });
+		const summary = importSandboxAndExamples(
+			userFolder,
+			port,
+			{ FAKE_N8N_LOG: callLog },
+			{ reimport },
+		);
 		return { summary, calls: calls().slice(before) };
 	};
 
@@ -60,7 +89,8 @@ describe('importing the sandbox credential and the examples into n8n', () => {
 		n8nDir = fakeN8n(root, callLog);
 		process.env.COZE_N8N_DIR = n8nDir;
 		jest.isolateModules(() => {
-			({ importSandboxAndExamples } = jest.requireActual<typeof import('../sandbox/sandbox')>('../sandbox/sandbox'));
+			({ importSandboxAndExamples } =
+				jest.requireActual<typeof import('../sandbox/sandbox')>('../sandbox/sandbox'));
 		});
 		delete process.env.COZE_N8N_DIR;
 		userFolder = path.join(root, 'user');
@@ -69,10 +99,18 @@ describe('importing the sandbox credential and the examples into n8n', () => {
 	it('imports the credential in one call and every example in one more, on a first start', () => {
 		const { summary, calls } = run(5680);
 		expect(calls.map((call) => call.command)).toEqual(['import:credentials', 'import:workflow']);
-		expect(calls[0].input).toEqual([expect.objectContaining({ id: 'coze-sandbox', data: expect.objectContaining({ baseUrl: 'http://127.0.0.1:5680' }) })]);
+		expect(calls[0].input).toEqual([
+			expect.objectContaining({
+				id: 'coze-sandbox',
+				data: expect.objectContaining({ baseUrl: 'http://127.0.0.1:5680' }),
+			}),
+		]);
 		expect(calls[1].input).toHaveLength(examples.length);
 		// Beside the installed n8n, not in the system's temp folder, where Node would put it.
-		expect(calls.map((call) => call.compileCache)).toEqual([path.join(n8nDir, '.compile-cache'), path.join(n8nDir, '.compile-cache')]);
+		expect(calls.map((call) => call.compileCache)).toEqual([
+			path.join(n8nDir, '.compile-cache'),
+			path.join(n8nDir, '.compile-cache'),
+		]);
 		expect(summary).toEqual({ credential: 'imported', added: examples, changed: [], kept: [] });
 		// Nothing of the import is left in the user folder (the credential file holds its token).
 		expect(readdirSync(userFolder).filter((name) => name.endsWith('.json'))).toEqual([]);
@@ -84,13 +122,15 @@ describe('importing the sandbox credential and the examples into n8n', () => {
 		expect(summary).toEqual({ credential: 'kept', added: [], changed: [], kept: examples });
 	});
 
-	it('imports again only what changed: here the sandbox\'s address, in the credential and in the example that downloads from it', () => {
+	it("imports again only what changed: here the sandbox's address, in the credential and in the example that downloads from it", () => {
 		const { summary, calls } = run(5690);
 		expect(calls.map((call) => call.command)).toEqual(['import:credentials', 'import:workflow']);
 		expect(summary.changed).toEqual(['file-into-workflow.json']);
 		expect(summary.kept).toEqual(examples.filter((file) => file !== 'file-into-workflow.json'));
 		const [fileExample] = calls[1].input;
-		expect(fileExample.nodes?.map((node) => node.parameters?.url).filter(Boolean)).toEqual(['http://127.0.0.1:5690/sandbox/photo.png']);
+		expect(fileExample.nodes?.map((node) => node.parameters?.url).filter(Boolean)).toEqual([
+			'http://127.0.0.1:5690/sandbox/photo.png',
+		]);
 	});
 
 	it('imports everything again when asked to', () => {

@@ -49,7 +49,9 @@ beforeAll(async () => {
 		}),
 	});
 	sim.defineWorkflow(CHATFLOW_ID, {
-		chat: (turn) => ({ answers: [[`Turn ${turn.history.length / 2 + 1}: `, 'you said ', turn.message]] }),
+		chat: (turn) => ({
+			answers: [[`Turn ${turn.history.length / 2 + 1}: `, 'you said ', turn.message]],
+		}),
 	});
 	n8n = await startLiveN8n(sim, liveWorkflows(CHATFLOW_ID), LIVE_WEBHOOK_PATHS);
 }, 20 * 60_000);
@@ -68,17 +70,28 @@ const textOf = (chunks: StreamedChunk[]) =>
 describe('live streaming in a real n8n (n8n start)', () => {
 	it('streams a Coze run into a streaming Webhook as it happens: the rest of the run waits for the caller to read the first chunk', async () => {
 		gateTimedOut = false;
-		const chunks = await postAndReadChunks(`${n8n.base}/webhook/${LIVE_PATHS.streaming}`, { workflow_id: GATED_WORKFLOW_ID }, (chunk) => {
-			if (chunk.type === 'item' && chunk.content?.includes('first')) openGate();
-		});
+		const chunks = await postAndReadChunks(
+			`${n8n.base}/webhook/${LIVE_PATHS.streaming}`,
+			{ workflow_id: GATED_WORKFLOW_ID },
+			(chunk) => {
+				if (chunk.type === 'item' && chunk.content?.includes('first')) openGate();
+			},
+		);
 		expect(gateTimedOut).toBe(false);
 		expect(textOf(chunks)).toBe('first second\n\ndone');
-		const types = chunks.filter((chunk) => chunk.metadata?.nodeName === 'Coze').map((chunk) => chunk.type);
+		const types = chunks
+			.filter((chunk) => chunk.metadata?.nodeName === 'Coze')
+			.map((chunk) => chunk.type);
 		expect([types[0], types[types.length - 1]]).toEqual(['begin', 'end']);
 	});
 
 	it('chats through the Chat Trigger in streaming mode: two turns of a session share one conversation, a new session gets its own', async () => {
-		const say = (sessionId: string, chatInput: string) => postAndReadChunks(`${n8n.base}/webhook/${LIVE_PATHS.chatWebhookId}/chat`, { action: 'sendMessage', sessionId, chatInput });
+		const say = (sessionId: string, chatInput: string) =>
+			postAndReadChunks(`${n8n.base}/webhook/${LIVE_PATHS.chatWebhookId}/chat`, {
+				action: 'sendMessage',
+				sessionId,
+				chatInput,
+			});
 		expect(textOf(await say('session-1', 'hello'))).toBe('Turn 1: you said hello');
 		expect(textOf(await say('session-1', 'again'))).toBe('Turn 2: you said again');
 		expect(textOf(await say('session-2', 'hi'))).toBe('Turn 1: you said hi');
@@ -86,6 +99,8 @@ describe('live streaming in a real n8n (n8n start)', () => {
 		expect(conversations).toHaveLength(3);
 		expect(conversations[1]).toBe(conversations[0]);
 		expect(conversations[2]).not.toBe(conversations[0]);
-		expect(JSON.stringify(sim.bodiesOf('/v1/workflows/chat'))).toContain('"additional_messages":[{"role":"user","content":"again","content_type":"text"}]');
+		expect(JSON.stringify(sim.bodiesOf('/v1/workflows/chat'))).toContain(
+			'"additional_messages":[{"role":"user","content":"again","content_type":"text"}]',
+		);
 	});
 });

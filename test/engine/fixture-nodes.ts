@@ -89,9 +89,18 @@ export class MakeBinaryNode implements INodeType {
 		const together: INodeExecutionData = { json: {}, binary: {}, pairedItem: { item: 0 } };
 		for (const file of files) {
 			const mimeType = file.mimeType ?? 'application/octet-stream';
-			const binary = await this.helpers.prepareBinaryData(generatedBytes(file.bytes, file.fileName), file.fileName, mimeType);
+			const binary = await this.helpers.prepareBinaryData(
+				generatedBytes(file.bytes, file.fileName),
+				file.fileName,
+				mimeType,
+			);
 			if (file.field) together.binary![file.field] = binary;
-			else out.push({ json: { fileName: file.fileName }, binary: { data: binary }, pairedItem: { item: 0 } });
+			else
+				out.push({
+					json: { fileName: file.fileName },
+					binary: { data: binary },
+					pairedItem: { item: 0 },
+				});
 		}
 		if (Object.keys(together.binary!).length > 0) out.push(together);
 		return [out];
@@ -118,7 +127,10 @@ export class SetFieldsNode implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return [
 			this.getInputData().map((item, i) => ({
-				json: { ...item.json, ...(JSON.parse(this.getNodeParameter('fields', i) as string) as object) },
+				json: {
+					...item.json,
+					...(JSON.parse(this.getNodeParameter('fields', i) as string) as object),
+				},
 				pairedItem: { item: i },
 			})),
 		];

@@ -1,6 +1,13 @@
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { BinaryDataService, ErrorReporter, ExecutionLifecycleHooks, ExternalSecretsProxy, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
+import {
+	BinaryDataService,
+	ErrorReporter,
+	ExecutionLifecycleHooks,
+	ExternalSecretsProxy,
+	LoadOptionsContext,
+	WorkflowExecute,
+} from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeConnectionTypes,
@@ -22,7 +29,14 @@ import {
 
 import { Coze } from '../../nodes/Coze/Coze.node';
 import { makeTempFolder } from '../temp-root';
-import { BreakBinaryNode, CollectNode, FixedItemsNode, MakeBinaryNode, SetFieldsNode, StartNode } from './fixture-nodes';
+import {
+	BreakBinaryNode,
+	CollectNode,
+	FixedItemsNode,
+	MakeBinaryNode,
+	SetFieldsNode,
+	StartNode,
+} from './fixture-nodes';
 
 /** Node type names as n8n registers them for an installed community package. */
 export const COZE_TYPE = 'n8n-nodes-coze-workflow.coze';
@@ -42,7 +56,8 @@ const nodeTypeMap: Record<string, INodeType> = {
 
 const nodeTypes: INodeTypes = {
 	getByName: (type) => nodeTypeMap[type],
-	getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(nodeTypeMap[type], version),
+	getByNameAndVersion: (type, version) =>
+		NodeHelpers.getVersionedNodeType(nodeTypeMap[type], version),
 	getKnownTypes: () => ({}),
 };
 
@@ -69,7 +84,11 @@ class PlainCredentialsHelper extends ICredentialsHelper {
 	async getCredentials(): Promise<never> {
 		throw new Error('not used by these tests');
 	}
-	async getDecrypted(_a: unknown, _n: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
+	async getDecrypted(
+		_a: unknown,
+		_n: unknown,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
 		const data = this.byType[type];
 		if (!data) throw new Error(`no test credential of type ${type}`);
 		return data;
@@ -111,7 +130,11 @@ export async function useBinaryMode(mode: 'filesystem' | 'memory'): Promise<void
 		mode: mode === 'filesystem' ? 'filesystem' : 'default',
 		localStoragePath: makeTempFolder('binary-'),
 	};
-	const service = new BinaryDataService(config as never, Container.get(ErrorReporter), Container.get(Logger));
+	const service = new BinaryDataService(
+		config as never,
+		Container.get(ErrorReporter),
+		Container.get(Logger),
+	);
 	await service.init();
 	Container.set(BinaryDataService, service);
 	binaryMode = mode;
@@ -164,7 +187,9 @@ export async function runWorkflow(options: {
 		typeVersion: 1,
 		position: [i * 220, 0],
 		parameters: {},
-		...(node.type === COZE_TYPE || node.type === COZE_TOOL_TYPE ? { credentials: { cozeApi: { id: '1', name: 'Coze (test)' } } } : {}),
+		...(node.type === COZE_TYPE || node.type === COZE_TOOL_TYPE
+			? { credentials: { cozeApi: { id: '1', name: 'Coze (test)' } } }
+			: {}),
 		...node,
 	}));
 	const connections: IConnections = {};
@@ -222,7 +247,10 @@ export async function runWorkflow(options: {
 		currentNodeExecutionIndex: 0,
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const execution = new WorkflowExecute(additionalData, mode).run({ workflow, startNode: workflow.getNode('Start')! });
+	const execution = new WorkflowExecute(additionalData, mode).run({
+		workflow,
+		startNode: workflow.getNode('Start')!,
+	});
 	options.onStart?.({ cancel: () => execution.cancel() });
 	const run = await execution;
 	const runData = run.data.resultData.runData;
@@ -234,13 +262,24 @@ export async function runWorkflow(options: {
 }
 
 /** A Coze API credential pointing at a simulator, as a user of self-hosted Coze Studio sets it. */
-export function cozeCredentials(baseUrl: string, accessToken: string): Record<string, ICredentialDataDecryptedObject> {
+export function cozeCredentials(
+	baseUrl: string,
+	accessToken: string,
+): Record<string, ICredentialDataDecryptedObject> {
 	return { cozeApi: { region: 'custom', baseUrl, accessToken } };
 }
 
 /** The outputs n8n's editor and engine give a Coze node with these parameters (names included). */
 export function cozeNodeOutputs(parameters: INode['parameters'], onError?: INode['onError']) {
-	const node: INode = { id: 'coze', name: 'Coze', type: COZE_TYPE, typeVersion: 1, position: [0, 0], parameters, ...(onError ? { onError } : {}) };
+	const node: INode = {
+		id: 'coze',
+		name: 'Coze',
+		type: COZE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		...(onError ? { onError } : {}),
+	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 	return NodeHelpers.getNodeOutputs(workflow, node, nodeTypeMap[COZE_TYPE].description);
 }
@@ -249,9 +288,26 @@ export function cozeNodeOutputs(parameters: INode['parameters'], onError?: INode
  * The context n8n's editor gives a node's list and mapper methods (n8n-core's LoadOptionsContext,
  * as the dynamic-parameters endpoint makes it): the node as the editor holds it, its credential.
  */
-export function editorContext(parameters: INode['parameters'], credentials: Record<string, ICredentialDataDecryptedObject>, typeVersion = 2): LoadOptionsContext {
-	const node: INode = { id: 'coze', name: 'Coze', type: COZE_TYPE, typeVersion, position: [0, 0], parameters, credentials: { cozeApi: { id: '1', name: 'Coze (test)' } } };
+export function editorContext(
+	parameters: INode['parameters'],
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	typeVersion = 2,
+): LoadOptionsContext {
+	const node: INode = {
+		id: 'coze',
+		name: 'Coze',
+		type: COZE_TYPE,
+		typeVersion,
+		position: [0, 0],
+		parameters,
+		credentials: { cozeApi: { id: '1', name: 'Coze (test)' } },
+	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-	const additionalData = { credentialsHelper: new PlainCredentialsHelper(credentials), restApiUrl: 'http://localhost:5678/rest', instanceBaseUrl: 'http://localhost:5678/', variables: {} } as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = {
+		credentialsHelper: new PlainCredentialsHelper(credentials),
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
 	return new LoadOptionsContext(workflow, node, additionalData, 'parameters.workflowId');
 }

@@ -11,8 +11,16 @@ import { stopSimulator } from '../simulator/stop';
 import { runWorkflow } from './harness';
 
 /** Coze's type of each input (a list of strings for the array). */
-const TYPES: Record<string, string> = { age: 'integer', score: 'number', vip: 'boolean', tags: 'array', profile: 'object', photo: 'image' };
-const inputOf = (type: string): CozeInputParameter => (type === 'array' ? { type, items: { type: 'string' } } : { type });
+const TYPES: Record<string, string> = {
+	age: 'integer',
+	score: 'number',
+	vip: 'boolean',
+	tags: 'array',
+	profile: 'object',
+	photo: 'image',
+};
+const inputOf = (type: string): CozeInputParameter =>
+	type === 'array' ? { type, items: { type: 'string' } } : { type };
 const VALUES = {
 	age: '7404830425073352713',
 	score: '0.1000000000000000055511151231257827',
@@ -21,13 +29,22 @@ const VALUES = {
 	profile: '{"member_no": 7404830425073352999}',
 	photo: 'https://example.com/ada.png',
 };
-const SENT = '"parameters":{"age":7404830425073352713,"score":0.1000000000000000055511151231257827,"vip":true,"tags":["tea", "books"],"profile":{"member_no": 7404830425073352999},"photo":"https://example.com/ada.png"}';
+const SENT =
+	'"parameters":{"age":7404830425073352713,"score":0.1000000000000000055511151231257827,"vip":true,"tags":["tea", "books"],"profile":{"member_no": 7404830425073352999},"photo":"https://example.com/ada.png"}';
 
 /** Labels in other words: what a translation, or a later wording of the node, shows. */
-const TRANSLATED: Record<string, string> = { age: '年龄（整数）', score: '分数', vip: 'VIP?', tags: '标签', profile: 'Profile', photo: '照片 (image)' };
+const TRANSLATED: Record<string, string> = {
+	age: '年龄（整数）',
+	score: '分数',
+	vip: 'VIP?',
+	tags: '标签',
+	profile: 'Profile',
+	photo: '照片 (image)',
+};
 
 /** The fields as getWorkflowInputs gives them now. */
-const fieldsNow = () => Object.entries(TYPES).map(([name, type]) => fieldOfInput(name, inputOf(type)));
+const fieldsNow = () =>
+	Object.entries(TYPES).map(([name, type]) => fieldOfInput(name, inputOf(type)));
 
 /**
  * The fields as this node saved them before the kind was carried in the field's data: the label
@@ -35,13 +52,26 @@ const fieldsNow = () => Object.entries(TYPES).map(([name, type]) => fieldOfInput
  */
 const fieldsSavedBefore = (): ResourceMapperField[] =>
 	fieldsNow().map((now) => {
-		const field: ResourceMapperField = { ...now, type: now.id === 'tags' || now.id === 'profile' ? 'string' : now.type };
+		const field: ResourceMapperField = {
+			...now,
+			type: now.id === 'tags' || now.id === 'profile' ? 'string' : now.type,
+		};
 		delete field.options;
 		return field;
 	});
 
 const mapped = (schema: ResourceMapperField[]): INodeParameters =>
-	({ inputMode: 'fields', inputs: { mappingMode: 'defineBelow', value: VALUES, matchingColumns: [], schema, attemptToConvertTypes: false, convertFieldsToString: true } }) as unknown as INodeParameters;
+	({
+		inputMode: 'fields',
+		inputs: {
+			mappingMode: 'defineBelow',
+			value: VALUES,
+			matchingColumns: [],
+			schema,
+			attemptToConvertTypes: false,
+			convertFieldsToString: true,
+		},
+	}) as unknown as INodeParameters;
 
 describe("each mapped input is sent as its Coze type, read from the field's data, through the n8n engine", () => {
 	let sim: CozeSimulator;
@@ -51,12 +81,26 @@ describe("each mapped input is sent as its Coze type, read from the field's data
 	});
 	afterEach(() => stopSimulator(sim));
 
-	const sentText = () => sim.requests.filter((request) => request.path === '/v1/workflow/stream_run').map((request) => request.body ?? '');
+	const sentText = () =>
+		sim.requests
+			.filter((request) => request.path === '/v1/workflow/stream_run')
+			.map((request) => request.body ?? '');
 	const run = async (schema: ResourceMapperField[]) =>
-		await runWorkflow(cozeGraph(sim, { typeVersion: 2, parameters: { workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID }, ...mapped(schema) } }));
+		await runWorkflow(
+			cozeGraph(sim, {
+				typeVersion: 2,
+				parameters: {
+					workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID },
+					...mapped(schema),
+				},
+			}),
+		);
 
 	it('sends the same whatever the labels say', async () => {
-		const relabelled = fieldsNow().map((field) => ({ ...field, displayName: TRANSLATED[field.id] }));
+		const relabelled = fieldsNow().map((field) => ({
+			...field,
+			displayName: TRANSLATED[field.id],
+		}));
 		await run(relabelled);
 		expect(sentText()).toHaveLength(1);
 		expect(sentText()[0]).toContain(SENT);
@@ -74,7 +118,9 @@ describe('where a saved field says its kind', () => {
 			expect(field.type).not.toBe('options');
 			expect(field.options).toEqual([{ name: 'cozeInputKind', value: kindOfField(field) }]);
 		}
-		expect(fieldsNow().map((field) => [field.id, kindOfField({ ...field, displayName: '?' })])).toEqual([
+		expect(
+			fieldsNow().map((field) => [field.id, kindOfField({ ...field, displayName: '?' })]),
+		).toEqual([
 			['age', 'integer'],
 			['score', 'number'],
 			['vip', 'boolean'],
@@ -91,8 +137,12 @@ describe('where a saved field says its kind', () => {
 		expect(kindFromLabel('when (time)')).toBe('string');
 		expect(kindFromLabel('年龄')).toBeUndefined();
 		const saved = { id: 'age', displayName: 'age (integer)', type: 'string' as const };
-		expect(kindOfField({ ...saved, options: [{ name: 'cozeInputKind', value: 'number' }] })).toBe('number');
-		expect(kindOfField({ ...saved, options: [{ name: 'cozeInputKind', value: 'constructor' }] })).toBe('integer');
+		expect(kindOfField({ ...saved, options: [{ name: 'cozeInputKind', value: 'number' }] })).toBe(
+			'number',
+		);
+		expect(
+			kindOfField({ ...saved, options: [{ name: 'cozeInputKind', value: 'constructor' }] }),
+		).toBe('integer');
 		expect(kindOfField({ ...saved, displayName: 'age' })).toBe('string');
 		expect(kindOfField({ ...saved, displayName: 'tags', type: 'array' })).toBe('array');
 	});

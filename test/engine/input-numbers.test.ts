@@ -10,9 +10,25 @@ import { CozeSimulator } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
 import { runWorkflow, useBinaryMode } from './harness';
 
-const SCHEMA = [fieldOfInput('age', { type: 'integer' }), fieldOfInput('score', { type: 'number' }), fieldOfInput('profile', { type: 'object' }), fieldOfInput('tags', { type: 'array' })];
+const SCHEMA = [
+	fieldOfInput('age', { type: 'integer' }),
+	fieldOfInput('score', { type: 'number' }),
+	fieldOfInput('profile', { type: 'object' }),
+	fieldOfInput('tags', { type: 'array' }),
+];
 const mapped = (value: Record<string, unknown>): INodeParameters =>
-	({ workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID }, inputMode: 'fields', inputs: { mappingMode: 'defineBelow', value, matchingColumns: [], schema: SCHEMA, attemptToConvertTypes: false, convertFieldsToString: true } }) as unknown as INodeParameters;
+	({
+		workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID },
+		inputMode: 'fields',
+		inputs: {
+			mappingMode: 'defineBelow',
+			value,
+			matchingColumns: [],
+			schema: SCHEMA,
+			attemptToConvertTypes: false,
+			convertFieldsToString: true,
+		},
+	}) as unknown as INodeParameters;
 
 describe('Integer and number inputs with leading zeros, through the n8n engine', () => {
 	let sim: CozeSimulator;
@@ -55,7 +71,9 @@ describe('Integer and number inputs with leading zeros, through the n8n engine',
 		// A number from an expression is sent as it is, a fraction too.
 		['={{ 2.5 }}', '2.5'],
 	])('sends number %s as the JSON number %s', async (score, sent) => {
-		const run = await runWorkflow(cozeGraph(sim, { typeVersion: 2, parameters: mapped({ score }) }));
+		const run = await runWorkflow(
+			cozeGraph(sim, { typeVersion: 2, parameters: mapped({ score }) }),
+		);
 		expect(run.nodeError('Coze')).toBeUndefined();
 		expect(() => JSON.parse(bodies[0]) as unknown).not.toThrow();
 		expect(bodies[0]).toContain(`"parameters":{"score":${sent}}`);

@@ -10,7 +10,11 @@ import { DEBUG_URL, messageChunks, numbered } from '../simulator/workflows';
 import { runWorkflow, useBinaryMode } from './harness';
 
 /** Own keys and their values, `__proto__` included (JSON.parse makes it an own key, as a server's answer is read). */
-const ownEntries = (value: unknown) => Object.keys(value as object).map((key) => [key, Object.getOwnPropertyDescriptor(value, key)?.value]);
+const ownEntries = (value: unknown) =>
+	Object.keys(value as object).map((key) => [
+		key,
+		Object.getOwnPropertyDescriptor(value, key)?.value,
+	]);
 
 describe('Data named like JavaScript object members, through the n8n engine', () => {
 	let sim: CozeSimulator;
@@ -21,10 +25,17 @@ describe('Data named like JavaScript object members, through the n8n engine', ()
 	});
 	afterEach(() => stopSimulator(sim));
 
-	it('keeps an End node\'s JSON keys __proto__, constructor and toString as keys of the item\'s parsed content', async () => {
+	it("keeps an End node's JSON keys __proto__, constructor and toString as keys of the item's parsed content", async () => {
 		// No evidence of a workflow answering these keys: an End node's variables are the user's own names.
 		const content = '{"__proto__":{"polluted":true},"constructor":"c","toString":"t"}';
-		sim.defineWorkflow(WORKFLOW_ID, { run: () => ({ stream: numbered([...messageChunks({ title: 'End', uuid: 'e' }, [content]), { event: 'Done', data: { debug_url: DEBUG_URL } }]) }) });
+		sim.defineWorkflow(WORKFLOW_ID, {
+			run: () => ({
+				stream: numbered([
+					...messageChunks({ title: 'End', uuid: 'e' }, [content]),
+					{ event: 'Done', data: { debug_url: DEBUG_URL } },
+				]),
+			}),
+		});
 		const run = await runWorkflow(cozeGraph(sim));
 		const [item] = run.output('Coze');
 		expect(item.json.content).toBe(content);
@@ -40,17 +51,38 @@ describe('Data named like JavaScript object members, through the n8n engine', ()
 		// A hostile shape without evidence: Coze's message types are answer, follow_up, verbose, … .
 		sim.defineWorkflow(WORKFLOW_ID, {
 			chat: (turn) => {
-				const ids = { conversationId: turn.conversationId, chatId: '7404830425073352001', sectionId: turn.conversationId, executeId: '7404830425073352002', debugUrl: DEBUG_URL };
-				const stream = new ChatStream('cloud', ids).started().answer(['hello']).answer(['c'], 'constructor').answer(['p'], '__proto__').answer(['t'], 'toString');
+				const ids = {
+					conversationId: turn.conversationId,
+					chatId: '7404830425073352001',
+					sectionId: turn.conversationId,
+					executeId: '7404830425073352002',
+					debugUrl: DEBUG_URL,
+				};
+				const stream = new ChatStream('cloud', ids)
+					.started()
+					.answer(['hello'])
+					.answer(['c'], 'constructor')
+					.answer(['p'], '__proto__')
+					.answer(['t'], 'toString');
 				return { stream: stream.completed().numbered() };
 			},
 		});
-		const run = await runWorkflow(cozeGraph(sim, { operation: 'chat' as 'run', parameters: { workflowId: WORKFLOW_ID, message: 'hi', conversation: 'new' } }));
+		const run = await runWorkflow(
+			cozeGraph(sim, {
+				operation: 'chat' as 'run',
+				parameters: { workflowId: WORKFLOW_ID, message: 'hi', conversation: 'new' },
+			}),
+		);
 		expect(run.nodeError('Coze')).toBeUndefined();
 		const [item] = run.output('Coze');
 		expect(item.json.answer).toBe('hello');
 		const byType = item.json.messages as Record<string, Array<{ content: string }>>;
-		expect(ownEntries(byType).map(([type, messages]) => [type, (messages as Array<{ content: string }>).map((message) => message.content)])).toEqual([
+		expect(
+			ownEntries(byType).map(([type, messages]) => [
+				type,
+				(messages as Array<{ content: string }>).map((message) => message.content),
+			]),
+		).toEqual([
 			['answer', ['hello']],
 			['constructor', ['c']],
 			['__proto__', ['p']],
@@ -58,11 +90,19 @@ describe('Data named like JavaScript object members, through the n8n engine', ()
 		]);
 	});
 
-	it.each(['constructor', 'toString', '__proto__'])('says a credential\'s Region "%s" is unknown', async (region) => {
-		const graph = cozeGraph(sim);
-		const run = await runWorkflow({ ...graph, credentials: { cozeApi: { region, accessToken: sim.token } } });
-		expect(run.nodeError('Coze')?.message).toBe(`The Coze API credential has an unknown Region "${region}"`);
-	});
+	it.each(['constructor', 'toString', '__proto__'])(
+		'says a credential\'s Region "%s" is unknown',
+		async (region) => {
+			const graph = cozeGraph(sim);
+			const run = await runWorkflow({
+				...graph,
+				credentials: { cozeApi: { region, accessToken: sim.token } },
+			});
+			expect(run.nodeError('Coze')?.message).toBe(
+				`The Coze API credential has an unknown Region "${region}"`,
+			);
+		},
+	);
 
 	it.each([
 		['workflow', 'constructor'],
@@ -73,7 +113,9 @@ describe('Data named like JavaScript object members, through the n8n engine', ()
 		const coze = graph.nodes.find((node) => node.name === 'Coze')!;
 		coze.parameters = { ...coze.parameters, resource, operation };
 		const run = await runWorkflow(graph);
-		expect(run.nodeError('Coze')?.message).toBe(`The operation "${operation}" of "${resource}" is not supported`);
+		expect(run.nodeError('Coze')?.message).toBe(
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 		expect(sim.requests).toEqual([]);
 	});
 });

@@ -25,7 +25,15 @@ describe('Inputs whose Coze type is not a string, as the editor loads them and t
 	});
 	afterEach(() => stopSimulator(sim));
 
-	const loadFields = async () => (await getWorkflowInputs.call(editorContext({ workflowId: { __rl: true, mode: 'id', value: ODD } }, cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN)))).fields;
+	const loadFields = async () =>
+		(
+			await getWorkflowInputs.call(
+				editorContext(
+					{ workflowId: { __rl: true, mode: 'id', value: ODD } },
+					cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN),
+				),
+			)
+		).fields;
 
 	it('gives a field that takes JSON for each type that is a number, an object, null or absent, and keeps the others as they are', async () => {
 		const fields = await loadFields();
@@ -45,9 +53,27 @@ describe('Inputs whose Coze type is not a string, as the editor loads them and t
 		const schema = await loadFields();
 		sim.defineWorkflow(ODD, { run: () => okStream('ran') });
 		const value = { name: 'Ada', count: '{"n": 7404830425073352713}', list: '[1, 2]' };
-		const inputs = { mappingMode: 'defineBelow', value, matchingColumns: [], schema, attemptToConvertTypes: false, convertFieldsToString: true };
-		const run = await runWorkflow(cozeGraph(sim, { typeVersion: 2, parameters: { workflowId: { __rl: true, mode: 'id', value: ODD }, inputMode: 'fields', inputs } }));
+		const inputs = {
+			mappingMode: 'defineBelow',
+			value,
+			matchingColumns: [],
+			schema,
+			attemptToConvertTypes: false,
+			convertFieldsToString: true,
+		};
+		const run = await runWorkflow(
+			cozeGraph(sim, {
+				typeVersion: 2,
+				parameters: {
+					workflowId: { __rl: true, mode: 'id', value: ODD },
+					inputMode: 'fields',
+					inputs,
+				},
+			}),
+		);
 		expect(run.output('Coze').map((item) => item.json.content)).toEqual(['ran']);
-		expect(sim.requests.find((request) => request.path === '/v1/workflow/stream_run')?.body).toContain('"parameters":{"count":{"n": 7404830425073352713},"list":[1, 2],"name":"Ada"}');
+		expect(
+			sim.requests.find((request) => request.path === '/v1/workflow/stream_run')?.body,
+		).toContain('"parameters":{"count":{"n": 7404830425073352713},"list":[1, 2],"name":"Ada"}');
 	});
 });

@@ -8,7 +8,7 @@ import { COZEPY_RECORDED_ANSWER, cozepyRecordedRun } from '../simulator/recorded
 import { cozeGraph, WORKFLOW_ID } from '../faults/graph';
 import { runWorkflow, useBinaryMode } from './harness';
 
-describe('the cloud\'s recorded stream (cozepy workflow_run_stream_resp.txt)', () => {
+describe("the cloud's recorded stream (cozepy workflow_run_stream_resp.txt)", () => {
 	let sim: CozeSimulator;
 	beforeAll(() => useBinaryMode('memory'));
 	beforeEach(async () => {
@@ -19,15 +19,31 @@ describe('the cloud\'s recorded stream (cozepy workflow_run_stream_resp.txt)', (
 
 	it('Stream to Chat "Final Answer Only" streams the End node\'s answer', async () => {
 		const chunks: StructuredChunk[] = [];
-		const result = await runWorkflow({ ...cozeGraph(sim, { options: { streamToChat: 'final' } }), mode: 'webhook', onChunk: (chunk) => chunks.push(chunk) });
+		const result = await runWorkflow({
+			...cozeGraph(sim, { options: { streamToChat: 'final' } }),
+			mode: 'webhook',
+			onChunk: (chunk) => chunks.push(chunk),
+		});
 		expect(result.run.status).toBe('success');
 		const mine = chunks.filter((chunk) => chunk.metadata.nodeName === 'Coze');
 		expect(mine.map((chunk) => chunk.type)).toEqual(['begin', 'item', 'end']);
-		expect(mine.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content).join('')).toBe(COZEPY_RECORDED_ANSWER);
+		expect(
+			mine
+				.filter((chunk) => chunk.type === 'item')
+				.map((chunk) => chunk.content)
+				.join(''),
+		).toBe(COZEPY_RECORDED_ANSWER);
 	});
 
 	it('Output "Final Message Only" gives the End node\'s message', async () => {
 		const result = await runWorkflow(cozeGraph(sim, { options: { outputMode: 'lastMessage' } }));
-		expect(result.output('Coze', 0).map((item) => item.json)).toEqual([expect.objectContaining({ parsed: { output: COZEPY_RECORDED_ANSWER }, node_title: '', cost: '0.00', token: 0 })]);
+		expect(result.output('Coze', 0).map((item) => item.json)).toEqual([
+			expect.objectContaining({
+				parsed: { output: COZEPY_RECORDED_ANSWER },
+				node_title: '',
+				cost: '0.00',
+				token: 0,
+			}),
+		]);
 	});
 });

@@ -1,16 +1,31 @@
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
-import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type Edge, type TestNode } from './harness';
+import {
+	COZE_TYPE,
+	cozeCredentials,
+	runWorkflow,
+	useBinaryMode,
+	type Edge,
+	type TestNode,
+} from './harness';
 
 const UPLOADS = 30;
 
 /** Start → Make Binary (`count` small files) → Coze Upload, all items at once. */
 function uploadBatch(sim: CozeSimulator, count: number, onCozeStart: () => void) {
-	const files = Array.from({ length: count }, (_, i) => ({ bytes: 1000, fileName: `f${i}.txt`, mimeType: 'text/plain' }));
+	const files = Array.from({ length: count }, (_, i) => ({
+		bytes: 1000,
+		fileName: `f${i}.txt`,
+		mimeType: 'text/plain',
+	}));
 	const nodes: TestNode[] = [
 		{ name: 'Start', type: 'test.start' },
 		{ name: 'Make Binary', type: 'test.makeBinary', parameters: { files: JSON.stringify(files) } },
-		{ name: 'Coze', type: COZE_TYPE, parameters: { resource: 'file', operation: 'upload', requestOptions: { concurrency: count } } },
+		{
+			name: 'Coze',
+			type: COZE_TYPE,
+			parameters: { resource: 'file', operation: 'upload', requestOptions: { concurrency: count } },
+		},
 	];
 	const edges: Edge[] = [
 		['Start', 0, 'Make Binary'],
@@ -53,7 +68,8 @@ describe('Upload pacing: at most ten uploads start a second per Coze address', (
 		// Once a third of the batch has gone to the first address, one upload to the other.
 		near.observe({
 			request: (request) => {
-				if (request.path === '/v1/files/upload' && uploadArrivals(near).length === 10) otherRun = uploadBatch(far, 1, () => undefined);
+				if (request.path === '/v1/files/upload' && uploadArrivals(near).length === 10)
+					otherRun = uploadBatch(far, 1, () => undefined);
 			},
 		});
 		const result = await uploadBatch(near, UPLOADS, () => (nodeStarted = Date.now()));
@@ -69,7 +85,9 @@ describe('Upload pacing: at most ten uploads start a second per Coze address', (
 		// late uploads go together). Unpaced, all 30 would arrive within a few milliseconds.
 		const arrivals = uploadArrivals(near);
 		expect(arrivals).toHaveLength(UPLOADS);
-		const tooSoon = arrivals.map((time, k) => ({ k, afterMs: time - nodeStarted })).filter(({ k, afterMs }) => afterMs < k * 100);
+		const tooSoon = arrivals
+			.map((time, k) => ({ k, afterMs: time - nodeStarted }))
+			.filter(({ k, afterMs }) => afterMs < k * 100);
 		expect(tooSoon).toEqual([]);
 
 		// The other address did not queue behind the 20 uploads still waiting for their turn: one pace

@@ -20,11 +20,17 @@ const EDITOR_PATIENCE = 200;
 
 describe('Workflow → From List when Coze says there is always more', () => {
 	let sim: CozeSimulator;
-	const editor = () => editorContext({}, { cozeApi: { region: 'custom', baseUrl: sim.baseUrl, accessToken: sim.token } });
+	const editor = () =>
+		editorContext(
+			{},
+			{ cozeApi: { region: 'custom', baseUrl: sim.baseUrl, accessToken: sim.token } },
+		);
 	const listCalls = () => sim.requests.filter((request) => request.path === '/v1/workflows').length;
 
 	/** Every entry the editor ends up showing, asking again while a pagination token comes back. */
-	async function scrollToTheEnd(filter?: string): Promise<{ entries: INodeListSearchItems[]; asked: number }> {
+	async function scrollToTheEnd(
+		filter?: string,
+	): Promise<{ entries: INodeListSearchItems[]; asked: number }> {
 		const entries: INodeListSearchItems[] = [];
 		let token: string | undefined;
 		let asked = 0;
@@ -51,20 +57,24 @@ describe('Workflow → From List when Coze says there is always more', () => {
 		expect(listCalls()).toBe(2);
 		expect(asked).toBe(2);
 		expect(entries.map((entry) => entry.value)).toEqual([CARD, `${LIST_END_NOTICE}${PERSONAL}`]);
-		expect(entries[1].name).toBe('⚠ the list ends here (Coze sent page 2 again). Choose By URL or By ID for another workflow');
+		expect(entries[1].name).toBe(
+			'⚠ the list ends here (Coze sent page 2 again). Choose By URL or By ID for another workflow',
+		);
 	});
 
-	it('stops after 50 of Coze\'s pages of a workspace that never ends, and says how many it shows', async () => {
+	it("stops after 50 of Coze's pages of a workspace that never ends, and says how many it shows", async () => {
 		sim.catalog.breakPaging('neverEnds');
 		const { entries } = await scrollToTheEnd();
 		expect(listCalls()).toBe(50);
 		const workflows = entries.filter((entry) => !String(entry.value).startsWith(LIST_END_NOTICE));
 		expect(workflows).toHaveLength(1500);
 		expect(new Set(workflows.map((entry) => entry.value)).size).toBe(1500);
-		expect(entries.at(-1)?.name).toBe('⚠ the list ends here (after 1500 workflows). Choose By URL or By ID for another workflow');
+		expect(entries.at(-1)?.name).toBe(
+			'⚠ the list ends here (after 1500 workflows). Choose By URL or By ID for another workflow',
+		);
 	});
 
-	it('ends each workspace\'s part on its own, naming the workspace, and goes on to the next', async () => {
+	it("ends each workspace's part on its own, naming the workspace, and goes on to the next", async () => {
 		sim.catalog.addWorkspace({ id: TEAM, name: 'Team space' });
 		sim.catalog.addWorkflow(TEAM, { workflow_id: TEAM_CARD, workflow_name: 'Team card' });
 		sim.catalog.breakPaging('repeatsFirstPage');
@@ -85,14 +95,20 @@ describe('Workflow → From List when Coze says there is always more', () => {
 		expect(listCalls()).toBe(2);
 	});
 
-	it('says so when the list\'s last entry is chosen as the workflow, and runs nothing', async () => {
+	it("says so when the list's last entry is chosen as the workflow, and runs nothing", async () => {
 		const run = await runWorkflow(
 			cozeGraph(sim, {
 				typeVersion: 2,
-				parameters: { workflowId: { __rl: true, mode: 'list', value: `${LIST_END_NOTICE}${PERSONAL}` }, inputMode: 'json', parameters: '{}' },
+				parameters: {
+					workflowId: { __rl: true, mode: 'list', value: `${LIST_END_NOTICE}${PERSONAL}` },
+					inputMode: 'json',
+					parameters: '{}',
+				},
 			}),
 		);
-		expect(run.nodeError('Coze')?.message).toBe('Workflow: the list\'s notice that it ends there is chosen, not a workflow');
+		expect(run.nodeError('Coze')?.message).toBe(
+			"Workflow: the list's notice that it ends there is chosen, not a workflow",
+		);
 		expect(run.nodeError('Coze')?.description).toMatch(/By URL or By ID/);
 		expect(sim.requests.filter((request) => request.path.startsWith('/v1/workflow'))).toEqual([]);
 	});

@@ -5,7 +5,11 @@ import type { ResourceMapperField } from 'n8n-workflow';
 
 import { getChatflowInputs, getWorkflowInputs } from '../../nodes/Coze/methods/input-fields-method';
 import { workflowIdFromUrl } from '../../nodes/Coze/transport/protocols/workflow-url';
-import { editorUrl, searchChatflows, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import {
+	editorUrl,
+	searchChatflows,
+	searchWorkflows,
+} from '../../nodes/Coze/methods/workflow-search';
 import { forgetWorkspaces } from '../../nodes/Coze/testing';
 import { CozeSimulator, SIMULATOR_TOKEN } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
@@ -18,7 +22,12 @@ const CHATFLOW = '7404830425073352715';
 
 function fillCatalog(sim: CozeSimulator): void {
 	sim.catalog.addWorkspace({ id: PERSONAL, name: 'Personal space', workspace_type: 'personal' });
-	sim.catalog.addWorkspace({ id: TEAM, name: 'Team 扣子 space', workspace_type: 'team', role_type: 'member' });
+	sim.catalog.addWorkspace({
+		id: TEAM,
+		name: 'Team 扣子 space',
+		workspace_type: 'team',
+		role_type: 'member',
+	});
 	sim.catalog.addWorkflow(PERSONAL, {
 		workflow_id: CARD,
 		workflow_name: 'Greeting card',
@@ -34,19 +43,33 @@ function fillCatalog(sim: CozeSimulator): void {
 			attachment: { type: 'file' },
 		},
 	});
-	sim.catalog.addWorkflow(PERSONAL, { workflow_id: '7404830425073352799', workflow_name: 'Draft only', published: false });
+	sim.catalog.addWorkflow(PERSONAL, {
+		workflow_id: '7404830425073352799',
+		workflow_name: 'Draft only',
+		published: false,
+	});
 	sim.catalog.addWorkflow(PERSONAL, {
 		workflow_id: CHATFLOW,
 		workflow_name: 'Sandbox chatflow',
 		mode: 'chatflow',
-		inputs: { USER_INPUT: { type: 'string' }, CONVERSATION_NAME: { type: 'string', default_value: 'Default' }, mood: { type: 'string' } },
+		inputs: {
+			USER_INPUT: { type: 'string' },
+			CONVERSATION_NAME: { type: 'string', default_value: 'Default' },
+			mood: { type: 'string' },
+		},
 	});
-	for (let n = 1; n <= 35; n++) sim.catalog.addWorkflow(TEAM, { workflow_id: String(7404830425073353000n + BigInt(n)), workflow_name: `Team workflow ${String(n).padStart(2, '0')}` });
+	for (let n = 1; n <= 35; n++)
+		sim.catalog.addWorkflow(TEAM, {
+			workflow_id: String(7404830425073353000n + BigInt(n)),
+			workflow_name: `Team workflow ${String(n).padStart(2, '0')}`,
+		});
 }
 
 describe('Workflow → From List and the Inputs fields, as the editor loads them (cloud)', () => {
 	let sim: CozeSimulator;
-	const credentials = () => ({ cozeApi: { region: 'custom', baseUrl: sim.baseUrl, accessToken: SIMULATOR_TOKEN } });
+	const credentials = () => ({
+		cozeApi: { region: 'custom', baseUrl: sim.baseUrl, accessToken: SIMULATOR_TOKEN },
+	});
 	const editor = (parameters = {}) => editorContext(parameters, credentials());
 
 	beforeEach(async () => {
@@ -80,7 +103,8 @@ describe('Workflow → From List and the Inputs fields, as the editor loads them
 	});
 
 	it('keeps the workspaces 5 minutes, then asks again', async () => {
-		const workspaceReads = () => sim.requests.filter((request) => request.path === '/v1/workspaces').length;
+		const workspaceReads = () =>
+			sim.requests.filter((request) => request.path === '/v1/workspaces').length;
 		const start = Date.now();
 		const now = jest.spyOn(Date, 'now');
 		try {
@@ -99,7 +123,9 @@ describe('Workflow → From List and the Inputs fields, as the editor loads them
 
 	it('searches by name (and across pages), and Chat lists chatflows only', async () => {
 		const found = await searchWorkflows.call(editor(), 'workflow 33');
-		expect(found.results.map((entry) => entry.name)).toEqual(['Team workflow 33 (Team 扣子 space)']);
+		expect(found.results.map((entry) => entry.name)).toEqual([
+			'Team workflow 33 (Team 扣子 space)',
+		]);
 		const byId = await searchWorkflows.call(editor(), CARD);
 		expect(byId.results.map((entry) => entry.value)).toEqual([CARD]);
 		const chatflows = await searchChatflows.call(editor());
@@ -107,7 +133,10 @@ describe('Workflow → From List and the Inputs fields, as the editor loads them
 	});
 
 	it('links each listed workflow to its page in Coze, an address By URL reads back', () => {
-		for (const [api, site] of [['https://api.coze.cn', 'https://www.coze.cn'], ['https://api.coze.com', 'https://www.coze.com']]) {
+		for (const [api, site] of [
+			['https://api.coze.cn', 'https://www.coze.cn'],
+			['https://api.coze.com', 'https://www.coze.com'],
+		]) {
 			const url = editorUrl({ baseUrl: api, accessToken: 'x' }, PERSONAL, CARD);
 			expect(url).toBe(`${site}/work_flow?space_id=${PERSONAL}&workflow_id=${CARD}`);
 			expect(workflowIdFromUrl(url!)).toBe(CARD);
@@ -116,47 +145,100 @@ describe('Workflow → From List and the Inputs fields, as the editor loads them
 		expect(editorUrl({ baseUrl: sim.baseUrl, accessToken: 'x' }, PERSONAL, CARD)).toBeUndefined();
 	});
 
-	it('gives one typed field per input, required where Coze says so, with Coze\'s type in its label', async () => {
-		const { fields } = await getWorkflowInputs.call(editor({ workflowId: { __rl: true, mode: 'list', value: CARD } }));
-		const byId = Object.fromEntries(fields.map((field) => [field.id, field])) as Record<string, ResourceMapperField>;
-		expect(Object.keys(byId)).toEqual(['name', 'age', 'score', 'vip', 'tags', 'profile', 'photo', 'attachment']);
-		expect(byId.name).toMatchObject({ displayName: 'name (string)', required: true, type: 'string', display: true });
+	it("gives one typed field per input, required where Coze says so, with Coze's type in its label", async () => {
+		const { fields } = await getWorkflowInputs.call(
+			editor({ workflowId: { __rl: true, mode: 'list', value: CARD } }),
+		);
+		const byId = Object.fromEntries(fields.map((field) => [field.id, field])) as Record<
+			string,
+			ResourceMapperField
+		>;
+		expect(Object.keys(byId)).toEqual([
+			'name',
+			'age',
+			'score',
+			'vip',
+			'tags',
+			'profile',
+			'photo',
+			'attachment',
+		]);
+		expect(byId.name).toMatchObject({
+			displayName: 'name (string)',
+			required: true,
+			type: 'string',
+			display: true,
+		});
 		// An integer is typed as text so that 19 digits survive; Coze's default shows in the field.
-		expect(byId.age).toMatchObject({ displayName: 'age (integer)', required: false, type: 'string', defaultValue: '30' });
+		expect(byId.age).toMatchObject({
+			displayName: 'age (integer)',
+			required: false,
+			type: 'string',
+			defaultValue: '30',
+		});
 		expect(byId.score).toMatchObject({ displayName: 'score (number)', type: 'number' });
-		expect(byId.vip).toMatchObject({ displayName: 'vip (boolean)', type: 'boolean', defaultValue: false });
+		expect(byId.vip).toMatchObject({
+			displayName: 'vip (boolean)',
+			type: 'boolean',
+			defaultValue: false,
+		});
 		// Optional JSON inputs are text fields: n8n's JSON editor marks an empty one as an error,
 		// though an empty input is left out of the run. The label says what the run reads them as.
-		expect(byId.tags).toMatchObject({ displayName: 'tags (array of string)', type: 'string', required: false });
-		expect(byId.profile).toMatchObject({ displayName: 'profile (object)', type: 'string', required: false });
+		expect(byId.tags).toMatchObject({
+			displayName: 'tags (array of string)',
+			type: 'string',
+			required: false,
+		});
+		expect(byId.profile).toMatchObject({
+			displayName: 'profile (object)',
+			type: 'string',
+			required: false,
+		});
 		expect(byId.photo).toMatchObject({ displayName: 'photo (image file)', type: 'string' });
 		expect(byId.attachment).toMatchObject({ displayName: 'attachment (file)', type: 'string' });
 		const [detail] = sim.requests.filter((request) => request.path === `/v1/workflows/${CARD}`);
 		expect(detail).toBeDefined();
 	});
 
-	it('keeps n8n\'s JSON editor for a required object or array input: empty, it is rightly marked', async () => {
+	it("keeps n8n's JSON editor for a required object or array input: empty, it is rightly marked", async () => {
 		sim.catalog.addWorkflow(PERSONAL, {
 			workflow_id: '7404830425073352730',
 			workflow_name: 'Required JSON',
-			inputs: { profile: { type: 'object', required: true }, tags: { type: 'array', required: true, items: { type: 'string' } } },
+			inputs: {
+				profile: { type: 'object', required: true },
+				tags: { type: 'array', required: true, items: { type: 'string' } },
+			},
 		});
-		const { fields } = await getWorkflowInputs.call(editor({ workflowId: { __rl: true, mode: 'id', value: '7404830425073352730' } }));
+		const { fields } = await getWorkflowInputs.call(
+			editor({ workflowId: { __rl: true, mode: 'id', value: '7404830425073352730' } }),
+		);
 		expect(fields.map((field) => [field.displayName, field.type, field.required])).toEqual([
 			['profile (object)', 'object', true],
 			['tags (array of string)', 'array', true],
 		]);
 	});
 
-	it('reads the workflow By URL too, and leaves the chatflow\'s message (USER_INPUT) to the Message field', async () => {
-		const byUrl = await getWorkflowInputs.call(editor({ workflowId: { __rl: true, mode: 'url', value: `https://www.coze.cn/work_flow?space_id=${PERSONAL}&workflow_id=${CARD}` } }));
+	it("reads the workflow By URL too, and leaves the chatflow's message (USER_INPUT) to the Message field", async () => {
+		const byUrl = await getWorkflowInputs.call(
+			editor({
+				workflowId: {
+					__rl: true,
+					mode: 'url',
+					value: `https://www.coze.cn/work_flow?space_id=${PERSONAL}&workflow_id=${CARD}`,
+				},
+			}),
+		);
 		expect(byUrl.fields.map((field) => field.id)).toContain('photo');
-		const chat = await getChatflowInputs.call(editor({ workflowId: { __rl: true, mode: 'id', value: CHATFLOW } }));
+		const chat = await getChatflowInputs.call(
+			editor({ workflowId: { __rl: true, mode: 'id', value: CHATFLOW } }),
+		);
 		expect(chat.fields.map((field) => field.id)).toEqual(['CONVERSATION_NAME', 'mood']);
 	});
 
 	it('explains an empty mapper when no fixed workflow is chosen (an expression)', async () => {
-		const { fields, emptyFieldsNotice } = await getWorkflowInputs.call(editor({ workflowId: { __rl: true, mode: 'id', value: '={{ $json.workflow_id }}' } }));
+		const { fields, emptyFieldsNotice } = await getWorkflowInputs.call(
+			editor({ workflowId: { __rl: true, mode: 'id', value: '={{ $json.workflow_id }}' } }),
+		);
 		expect(fields).toEqual([]);
 		expect(emptyFieldsNotice).toMatch(/Choose a workflow/);
 	});
@@ -176,9 +258,13 @@ describe('Workflow → From List and the Inputs fields, as the editor loads them
 
 	it('says which permission a token lacks for the inputs, and that JSON still works, in the notice (the mapper shows no thrown error)', async () => {
 		sim.catalog.deny('getMetaData');
-		const { fields, emptyFieldsNotice } = await getWorkflowInputs.call(editor({ workflowId: { __rl: true, mode: 'id', value: CARD } }));
+		const { fields, emptyFieldsNotice } = await getWorkflowInputs.call(
+			editor({ workflowId: { __rl: true, mode: 'id', value: CARD } }),
+		);
 		expect(fields).toEqual([]);
-		expect(emptyFieldsNotice).toMatch(/^The token may not read this workflow's inputs \(it lacks the getMetaData permission, .*or choose Inputs → JSON/);
+		expect(emptyFieldsNotice).toMatch(
+			/^The token may not read this workflow's inputs \(it lacks the getMetaData permission, .*or choose Inputs → JSON/,
+		);
 	});
 });
 
@@ -192,26 +278,42 @@ describe('Workflow → From List and the Inputs fields (Coze Studio)', () => {
 	afterEach(() => stopSimulator(sim));
 
 	it('says Studio has no list API, and that By URL and By ID work', async () => {
-		await expect(searchWorkflows.call(editorContext({}, cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN)))).rejects.toMatchObject({
-			message: expect.stringMatching(/^This Coze server has no API to list workspaces and workflows: choose By URL or By ID\. Coze Studio's API does not offer it \(only coze\.cn and coze\.com do\)/),
+		await expect(
+			searchWorkflows.call(editorContext({}, cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN))),
+		).rejects.toMatchObject({
+			message: expect.stringMatching(
+				/^This Coze server has no API to list workspaces and workflows: choose By URL or By ID\. Coze Studio's API does not offer it \(only coze\.cn and coze\.com do\)/,
+			),
 		});
 	});
 
-	it('says the same where the server\'s router answers the list with its 404', async () => {
+	it("says the same where the server's router answers the list with its 404", async () => {
 		// coze-studio backend/api/router/register.go: NoRoute answers /v1/ paths {"code":404,"msg":"not found"}.
 		sim.override('/v1/workspaces', (_req, res) => {
 			res.writeHead(404, { 'content-type': 'application/json' });
 			res.end('{"code":404,"msg":"not found"}');
 		});
-		await expect(searchWorkflows.call(editorContext({}, cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN)))).rejects.toMatchObject({
-			message: expect.stringMatching(/^This Coze server has no API to list workspaces and workflows: choose By URL or By ID/),
+		await expect(
+			searchWorkflows.call(editorContext({}, cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN))),
+		).rejects.toMatchObject({
+			message: expect.stringMatching(
+				/^This Coze server has no API to list workspaces and workflows: choose By URL or By ID/,
+			),
 		});
 	});
 
 	it('shows why the mapper is empty: Studio does not describe inputs (for a workflow and a chatflow alike)', async () => {
 		for (const id of [CARD, CHATFLOW]) {
-			const answer = await getWorkflowInputs.call(editorContext({ workflowId: { __rl: true, mode: 'id', value: id } }, cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN)));
-			expect(answer).toEqual({ fields: [], emptyFieldsNotice: expect.stringMatching(/Inputs → JSON/) });
+			const answer = await getWorkflowInputs.call(
+				editorContext(
+					{ workflowId: { __rl: true, mode: 'id', value: id } },
+					cozeCredentials(sim.baseUrl, SIMULATOR_TOKEN),
+				),
+			);
+			expect(answer).toEqual({
+				fields: [],
+				emptyFieldsNotice: expect.stringMatching(/Inputs → JSON/),
+			});
 		}
 	});
 });

@@ -31,7 +31,9 @@ describe('answers judged by their status first', () => {
 			res.end(validStream);
 		});
 		const result = await runWorkflow(cozeGraph(sim));
-		expect(result.nodeError('Coze')?.message).toBe('Coze answered HTTP 500 without a Coze error body');
+		expect(result.nodeError('Coze')?.message).toBe(
+			'Coze answered HTTP 500 without a Coze error body',
+		);
 		expect(result.output('Coze', 0)).toEqual([]);
 	});
 
@@ -41,7 +43,9 @@ describe('answers judged by their status first', () => {
 			res.end(gzipSync(validStream));
 		});
 		const result = await runWorkflow(cozeGraph(sim));
-		expect(result.nodeError('Coze')?.message).toBe('Coze answered with a gzip-encoded body, which the node did not ask for');
+		expect(result.nodeError('Coze')?.message).toBe(
+			'Coze answered with a gzip-encoded body, which the node did not ask for',
+		);
 	});
 });
 
@@ -51,39 +55,70 @@ describe('odd events get specific errors', () => {
 	beforeEach(async () => (sim = await CozeSimulator.start()));
 	afterEach(() => stopSimulator(sim));
 
-	const streaming = (stream: Parameters<typeof numbered>[0]) => sim.defineWorkflow(WORKFLOW_ID, { run: () => ({ stream: numbered(stream) }) });
+	const streaming = (stream: Parameters<typeof numbered>[0]) =>
+		sim.defineWorkflow(WORKFLOW_ID, { run: () => ({ stream: numbered(stream) }) });
 
 	it('an Error event whose error_message is an object', async () => {
-		streaming([{ event: 'Error', data: { error_code: 5000, error_message: { reason: 'quota exceeded' } } }]);
+		streaming([
+			{ event: 'Error', data: { error_code: 5000, error_message: { reason: 'quota exceeded' } } },
+		]);
 		const result = await runWorkflow(cozeGraph(sim));
-		expect(result.nodeError('Coze')?.message).toBe('The Coze workflow failed with error 5000: {"reason":"quota exceeded"}');
+		expect(result.nodeError('Coze')?.message).toBe(
+			'The Coze workflow failed with error 5000: {"reason":"quota exceeded"}',
+		);
 	});
 
 	it('an Interrupt with no event_id', async () => {
 		streaming([{ event: 'Interrupt', data: {} }]);
 		const result = await runWorkflow(cozeGraph(sim));
-		expect(result.nodeError('Coze')?.message).toBe('Coze sent an Interrupt without an event_id, so it cannot be answered');
+		expect(result.nodeError('Coze')?.message).toBe(
+			'Coze sent an Interrupt without an event_id, so it cannot be answered',
+		);
 	});
 
 	it('an Interrupt whose type is not a number', async () => {
-		streaming([{ event: 'Interrupt', data: { interrupt_data: { event_id: '7404830425073352999/1', type: 'question', data: '' }, node_title: 'Ask' } }]);
+		streaming([
+			{
+				event: 'Interrupt',
+				data: {
+					interrupt_data: { event_id: '7404830425073352999/1', type: 'question', data: '' },
+					node_title: 'Ask',
+				},
+			},
+		]);
 		const result = await runWorkflow(cozeGraph(sim));
-		expect(result.nodeError('Coze')?.message).toBe('Coze sent an Interrupt whose type is not a number');
+		expect(result.nodeError('Coze')?.message).toBe(
+			'Coze sent an Interrupt whose type is not a number',
+		);
 	});
 
 	it('a repeated event id, keeping what came before it', async () => {
 		sim.defineWorkflow(WORKFLOW_ID, {
 			run: () => ({
-				stream: [...numbered(messageChunks({ title: 'A', uuid: 'a' }, ['kept'])), { id: 0, event: 'Message', data: { content: 'again' } }, { id: 1, event: 'Done', data: {} }],
+				stream: [
+					...numbered(messageChunks({ title: 'A', uuid: 'a' }, ['kept'])),
+					{ id: 0, event: 'Message', data: { content: 'again' } },
+					{ id: 1, event: 'Done', data: {} },
+				],
 			}),
 		});
 		const result = await runWorkflow(cozeGraph(sim, { onError: 'continueRegularOutput' }));
-		expect(result.output('Coze', 0).map((item) => item.json.content ?? item.json.error)).toEqual(['kept', 'Coze sent event 0 twice']);
+		expect(result.output('Coze', 0).map((item) => item.json.content ?? item.json.error)).toEqual([
+			'kept',
+			'Coze sent event 0 twice',
+		]);
 	});
 
 	it('an event id of a million digits is refused without parsing it', async () => {
 		const huge = '7'.repeat(1_000_000);
-		sim.defineWorkflow(WORKFLOW_ID, { run: () => ({ stream: [{ id: huge, event: 'PING', data: {} }, { id: huge, event: 'Done', data: {} }] }) });
+		sim.defineWorkflow(WORKFLOW_ID, {
+			run: () => ({
+				stream: [
+					{ id: huge, event: 'PING', data: {} },
+					{ id: huge, event: 'Done', data: {} },
+				],
+			}),
+		});
 		const result = await runWorkflow(cozeGraph(sim));
 		expect(result.nodeError('Coze')?.message).toBe('Coze sent an event id of 1000000 characters');
 	});
@@ -94,19 +129,41 @@ describe('Max Output Size bounds what one run may hold', () => {
 	beforeAll(() => useBinaryMode('memory'));
 	beforeEach(async () => {
 		sim = await CozeSimulator.start();
-		const big = (n: number) => messageChunks({ title: `Step ${n}`, uuid: `s${n}` }, ['x'.repeat(300 * 1024), 'y'.repeat(300 * 1024)]);
-		sim.defineWorkflow(WORKFLOW_ID, { run: () => ({ stream: numbered([...big(1), ...big(2), ...big(3), { event: 'Done', data: { debug_url: DEBUG_URL } }]) }) });
+		const big = (n: number) =>
+			messageChunks({ title: `Step ${n}`, uuid: `s${n}` }, [
+				'x'.repeat(300 * 1024),
+				'y'.repeat(300 * 1024),
+			]);
+		sim.defineWorkflow(WORKFLOW_ID, {
+			run: () => ({
+				stream: numbered([
+					...big(1),
+					...big(2),
+					...big(3),
+					{ event: 'Done', data: { debug_url: DEBUG_URL } },
+				]),
+			}),
+		});
 	});
 	afterEach(() => stopSimulator(sim));
 
 	it('fails a run that sends more, saying how much arrived and how to narrow it', async () => {
 		const result = await runWorkflow(cozeGraph(sim, { requestOptions: { maxOutputMegabytes: 1 } }));
-		expect(result.nodeError('Coze')?.message).toBe('The Coze run sent more than Max Output Size (1 MB) of messages');
-		expect(result.nodeError('Coze')?.description).toMatch(/^1\.2 MB of message text arrived .* Final Message Only/);
+		expect(result.nodeError('Coze')?.message).toBe(
+			'The Coze run sent more than Max Output Size (1 MB) of messages',
+		);
+		expect(result.nodeError('Coze')?.description).toMatch(
+			/^1\.2 MB of message text arrived .* Final Message Only/,
+		);
 	});
 
 	it('lets the same run through with Final Message Only, which keeps one message', async () => {
-		const result = await runWorkflow(cozeGraph(sim, { requestOptions: { maxOutputMegabytes: 1 }, options: { outputMode: 'lastMessage' } }));
+		const result = await runWorkflow(
+			cozeGraph(sim, {
+				requestOptions: { maxOutputMegabytes: 1 },
+				options: { outputMode: 'lastMessage' },
+			}),
+		);
 		expect(result.nodeError('Coze')).toBeUndefined();
 		expect(result.output('Coze', 0).map((item) => item.json.node_title)).toEqual(['Step 3']);
 	});
@@ -118,22 +175,40 @@ describe('checks before anything is sent', () => {
 	beforeEach(async () => (sim = await CozeSimulator.start()));
 	afterEach(() => stopSimulator(sim));
 
-	it.each(['..', '../v1/files/upload', '7404830425073352713/..', 'abc'])('refuses Workflow ID %j before it reaches a path', async (workflowId) => {
-		const result = await runWorkflow(cozeGraph(sim, { parameters: { workflowId }, options: { runMode: 'async' } }));
-		expect(result.nodeError('Coze')?.message).toBe(`Workflow ID "${workflowId}" is not a Coze workflow ID`);
-		expect(sim.requests).toHaveLength(0);
-	});
+	it.each(['..', '../v1/files/upload', '7404830425073352713/..', 'abc'])(
+		'refuses Workflow ID %j before it reaches a path',
+		async (workflowId) => {
+			const result = await runWorkflow(
+				cozeGraph(sim, { parameters: { workflowId }, options: { runMode: 'async' } }),
+			);
+			expect(result.nodeError('Coze')?.message).toBe(
+				`Workflow ID "${workflowId}" is not a Coze workflow ID`,
+			);
+			expect(sim.requests).toHaveLength(0);
+		},
+	);
 
-	it.each(['../x', '7404830425073352999/6961231853298581504 OR 1', '7404830425073352999/..'])('refuses Event ID %j of a resume', async (eventId) => {
-		const result = await runWorkflow(cozeGraph(sim, { operation: 'resume', parameters: { eventId } }));
-		expect(result.nodeError('Coze')?.message).toBe(`Event ID "${eventId}" is not a Coze interrupt's event ID`);
-		expect(sim.requests).toHaveLength(0);
-	});
+	it.each(['../x', '7404830425073352999/6961231853298581504 OR 1', '7404830425073352999/..'])(
+		'refuses Event ID %j of a resume',
+		async (eventId) => {
+			const result = await runWorkflow(
+				cozeGraph(sim, { operation: 'resume', parameters: { eventId } }),
+			);
+			expect(result.nodeError('Coze')?.message).toBe(
+				`Event ID "${eventId}" is not a Coze interrupt's event ID`,
+			);
+			expect(sim.requests).toHaveLength(0);
+		},
+	);
 
 	it('refuses an execute_id from the server that is not a Coze id, before polling with it', async () => {
-		sim.defineWorkflow(WORKFLOW_ID, { blockingRun: () => ({ json: { code: 0, msg: '', execute_id: '..' } }) });
+		sim.defineWorkflow(WORKFLOW_ID, {
+			blockingRun: () => ({ json: { code: 0, msg: '', execute_id: '..' } }),
+		});
 		const result = await runWorkflow(cozeGraph(sim, { options: { runMode: 'async' } }));
-		expect(result.nodeError('Coze')?.message).toBe('Coze started the run but its execute_id ".." is not a Coze id');
+		expect(result.nodeError('Coze')?.message).toBe(
+			'Coze started the run but its execute_id ".." is not a Coze id',
+		);
 		expect(sim.requests.map((request) => request.path)).toEqual(['/v1/workflow/run']);
 	});
 
@@ -141,10 +216,17 @@ describe('checks before anything is sent', () => {
 		const executeId = '7404830425073350009';
 		sim.defineWorkflow(WORKFLOW_ID, {
 			blockingRun: () => ({ json: { code: 0, msg: '', execute_id: executeId } }),
-			history: [{ execute_id: executeId, execute_status: 'Running' }, { execute_id: executeId, execute_status: 'Success', output: '{"output":"done"}' }],
+			history: [
+				{ execute_id: executeId, execute_status: 'Running' },
+				{ execute_id: executeId, execute_status: 'Success', output: '{"output":"done"}' },
+			],
 		});
-		const result = await runWorkflow(cozeGraph(sim, { options: { runMode: 'async', pollIntervalSeconds: '={{ 0 }}' } }));
-		expect(result.output('Coze', 0).map((item) => item.json.content)).toEqual(['{"output":"done"}']);
+		const result = await runWorkflow(
+			cozeGraph(sim, { options: { runMode: 'async', pollIntervalSeconds: '={{ 0 }}' } }),
+		);
+		expect(result.output('Coze', 0).map((item) => item.json.content)).toEqual([
+			'{"output":"done"}',
+		]);
 		const polls = sim.requests.filter((request) => request.path.includes('/run_histories/'));
 		expect(polls).toHaveLength(2);
 		expect(polls[1].receivedAt - polls[0].receivedAt).toBeGreaterThanOrEqual(950);
@@ -161,7 +243,13 @@ describe('a local disk error while reading the file to upload', () => {
 		const result = await runWorkflow({
 			nodes: [
 				{ name: 'Start', type: 'test.start' },
-				{ name: 'Make Binary', type: 'test.makeBinary', parameters: { files: JSON.stringify([{ bytes: 4 * 1024 * 1024, fileName: 'broken.bin' }]) } },
+				{
+					name: 'Make Binary',
+					type: 'test.makeBinary',
+					parameters: {
+						files: JSON.stringify([{ bytes: 4 * 1024 * 1024, fileName: 'broken.bin' }]),
+					},
+				},
 				{ name: 'Break', type: 'test.breakBinary' },
 				{ name: 'Coze', type: COZE_TYPE, parameters: { resource: 'file', operation: 'upload' } },
 			],

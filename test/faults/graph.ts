@@ -40,8 +40,16 @@ export function cozeGraph(sim: CozeSimulator, options: CozeGraphOptions = {}) {
 	const nodes: TestNode[] = [
 		{ name: 'Start', type: 'test.start' },
 		options.files
-			? { name: 'Input', type: 'test.makeBinary', parameters: { files: JSON.stringify(options.files) } }
-			: { name: 'Input', type: 'test.fixedItems', parameters: { items: JSON.stringify(inputs.map((json) => ({ json }))) } },
+			? {
+					name: 'Input',
+					type: 'test.makeBinary',
+					parameters: { files: JSON.stringify(options.files) },
+				}
+			: {
+					name: 'Input',
+					type: 'test.fixedItems',
+					parameters: { items: JSON.stringify(inputs.map((json) => ({ json }))) },
+				},
 		{
 			name: 'Coze',
 			type: COZE_TYPE,
@@ -66,7 +74,10 @@ export function cozeGraph(sim: CozeSimulator, options: CozeGraphOptions = {}) {
 
 /** A healthy stream: one End message, then Done. */
 export const okStream = (text = 'ok') => ({
-	stream: numbered([...messageChunks({ title: 'End', uuid: 'e' }, [text]), { event: 'Done', data: { debug_url: DEBUG_URL } }]),
+	stream: numbered([
+		...messageChunks({ title: 'End', uuid: 'e' }, [text]),
+		{ event: 'Done', data: { debug_url: DEBUG_URL } },
+	]),
 });
 
 /** How many requests reached `path`: for run endpoints, how many runs the server was asked to start. */

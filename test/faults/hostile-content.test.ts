@@ -33,19 +33,36 @@ describe('Run: message content that is not a string, or nested millions deep', (
 
 	it.each([
 		['a number', '42', '42'],
-		['an object', '{"answer":"yes","n":7404830425073352713}', '{"answer":"yes","n":"7404830425073352713"}'],
+		[
+			'an object',
+			'{"answer":"yes","n":7404830425073352713}',
+			'{"answer":"yes","n":"7404830425073352713"}',
+		],
 		['a list', '["a",1]', '["a",1]'],
 		['true', 'true', 'true'],
 		['null (no text)', 'null', ''],
 	])('gives content that is %s as text', async (_what, contentJson, content) => {
-		sim.defineWorkflow(WORKFLOW_ID, { run: () => ({ stream: numbered([...firstMessage, rawMessage(contentJson), done]) }) });
+		sim.defineWorkflow(WORKFLOW_ID, {
+			run: () => ({ stream: numbered([...firstMessage, rawMessage(contentJson), done]) }),
+		});
 		const result = await runWorkflow(cozeGraph(sim));
 		expect(result.nodeError('Coze')).toBeUndefined();
-		expect(result.output('Coze').map((item) => item.json.content)).toEqual(['before the odd one', content]);
+		expect(result.output('Coze').map((item) => item.json.content)).toEqual([
+			'before the odd one',
+			content,
+		]);
 	});
 
 	it('keeps content that is text of JSON nested two million deep as that text, without reading it as JSON', async () => {
-		sim.defineWorkflow(WORKFLOW_ID, { run: () => ({ stream: numbered([...firstMessage, ...messageChunks({ title: 'End', uuid: 'e' }, [DEEP_ARRAY_TEXT]), done]) }) });
+		sim.defineWorkflow(WORKFLOW_ID, {
+			run: () => ({
+				stream: numbered([
+					...firstMessage,
+					...messageChunks({ title: 'End', uuid: 'e' }, [DEEP_ARRAY_TEXT]),
+					done,
+				]),
+			}),
+		});
 		for (const onError of [undefined, 'continueRegularOutput'] as const) {
 			const result = await runWorkflow(cozeGraph(sim, { onError }));
 			expect(result.nodeError('Coze')).toBeUndefined();
@@ -58,7 +75,11 @@ describe('Run: message content that is not a string, or nested millions deep', (
 	const deepRun = () =>
 		sim.defineWorkflow(WORKFLOW_ID, {
 			run: (body) => ({
-				stream: numbered((body.parameters as { n: number }).n === 1 ? [...firstMessage, rawMessage(DEEP_ARRAY_TEXT)] : okStream('fine').stream),
+				stream: numbered(
+					(body.parameters as { n: number }).n === 1
+						? [...firstMessage, rawMessage(DEEP_ARRAY_TEXT)]
+						: okStream('fine').stream,
+				),
 			}),
 		});
 	const DEEP_ERROR = 'Coze sent a Message event nested deeper than 128 levels';
@@ -67,7 +88,11 @@ describe('Run: message content that is not a string, or nested millions deep', (
 		deepRun();
 		const result = await runWorkflow(cozeGraph(sim, { inputs: [{ n: 0 }, { n: 1 }, { n: 2 }] }));
 		expect(result.run.status).toBe('error');
-		const error = result.nodeError('Coze') as { message: string; description?: string; context?: { itemIndex?: number } };
+		const error = result.nodeError('Coze') as {
+			message: string;
+			description?: string;
+			context?: { itemIndex?: number };
+		};
 		expect(error.message).toBe(DEEP_ERROR);
 		expect(error.context?.itemIndex).toBe(1);
 		// Without Continue on Fail n8n keeps no items of a failed node: the error says what had arrived.
@@ -77,14 +102,26 @@ describe('Run: message content that is not a string, or nested millions deep', (
 	});
 
 	it('fails the item whose synchronous answer is nested two million deep, and with Continue on Fail runs the others', async () => {
-		sim.defineWorkflow(WORKFLOW_ID, { blockingRun: () => ({ json: { code: 0, msg: '', data: '{"output":"fine"}', execute_id: '7404830425073350001' } }) });
+		sim.defineWorkflow(WORKFLOW_ID, {
+			blockingRun: () => ({
+				json: { code: 0, msg: '', data: '{"output":"fine"}', execute_id: '7404830425073350001' },
+			}),
+		});
 		// The first item's answer: its data two million arrays deep.
 		sim.override('/v1/workflow/run', (_req, res) => {
 			res.writeHead(200, { 'content-type': 'application/json' });
 			res.end(`{"code":0,"msg":"","data":${DEEP_ARRAY_TEXT}}`);
 		});
-		const result = await runWorkflow(cozeGraph(sim, { inputs: [{ n: 1 }, { n: 0 }], options: { runMode: 'sync' }, onError: 'continueRegularOutput' }));
-		expect(result.output('Coze').map((item) => [item.json.content ?? item.json.error, item.pairedItem])).toEqual([
+		const result = await runWorkflow(
+			cozeGraph(sim, {
+				inputs: [{ n: 1 }, { n: 0 }],
+				options: { runMode: 'sync' },
+				onError: 'continueRegularOutput',
+			}),
+		);
+		expect(
+			result.output('Coze').map((item) => [item.json.content ?? item.json.error, item.pairedItem]),
+		).toEqual([
 			['Coze answered with JSON nested deeper than 128 levels', { item: 0 }],
 			['{"output":"fine"}', { item: 1 }],
 		]);
@@ -92,9 +129,13 @@ describe('Run: message content that is not a string, or nested millions deep', (
 
 	it('with Continue on Fail, gives the messages that had arrived, then the error item, and runs the other items', async () => {
 		deepRun();
-		const result = await runWorkflow(cozeGraph(sim, { inputs: [{ n: 0 }, { n: 1 }, { n: 2 }], onError: 'continueRegularOutput' }));
+		const result = await runWorkflow(
+			cozeGraph(sim, { inputs: [{ n: 0 }, { n: 1 }, { n: 2 }], onError: 'continueRegularOutput' }),
+		);
 		expect(result.run.status).toBe('success');
-		expect(result.output('Coze').map((item) => [item.json.content ?? item.json.error, item.pairedItem])).toEqual([
+		expect(
+			result.output('Coze').map((item) => [item.json.content ?? item.json.error, item.pairedItem]),
+		).toEqual([
 			['fine', { item: 0 }],
 			['before the odd one', { item: 1 }],
 			[DEEP_ERROR, { item: 1 }],
@@ -115,15 +156,43 @@ describe('Chat: a delta whose content is not a string, or nested millions deep',
 
 	/** A chat turn in the cloud's shapes (cozepy's workflows_chat_stream_resp.txt) whose second delta carries `contentJson`. */
 	const chatTurn = (contentJson: string): SimEvent[] => [
-		{ event: 'conversation.chat.created', data: { id: 'c1', conversation_id: 'v1', status: 'created' } },
-		{ event: 'conversation.message.delta', data: { id: 'm1', conversation_id: 'v1', role: 'assistant', type: 'answer', content: 'It is ', content_type: 'text' } },
-		{ event: 'conversation.message.delta', data: `{"id":"m1","conversation_id":"v1","role":"assistant","type":"answer","content":${contentJson},"content_type":"text"}` },
-		{ event: 'conversation.chat.completed', data: { id: 'c1', conversation_id: 'v1', status: 'completed' } },
+		{
+			event: 'conversation.chat.created',
+			data: { id: 'c1', conversation_id: 'v1', status: 'created' },
+		},
+		{
+			event: 'conversation.message.delta',
+			data: {
+				id: 'm1',
+				conversation_id: 'v1',
+				role: 'assistant',
+				type: 'answer',
+				content: 'It is ',
+				content_type: 'text',
+			},
+		},
+		{
+			event: 'conversation.message.delta',
+			data: `{"id":"m1","conversation_id":"v1","role":"assistant","type":"answer","content":${contentJson},"content_type":"text"}`,
+		},
+		{
+			event: 'conversation.chat.completed',
+			data: { id: 'c1', conversation_id: 'v1', status: 'completed' },
+		},
 		{ event: 'done', data: { debug_url: DEBUG_URL } },
 	];
 	const chatGraph = (contentJson: string, onError?: 'continueRegularOutput') => {
 		sim.defineWorkflow(CHATFLOW_ID, { chat: () => ({ stream: chatTurn(contentJson) }) });
-		return cozeGraph(sim, { parameters: { operation: 'chat', workflowId: CHATFLOW_ID, conversation: 'new', message: 'hi', parameters: '{}' }, onError });
+		return cozeGraph(sim, {
+			parameters: {
+				operation: 'chat',
+				workflowId: CHATFLOW_ID,
+				conversation: 'new',
+				message: 'hi',
+				parameters: '{}',
+			},
+			onError,
+		});
 	};
 
 	it.each([
@@ -141,7 +210,11 @@ describe('Chat: a delta whose content is not a string, or nested millions deep',
 			const result = await runWorkflow(chatGraph(DEEP_ARRAY_TEXT, onError));
 			const error = 'Coze sent a conversation.message.delta event nested deeper than 128 levels';
 			if (onError) {
-				expect(result.output('Coze').map((item) => [item.json.answer ?? item.json.error, item.json.status])).toEqual([
+				expect(
+					result
+						.output('Coze')
+						.map((item) => [item.json.answer ?? item.json.error, item.json.status]),
+				).toEqual([
 					['It is ', 'failed'],
 					[error, undefined],
 				]);

@@ -9,14 +9,20 @@ import { CozeSimulator } from '../simulator/server';
 import { cozeGraph, okStream, requestsTo, WORKFLOW_ID } from './graph';
 
 /** A gateway's 504 after it has read the whole request: the run was (and may still be) in progress. */
-const gatewayTimeout = (status = 504) => async (_req: unknown, res: import('node:http').ServerResponse, body: () => Promise<string>) => {
-	await body();
-	res.writeHead(status, { 'content-type': 'text/html' });
-	res.end(`<html><body><h1>${status} Gateway Time-out</h1><hr>Tengine</body></html>`);
-};
+const gatewayTimeout =
+	(status = 504) =>
+	async (_req: unknown, res: import('node:http').ServerResponse, body: () => Promise<string>) => {
+		await body();
+		res.writeHead(status, { 'content-type': 'text/html' });
+		res.end(`<html><body><h1>${status} Gateway Time-out</h1><hr>Tengine</body></html>`);
+	};
 
 /** The connection drops once the request has arrived whole. */
-const resetAfterBody = async (req: import('node:http').IncomingMessage, _res: unknown, body: () => Promise<string>) => {
+const resetAfterBody = async (
+	req: import('node:http').IncomingMessage,
+	_res: unknown,
+	body: () => Promise<string>,
+) => {
 	await body();
 	req.socket.resetAndDestroy();
 };
@@ -36,27 +42,37 @@ describe('request policy: a request that starts or resumes a run', () => {
 	beforeEach(async () => (sim = await CozeSimulator.start()));
 	afterEach(() => stopSimulator(sim));
 
-	it.each([502, 503, 504])('a synchronous run answered %i by a gateway runs once, and the error says it may have run', async (status) => {
-		for (let i = 0; i < 4; i++) sim.override('/v1/workflow/run', gatewayTimeout(status));
-		const result = await runWorkflow(cozeGraph(sim, { options: { runMode: 'sync' } }));
-		expect(requestsTo(sim, '/v1/workflow/run')).toBe(1);
-		expect(result.nodeError('Coze')?.message).toBe(`Coze answered HTTP ${status} without a Coze error body`);
-		expect(result.nodeError('Coze')?.description).toMatch(/may have started the run/);
-		expect(result.nodeError('Coze')?.description).toMatch(/run history/);
-	});
+	it.each([502, 503, 504])(
+		'a synchronous run answered %i by a gateway runs once, and the error says it may have run',
+		async (status) => {
+			for (let i = 0; i < 4; i++) sim.override('/v1/workflow/run', gatewayTimeout(status));
+			const result = await runWorkflow(cozeGraph(sim, { options: { runMode: 'sync' } }));
+			expect(requestsTo(sim, '/v1/workflow/run')).toBe(1);
+			expect(result.nodeError('Coze')?.message).toBe(
+				`Coze answered HTTP ${status} without a Coze error body`,
+			);
+			expect(result.nodeError('Coze')?.description).toMatch(/may have started the run/);
+			expect(result.nodeError('Coze')?.description).toMatch(/run history/);
+		},
+	);
 
 	it.each([
 		['/v1/workflow/stream_run', 'run', {}],
 		['/v1/workflow/stream_resume', 'resume', {}],
 		['/v1/workflow/run', 'run', { runMode: 'sync' }],
 		['/v1/workflow/run', 'run', { runMode: 'async' }],
-	] as const)('%s whose connection drops after the body was sent is not retried (%s %j)', async (path, operation, options) => {
-		for (let i = 0; i < 4; i++) sim.override(path, resetAfterBody);
-		const result = await runWorkflow(cozeGraph(sim, { operation, options }));
-		expect(requestsTo(sim, path)).toBe(1);
-		expect(result.nodeError('Coze')?.message).toBe(`The connection to Coze at ${sim.baseUrl} broke`);
-		expect(result.nodeError('Coze')?.description).toMatch(/may have started the run/);
-	});
+	] as const)(
+		'%s whose connection drops after the body was sent is not retried (%s %j)',
+		async (path, operation, options) => {
+			for (let i = 0; i < 4; i++) sim.override(path, resetAfterBody);
+			const result = await runWorkflow(cozeGraph(sim, { operation, options }));
+			expect(requestsTo(sim, path)).toBe(1);
+			expect(result.nodeError('Coze')?.message).toBe(
+				`The connection to Coze at ${sim.baseUrl} broke`,
+			);
+			expect(result.nodeError('Coze')?.description).toMatch(/may have started the run/);
+		},
+	);
 
 	it('a resume answered 502 is sent once: Coze allows only 3 resumes an interrupt', async () => {
 		for (let i = 0; i < 4; i++) sim.override('/v1/workflow/stream_resume', gatewayTimeout(502));
@@ -79,7 +95,10 @@ describe('request policy: a request that starts or resumes a run', () => {
 	});
 
 	it('is still retried when rate limited (429 or code 4013): Coze did not take it on', async () => {
-		sim.defineWorkflow(WORKFLOW_ID, { run: () => okStream('after the wait'), blockingRun: () => ({ json: { code: 0, msg: '', data: '{"output":"sync"}' } }) });
+		sim.defineWorkflow(WORKFLOW_ID, {
+			run: () => okStream('after the wait'),
+			blockingRun: () => ({ json: { code: 0, msg: '', data: '{"output":"sync"}' } }),
+		});
 		sim.override('/v1/workflow/stream_run', async (_req, res, body) => {
 			await body();
 			res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' });
@@ -100,8 +119,15 @@ describe('request policy: a request that starts or resumes a run', () => {
 
 	it('is retried when the connection is refused (never established), and says how many tries', async () => {
 		const port = await closedPort();
-		const result = await runWorkflow(cozeGraph(sim, { baseUrl: `http://127.0.0.1:${port}`, requestOptions: { maxRetries: 2, maxRetryWaitSeconds: 1 } }));
-		expect(result.nodeError('Coze')?.message).toBe(`Could not talk to Coze at http://127.0.0.1:${port} (after 3 tries)`);
+		const result = await runWorkflow(
+			cozeGraph(sim, {
+				baseUrl: `http://127.0.0.1:${port}`,
+				requestOptions: { maxRetries: 2, maxRetryWaitSeconds: 1 },
+			}),
+		);
+		expect(result.nodeError('Coze')?.message).toBe(
+			`Could not talk to Coze at http://127.0.0.1:${port} (after 3 tries)`,
+		);
 	});
 });
 
@@ -115,7 +141,9 @@ describe('request policy: reads and uploads', () => {
 		const executeId = '7404830425073350001';
 		sim.defineWorkflow(WORKFLOW_ID, {
 			blockingRun: () => ({ json: { code: 0, msg: '', execute_id: executeId } }),
-			history: [{ execute_id: executeId, execute_status: 'Success', output: '{"output":"read twice"}' }],
+			history: [
+				{ execute_id: executeId, execute_status: 'Success', output: '{"output":"read twice"}' },
+			],
 		});
 		const historyPath = `/v1/workflows/${WORKFLOW_ID}/run_histories/${executeId}`;
 		sim.override(historyPath, resetAfterBody);
@@ -123,8 +151,15 @@ describe('request policy: reads and uploads', () => {
 			res.writeHead(500, { 'content-type': 'application/json' });
 			res.end(JSON.stringify({ code: 5000, msg: 'internal error' }));
 		});
-		const result = await runWorkflow(cozeGraph(sim, { options: { runMode: 'async', pollIntervalSeconds: 1 }, requestOptions: { maxRetryWaitSeconds: 1 } }));
-		expect(result.output('Coze', 0).map((item) => item.json.content)).toEqual(['{"output":"read twice"}']);
+		const result = await runWorkflow(
+			cozeGraph(sim, {
+				options: { runMode: 'async', pollIntervalSeconds: 1 },
+				requestOptions: { maxRetryWaitSeconds: 1 },
+			}),
+		);
+		expect(result.output('Coze', 0).map((item) => item.json.content)).toEqual([
+			'{"output":"read twice"}',
+		]);
 		expect(requestsTo(sim, '/v1/workflow/run')).toBe(1);
 		expect(requestsTo(sim, historyPath)).toBe(3);
 	});

@@ -43,18 +43,32 @@ describe('Run Time Limit', () => {
 			['a streamed run', '/v1/workflow/stream_run', 'run', {}, 'The Coze run'],
 			['a resume', '/v1/workflow/stream_resume', 'resume', {}, 'The Coze run'],
 			['a synchronous run', '/v1/workflow/run', 'run', { runMode: 'sync' }, 'The Coze run'],
-		] as const)('fires before Coze has answered %s, with its own message', async (_name, path, operation, options, what) => {
-			sim.override(path, neverAnswer);
-			const result = await runWorkflow(cozeGraph(sim, { operation, options, requestOptions: { runTimeLimitSeconds: 1 } }));
-			expect(result.nodeError('Coze')?.message).toBe(`${what} took longer than the Run Time Limit (1 s)`);
-			expect(result.nodeError('Coze')?.description).toMatch(/Raise Run Time Limit/);
-		});
+		] as const)(
+			'fires before Coze has answered %s, with its own message',
+			async (_name, path, operation, options, what) => {
+				sim.override(path, neverAnswer);
+				const result = await runWorkflow(
+					cozeGraph(sim, { operation, options, requestOptions: { runTimeLimitSeconds: 1 } }),
+				);
+				expect(result.nodeError('Coze')?.message).toBe(
+					`${what} took longer than the Run Time Limit (1 s)`,
+				);
+				expect(result.nodeError('Coze')?.description).toMatch(/Raise Run Time Limit/);
+			},
+		);
 
-		it.each([2147484, -1, 'soon'])('refuses %j seconds, which a timer cannot wait, naming the field', async (runTimeLimitSeconds) => {
-			const result = await runWorkflow(cozeGraph(sim, { requestOptions: { runTimeLimitSeconds } }));
-			expect(result.nodeError('Coze')?.message).toBe('Request Options → Run Time Limit must be a number from 0 to 2147483');
-			expect(sim.requests).toHaveLength(0);
-		});
+		it.each([2147484, -1, 'soon'])(
+			'refuses %j seconds, which a timer cannot wait, naming the field',
+			async (runTimeLimitSeconds) => {
+				const result = await runWorkflow(
+					cozeGraph(sim, { requestOptions: { runTimeLimitSeconds } }),
+				);
+				expect(result.nodeError('Coze')?.message).toBe(
+					'Request Options → Run Time Limit must be a number from 0 to 2147483',
+				);
+				expect(sim.requests).toHaveLength(0);
+			},
+		);
 	});
 
 	describe.each(['filesystem', 'memory'] as const)('an upload (%s binary data)', (mode) => {
@@ -63,10 +77,16 @@ describe('Run Time Limit', () => {
 		it('fires mid-upload, with its own message', async () => {
 			const paused = sim.pauseAtFirstUploadBytes();
 			const result = await runWorkflow(
-				cozeGraph(sim, { operation: 'upload', files: [{ bytes: 16 * 1024 * 1024, fileName: 'slow.bin' }], requestOptions: { runTimeLimitSeconds: 1 } }),
+				cozeGraph(sim, {
+					operation: 'upload',
+					files: [{ bytes: 16 * 1024 * 1024, fileName: 'slow.bin' }],
+					requestOptions: { runTimeLimitSeconds: 1 },
+				}),
 			);
 			await paused;
-			expect(result.nodeError('Coze')?.message).toBe('The upload to Coze took longer than the Run Time Limit (1 s)');
+			expect(result.nodeError('Coze')?.message).toBe(
+				'The upload to Coze took longer than the Run Time Limit (1 s)',
+			);
 		});
 	});
 });
@@ -93,7 +113,9 @@ describe('Idle Timeout on a stream counts whole events', () => {
  */
 function takeUpload({ bytesPerSecond = Number.POSITIVE_INFINITY, answer = true }) {
 	let done: (read: { bytes: number; announced: number; tookMs: number }) => void = () => undefined;
-	const finished = new Promise<{ bytes: number; announced: number; tookMs: number }>((resolve) => (done = resolve));
+	const finished = new Promise<{ bytes: number; announced: number; tookMs: number }>(
+		(resolve) => (done = resolve),
+	);
 	const handler = async (req: IncomingMessage, res: ServerResponse) => {
 		const started = Date.now();
 		let bytes = 0;
@@ -110,7 +132,11 @@ function takeUpload({ bytesPerSecond = Number.POSITIVE_INFINITY, answer = true }
 		}
 		done({ bytes, announced: Number(req.headers['content-length']), tookMs: Date.now() - started });
 		if (!answer || cut) return;
-		sendJson(res, 'cloud', 200, { code: 0, msg: '', data: { id: '7512345678901234567', bytes, created_at: 1750000000, file_name: 'slow.bin' } });
+		sendJson(res, 'cloud', 200, {
+			code: 0,
+			msg: '',
+			data: { id: '7512345678901234567', bytes, created_at: 1750000000, file_name: 'slow.bin' },
+		});
 	};
 	return { handler, finished };
 }
@@ -128,7 +154,13 @@ describe('Idle Timeout on an upload', () => {
 		// the node has written the last byte (about 4 MB here) takes a quarter of it to arrive.
 		const slow = takeUpload({ bytesPerSecond: 16 * 1024 * 1024 });
 		sim.override('/v1/files/upload', slow.handler);
-		const result = await runWorkflow(cozeGraph(sim, { operation: 'upload', files: [file], requestOptions: { idleTimeoutSeconds: 1, maxRetries: 0 } }));
+		const result = await runWorkflow(
+			cozeGraph(sim, {
+				operation: 'upload',
+				files: [file],
+				requestOptions: { idleTimeoutSeconds: 1, maxRetries: 0 },
+			}),
+		);
 		const read = await slow.finished;
 		expect(result.nodeError('Coze')).toBeUndefined();
 		expect(result.output('Coze', 0).map((item) => item.json.id)).toEqual(['7512345678901234567']);
@@ -138,7 +170,13 @@ describe('Idle Timeout on an upload', () => {
 
 	it('cuts an upload Coze takes none of for the Idle Timeout', async () => {
 		const paused = sim.pauseAtFirstUploadBytes();
-		const result = await runWorkflow(cozeGraph(sim, { operation: 'upload', files: [file], requestOptions: { idleTimeoutSeconds: 1, maxRetries: 0 } }));
+		const result = await runWorkflow(
+			cozeGraph(sim, {
+				operation: 'upload',
+				files: [file],
+				requestOptions: { idleTimeoutSeconds: 1, maxRetries: 0 },
+			}),
+		);
 		await paused;
 		expect(result.nodeError('Coze')?.message).toBe('Coze sent nothing for 1 s (Idle Timeout)');
 	});
@@ -146,7 +184,13 @@ describe('Idle Timeout on an upload', () => {
 	it('cuts an upload Coze took whole and then sends nothing about', async () => {
 		const silent = takeUpload({ answer: false });
 		sim.override('/v1/files/upload', silent.handler);
-		const result = await runWorkflow(cozeGraph(sim, { operation: 'upload', files: [file], requestOptions: { idleTimeoutSeconds: 1, maxRetries: 0 } }));
+		const result = await runWorkflow(
+			cozeGraph(sim, {
+				operation: 'upload',
+				files: [file],
+				requestOptions: { idleTimeoutSeconds: 1, maxRetries: 0 },
+			}),
+		);
 		const read = await silent.finished;
 		expect(read.bytes).toBe(read.announced);
 		expect(result.nodeError('Coze')?.message).toBe('Coze sent nothing for 1 s (Idle Timeout)');

@@ -21,7 +21,12 @@ export interface LiveN8n {
  * published when it starts) and starts n8n; resolves once n8n is ready and `webhookPaths` are
  * registered.
  */
-export async function startLiveN8n(simulator: CozeSimulator, workflows: Array<{ id: string }>, webhookPaths: string[], otherCredentials: object[] = []): Promise<LiveN8n> {
+export async function startLiveN8n(
+	simulator: CozeSimulator,
+	workflows: Array<{ id: string }>,
+	webhookPaths: string[],
+	otherCredentials: object[] = [],
+): Promise<LiveN8n> {
 	ensureN8n();
 	const userFolder = makeTempFolder('live-n8n-');
 	installPackage(userFolder, packPackage());
@@ -41,14 +46,16 @@ export async function startLiveN8n(simulator: CozeSimulator, workflows: Array<{ 
 	];
 	for (const args of commands) {
 		const result = await n8nCliAsync(userFolder, args, env);
-		if (result.status !== 0) throw new Error(`n8n ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+		if (result.status !== 0)
+			throw new Error(`n8n ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
 	}
 	const n8n = startN8n(userFolder, env);
 	const base = `http://localhost:${port}`;
 	const stop = () => stopProcess(n8n);
 	try {
 		await waitUntilReady(base, n8n);
-		for (const webhookPath of webhookPaths) await waitForWebhook(`${base}/webhook/${webhookPath}`, n8n);
+		for (const webhookPath of webhookPaths)
+			await waitForWebhook(`${base}/webhook/${webhookPath}`, n8n);
 	} catch (error) {
 		await stop();
 		throw error;
@@ -59,7 +66,13 @@ export async function startLiveN8n(simulator: CozeSimulator, workflows: Array<{ 
 async function waitUntilReady(base: string, n8n: ChildProcess): Promise<void> {
 	for (let i = 0; i < 360; i++) {
 		if (n8n.exitCode !== null) throw new Error(`n8n exited (${n8n.exitCode}) before it was ready`);
-		if (await fetch(`${base}/healthz/readiness`).then((response) => response.ok, () => false)) return;
+		if (
+			await fetch(`${base}/healthz/readiness`).then(
+				(response) => response.ok,
+				() => false,
+			)
+		)
+			return;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	throw new Error(`n8n at ${base} did not become ready in 3 minutes`);
@@ -72,8 +85,15 @@ async function waitUntilReady(base: string, n8n: ChildProcess): Promise<void> {
  */
 async function waitForWebhook(url: string, n8n: ChildProcess): Promise<void> {
 	for (let i = 0; i < 240; i++) {
-		if (n8n.exitCode !== null) throw new Error(`n8n exited (${n8n.exitCode}) before ${url} was registered`);
-		const methods = await fetch(url, { method: 'OPTIONS', headers: { origin: 'http://localhost' } }).then((response) => response.headers.get('access-control-allow-methods') ?? '', () => '');
+		if (n8n.exitCode !== null)
+			throw new Error(`n8n exited (${n8n.exitCode}) before ${url} was registered`);
+		const methods = await fetch(url, {
+			method: 'OPTIONS',
+			headers: { origin: 'http://localhost' },
+		}).then(
+			(response) => response.headers.get('access-control-allow-methods') ?? '',
+			() => '',
+		);
 		if (methods.includes('POST')) return;
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
@@ -100,9 +120,18 @@ export interface StreamedChunk {
  * POSTs `body` to a streaming webhook and reads n8n's NDJSON response as it arrives, calling
  * `onChunk` with each chunk (and the time it was read); resolves with all of them at the end.
  */
-export async function postAndReadChunks(url: string, body: unknown, onChunk: (chunk: StreamedChunk, readAt: number) => void = () => {}): Promise<StreamedChunk[]> {
-	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-	if (!response.ok || !response.body) throw new Error(`${url} answered HTTP ${response.status}: ${await response.text()}`);
+export async function postAndReadChunks(
+	url: string,
+	body: unknown,
+	onChunk: (chunk: StreamedChunk, readAt: number) => void = () => {},
+): Promise<StreamedChunk[]> {
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	if (!response.ok || !response.body)
+		throw new Error(`${url} answered HTTP ${response.status}: ${await response.text()}`);
 	const chunks: StreamedChunk[] = [];
 	const decoder = new TextDecoder();
 	let pending = '';

@@ -1,7 +1,15 @@
 // A pinned n8n in the project's git-ignored .dev/ folder, and what it takes to run this
 // package in it as a user would: packed, installed into an n8n user folder, loaded by n8n.
 import { execFile, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 
@@ -30,9 +38,18 @@ export function toolEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	return { ...process.env, NODE_COMPILE_CACHE: compileCacheDir, ...extra };
 }
 
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): void {
-	const result = spawnSync(command, args, { cwd: options.cwd ?? root, env: options.env ?? toolEnv(), stdio: 'inherit' });
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
+function run(
+	command: string,
+	args: string[],
+	options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): void {
+	const result = spawnSync(command, args, {
+		cwd: options.cwd ?? root,
+		env: options.env ?? toolEnv(),
+		stdio: 'inherit',
+	});
+	if (result.status !== 0)
+		throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
 }
 
 /** The Node binary n8n runs on: this one when new enough, else the one from the `node` package. */
@@ -54,16 +71,25 @@ export function ensureN8n(log: (line: string) => void = console.log): void {
 	if (existsSync(readyMarker)) return;
 	log(`installing n8n ${N8N_VERSION} into ${path.relative(root, n8nDir) || n8nDir} (once)…`);
 	mkdirSync(n8nDir, { recursive: true });
-	const manifest: Record<string, unknown> = { name: 'coze-dev-n8n', private: true, dependencies: { n8n: N8N_VERSION, [NODE_PACKAGE]: `^${NODE_MAJOR}` } };
+	const manifest: Record<string, unknown> = {
+		name: 'coze-dev-n8n',
+		private: true,
+		dependencies: { n8n: N8N_VERSION, [NODE_PACKAGE]: `^${NODE_MAJOR}` },
+	};
 	// n8n 1.x's nodes depend on xlsx from SheetJS's own server, which is not reachable here.
 	if (N8N_VERSION.startsWith('1.')) manifest.overrides = { xlsx: '0.18.5' };
 	writeFileSync(path.join(n8nDir, 'package.json'), JSON.stringify(manifest, null, 2));
-	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: n8nDir });
+	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+		cwd: n8nDir,
+	});
 	const nodeBin = path.dirname(nodeForN8n());
 	log(`building sqlite3 for Node ${NODE_MAJOR} (once)…`);
 	run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], {
 		cwd: n8nDir,
-		env: toolEnv({ PATH: `${nodeBin}${path.delimiter}${process.env.PATH ?? ''}`, npm_config_nodedir: nodeHeadersDir() }),
+		env: toolEnv({
+			PATH: `${nodeBin}${path.delimiter}${process.env.PATH ?? ''}`,
+			npm_config_nodedir: nodeHeadersDir(),
+		}),
 	});
 	writeFileSync(readyMarker, new Date().toISOString());
 }
@@ -95,15 +121,34 @@ export function installPackage(userFolder: string, tarball: string): void {
 	mkdirSync(packageDir, { recursive: true });
 	run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
 	const manifestFile = path.join(packageDir, 'package.json');
-	const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = readJson<Record<string, unknown>>(manifestFile);
+	const { devDependencies, peerDependencies, optionalDependencies, ...manifest } =
+		readJson<Record<string, unknown>>(manifestFile);
 	void [devDependencies, peerDependencies, optionalDependencies];
 	writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
-	run('npm', ['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error'], { cwd: packageDir });
+	run(
+		'npm',
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+			'--loglevel=error',
+		],
+		{ cwd: packageDir },
+	);
 	linkN8nWorkflow(nodesDir);
 	const nodesManifest = path.join(nodesDir, 'package.json');
-	const installed = existsSync(nodesManifest) ? readJson<{ dependencies?: Record<string, string> }>(nodesManifest) : {};
+	const installed = existsSync(nodesManifest)
+		? readJson<{ dependencies?: Record<string, string> }>(nodesManifest)
+		: {};
 	installed.dependencies = { ...installed.dependencies, [PACKAGE_NAME]: String(manifest.version) };
-	writeFileSync(nodesManifest, JSON.stringify({ name: 'installed-nodes', private: true, ...installed }, null, 2));
+	writeFileSync(
+		nodesManifest,
+		JSON.stringify({ name: 'installed-nodes', private: true, ...installed }, null, 2),
+	);
 }
 
 /**
@@ -115,7 +160,11 @@ export function installPackage(userFolder: string, tarball: string): void {
  * the copy n8n loads, so both resolve to one module.
  */
 function linkN8nWorkflow(nodesDir: string): void {
-	const n8nsCopy = path.dirname(require.resolve('n8n-workflow/package.json', { paths: [path.join(n8nDir, 'node_modules', 'n8n')] }));
+	const n8nsCopy = path.dirname(
+		require.resolve('n8n-workflow/package.json', {
+			paths: [path.join(n8nDir, 'node_modules', 'n8n')],
+		}),
+	);
 	const link = path.join(nodesDir, 'node_modules', 'n8n-workflow');
 	rmSync(link, { recursive: true, force: true });
 	// n8n loads only n8n-nodes-* folders of nodes/node_modules as packages: this one is only resolved.
@@ -148,7 +197,9 @@ export function n8nEnv(userFolder: string, extra: NodeJS.ProcessEnv = {}): NodeJ
 		// Nothing to fetch from api.n8n.io here (no network): n8n 2.x's MCP registry, its Instance
 		// AI and agents' model catalogs, the list of verified community nodes. (n8n 1.x has no
 		// such modules and refuses their names.)
-		...(N8N_VERSION.startsWith('1.') ? {} : { N8N_DISABLED_MODULES: 'mcp-registry,instance-ai,agents' }),
+		...(N8N_VERSION.startsWith('1.')
+			? {}
+			: { N8N_DISABLED_MODULES: 'mcp-registry,instance-ai,agents' }),
 		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 		// This package is a community package n8n has not verified: say so, as n8n asks, before
 		// its default turns to false. The other settings n8n warns about, set to what it will default to.
@@ -166,22 +217,46 @@ export function n8nBin(): string {
 }
 
 /** Runs an `n8n` CLI command to its end and returns what it printed. */
-export function n8nCli(userFolder: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-	return spawnSync(nodeForN8n(), [n8nBin(), ...args], { env: n8nEnv(userFolder, extraEnv), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+export function n8nCli(
+	userFolder: string,
+	args: string[],
+	extraEnv: NodeJS.ProcessEnv = {},
+): SpawnSyncReturns<string> {
+	return spawnSync(nodeForN8n(), [n8nBin(), ...args], {
+		env: n8nEnv(userFolder, extraEnv),
+		encoding: 'utf8',
+		maxBuffer: 64 * 1024 * 1024,
+	});
 }
 
 /** The same without blocking this process (its event loop may be serving a simulator n8n calls). */
-export function n8nCliAsync(userFolder: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function n8nCliAsync(
+	userFolder: string,
+	args: string[],
+	extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
 	return new Promise((resolve) => {
-		execFile(nodeForN8n(), [n8nBin(), ...args], { env: n8nEnv(userFolder, extraEnv), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-			resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-		});
+		execFile(
+			nodeForN8n(),
+			[n8nBin(), ...args],
+			{ env: n8nEnv(userFolder, extraEnv), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+			(error, stdout, stderr) => {
+				resolve({
+					status: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+					stdout,
+					stderr,
+				});
+			},
+		);
 	});
 }
 
 /** Starts `n8n start` in the background. (Not for CLI commands: they print their results as info logs.) */
 export function startN8n(userFolder: string, extraEnv: NodeJS.ProcessEnv = {}) {
-	return spawn(nodeForN8n(), [n8nBin(), 'start'], { env: n8nEnv(userFolder, { N8N_LOG_LEVEL: 'warn', ...extraEnv }), stdio: 'inherit' });
+	return spawn(nodeForN8n(), [n8nBin(), 'start'], {
+		env: n8nEnv(userFolder, { N8N_LOG_LEVEL: 'warn', ...extraEnv }),
+		stdio: 'inherit',
+	});
 }
 
 /** A TCP port nothing listens on now (n8n's task broker wants one of its own per process). */

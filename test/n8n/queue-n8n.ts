@@ -4,12 +4,37 @@
 // their shared user folder, the Coze credential pointing at a simulator.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import {
+	closeSync,
+	existsSync,
+	openSync,
+	readdirSync,
+	readFileSync,
+	readlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 
 import { makeTempFolder } from '../temp-root';
-import { ensureN8n, freePort, installPackage, n8nBin, n8nCliAsync, n8nEnv, nodeForN8n, packPackage } from './n8n';
-import { PG_DATABASE, PG_USER, killOnExit, startQueueServices, stopChild, tail, type QueueServices } from './queue-services';
+import {
+	ensureN8n,
+	freePort,
+	installPackage,
+	n8nBin,
+	n8nCliAsync,
+	n8nEnv,
+	nodeForN8n,
+	packPackage,
+} from './n8n';
+import {
+	PG_DATABASE,
+	PG_USER,
+	killOnExit,
+	startQueueServices,
+	stopChild,
+	tail,
+	type QueueServices,
+} from './queue-services';
 import { writeSandboxCredential } from '../sandbox/sandbox';
 
 export interface QueueN8nOptions {
@@ -99,7 +124,14 @@ export async function startQueueN8n(options: QueueN8nOptions): Promise<QueueN8n>
 			...options.env,
 		};
 		await importAndPublish(userFolder, env, options.simulatorPort, options.workflows);
-		cluster = new QueueCluster(services, userFolder, mainPort, env, options.concurrency ?? 10, options.webhookPaths);
+		cluster = new QueueCluster(
+			services,
+			userFolder,
+			mainPort,
+			env,
+			options.concurrency ?? 10,
+			options.webhookPaths,
+		);
 		await cluster.startProcesses(options.workers ?? 2);
 		return cluster;
 	} catch (error) {
@@ -129,11 +161,19 @@ class QueueCluster implements QueueN8n {
 	}
 
 	async startProcesses(workers: number): Promise<void> {
-		this.main = await this.spawn('main', 0, this.mainPort, ['start'], { N8N_PORT: String(this.mainPort), N8N_LISTEN_ADDRESS: '127.0.0.1' });
+		this.main = await this.spawn('main', 0, this.mainPort, ['start'], {
+			N8N_PORT: String(this.mainPort),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+		});
 		for (let i = 0; i < workers; i++) this.workers.push(await this.spawnWorker());
 		await waitUntilReady(`${this.base}/healthz/readiness`, this.main);
-		await Promise.all(this.workers.map((worker) => waitUntilReady(`http://127.0.0.1:${worker.port}/healthz/readiness`, worker)));
-		for (const webhookPath of this.webhookPaths) await waitForWebhook(`${this.base}/webhook/${webhookPath}`, this.main);
+		await Promise.all(
+			this.workers.map((worker) =>
+				waitUntilReady(`http://127.0.0.1:${worker.port}/healthz/readiness`, worker),
+			),
+		);
+		for (const webhookPath of this.webhookPaths)
+			await waitForWebhook(`${this.base}/webhook/${webhookPath}`, this.main);
 	}
 
 	addWorker = async (): Promise<N8nProcess> => {
@@ -164,30 +204,53 @@ class QueueCluster implements QueueN8n {
 	private async spawnWorker(): Promise<N8nProcess> {
 		const healthPort = await freePort();
 		this.workerCount += 1;
-		return await this.spawn('worker', this.workerCount, healthPort, ['worker', `--concurrency=${this.concurrency}`], {
-			// The worker's own HTTP server, for /healthz/readiness.
-			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-		});
+		return await this.spawn(
+			'worker',
+			this.workerCount,
+			healthPort,
+			['worker', `--concurrency=${this.concurrency}`],
+			{
+				// The worker's own HTTP server, for /healthz/readiness.
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+			},
+		);
 	}
 
-	private async spawn(role: 'main' | 'worker', index: number, port: number, args: string[], own: NodeJS.ProcessEnv): Promise<N8nProcess> {
+	private async spawn(
+		role: 'main' | 'worker',
+		index: number,
+		port: number,
+		args: string[],
+		own: NodeJS.ProcessEnv,
+	): Promise<N8nProcess> {
 		const proc = await spawnN8n(this.userFolder, this.env, role, index, port, args, own);
 		this.started.push(proc);
 		return proc;
 	}
 }
 
-async function importAndPublish(userFolder: string, env: NodeJS.ProcessEnv, simulatorPort: number, workflows: Array<{ id: string }>): Promise<void> {
+async function importAndPublish(
+	userFolder: string,
+	env: NodeJS.ProcessEnv,
+	simulatorPort: number,
+	workflows: Array<{ id: string }>,
+): Promise<void> {
 	const credentialFile = path.join(userFolder, 'credential.json');
 	writeSandboxCredential(credentialFile, simulatorPort);
 	const workflowFile = path.join(userFolder, 'workflows.json');
 	writeFileSync(workflowFile, JSON.stringify(workflows));
 	const cli = async (args: string[]) => {
 		// Each CLI command needs a broker port of its own too (they may run at once).
-		const result = await n8nCliAsync(userFolder, args, { ...env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
-		if (result.status !== 0) throw new Error(`n8n ${args.join(' ')} failed:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+		const result = await n8nCliAsync(userFolder, args, {
+			...env,
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		});
+		if (result.status !== 0)
+			throw new Error(
+				`n8n ${args.join(' ')} failed:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
+			);
 	};
 	// The first command migrates the empty database; the publishes can then run side by side.
 	await cli(['import:credentials', `--input=${credentialFile}`]);
@@ -195,12 +258,25 @@ async function importAndPublish(userFolder: string, env: NodeJS.ProcessEnv, simu
 	await Promise.all(workflows.map(({ id }) => cli(['publish:workflow', `--id=${id}`])));
 }
 
-async function spawnN8n(userFolder: string, env: NodeJS.ProcessEnv, role: 'main' | 'worker', index: number, port: number, args: string[], own: NodeJS.ProcessEnv): Promise<N8nProcess> {
+async function spawnN8n(
+	userFolder: string,
+	env: NodeJS.ProcessEnv,
+	role: 'main' | 'worker',
+	index: number,
+	port: number,
+	args: string[],
+	own: NodeJS.ProcessEnv,
+): Promise<N8nProcess> {
 	const brokerPort = await freePort();
 	const logFile = path.join(userFolder, `${role}-${index}.log`);
 	const out = openSync(logFile, 'a');
 	const child = spawn(nodeForN8n(), [n8nBin(), ...args], {
-		env: n8nEnv(userFolder, { ...env, ...own, N8N_RUNNERS_BROKER_PORT: String(brokerPort), N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1' }),
+		env: n8nEnv(userFolder, {
+			...env,
+			...own,
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		}),
 		stdio: ['ignore', out, out],
 	});
 	closeSync(out);
@@ -210,11 +286,22 @@ async function spawnN8n(userFolder: string, env: NodeJS.ProcessEnv, role: 'main'
 
 async function waitUntilReady(url: string, proc: N8nProcess): Promise<void> {
 	for (let i = 0; i < 360; i++) {
-		if (proc.child.exitCode !== null) throw new Error(`n8n ${proc.role} ${proc.index} exited (${proc.child.exitCode}) before it was ready:\n${tail(proc.logFile)}`);
-		if (await fetch(url).then((response) => response.ok, () => false)) return;
+		if (proc.child.exitCode !== null)
+			throw new Error(
+				`n8n ${proc.role} ${proc.index} exited (${proc.child.exitCode}) before it was ready:\n${tail(proc.logFile)}`,
+			);
+		if (
+			await fetch(url).then(
+				(response) => response.ok,
+				() => false,
+			)
+		)
+			return;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
-	throw new Error(`n8n ${proc.role} ${proc.index} (${url}) was not ready in 3 minutes:\n${tail(proc.logFile)}`);
+	throw new Error(
+		`n8n ${proc.role} ${proc.index} (${url}) was not ready in 3 minutes:\n${tail(proc.logFile)}`,
+	);
 }
 
 /**
@@ -223,8 +310,17 @@ async function waitUntilReady(url: string, proc: N8nProcess): Promise<void> {
  */
 async function waitForWebhook(url: string, main: N8nProcess): Promise<void> {
 	for (let i = 0; i < 240; i++) {
-		if (main.child.exitCode !== null) throw new Error(`n8n main exited (${main.child.exitCode}) before ${url} was registered:\n${tail(main.logFile)}`);
-		const methods = await fetch(url, { method: 'OPTIONS', headers: { origin: 'http://localhost' } }).then((response) => response.headers.get('access-control-allow-methods') ?? '', () => '');
+		if (main.child.exitCode !== null)
+			throw new Error(
+				`n8n main exited (${main.child.exitCode}) before ${url} was registered:\n${tail(main.logFile)}`,
+			);
+		const methods = await fetch(url, {
+			method: 'OPTIONS',
+			headers: { origin: 'http://localhost' },
+		}).then(
+			(response) => response.headers.get('access-control-allow-methods') ?? '',
+			() => '',
+		);
 		if (methods.includes('POST')) return;
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
@@ -247,25 +343,39 @@ export class OwnerSession {
 		const response = await fetch(`${base}/rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'browser-id': session.browserId },
-			body: JSON.stringify({ email: 'owner@example.com', firstName: 'Queue', lastName: 'Owner', password: 'Queue-mode-test-1' }),
+			body: JSON.stringify({
+				email: 'owner@example.com',
+				firstName: 'Queue',
+				lastName: 'Owner',
+				password: 'Queue-mode-test-1',
+			}),
 		});
-		if (!response.ok) throw new Error(`owner setup answered HTTP ${response.status}: ${await response.text()}`);
+		if (!response.ok)
+			throw new Error(`owner setup answered HTTP ${response.status}: ${await response.text()}`);
 		session.cookie = response.headers
 			.getSetCookie()
 			.map((cookie) => cookie.split(';')[0])
 			.join('; ');
-		if (!session.cookie.includes('n8n-auth=')) throw new Error('owner setup set no n8n-auth cookie');
+		if (!session.cookie.includes('n8n-auth='))
+			throw new Error('owner setup set no n8n-auth cookie');
 		return session;
 	}
 
 	async request<T>(method: string, pathAndQuery: string, body?: unknown): Promise<T> {
 		const response = await fetch(`${this.base}/rest${pathAndQuery}`, {
 			method,
-			headers: { cookie: this.cookie, 'browser-id': this.browserId, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+			headers: {
+				cookie: this.cookie,
+				'browser-id': this.browserId,
+				...(body === undefined ? {} : { 'content-type': 'application/json' }),
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`${method} /rest${pathAndQuery} answered HTTP ${response.status}: ${text.slice(0, 500)}`);
+		if (!response.ok)
+			throw new Error(
+				`${method} /rest${pathAndQuery} answered HTTP ${response.status}: ${text.slice(0, 500)}`,
+			);
 		const json = JSON.parse(text) as { data?: T };
 		return (json.data ?? json) as T;
 	}
@@ -279,8 +389,14 @@ export interface ExecutionSummary {
 	mode: string;
 }
 
-export async function listExecutions(session: OwnerSession, filter: Record<string, unknown>): Promise<ExecutionSummary[]> {
-	const result = await session.request<{ results: ExecutionSummary[] }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify(filter))}&limit=100`);
+export async function listExecutions(
+	session: OwnerSession,
+	filter: Record<string, unknown>,
+): Promise<ExecutionSummary[]> {
+	const result = await session.request<{ results: ExecutionSummary[] }>(
+		'GET',
+		`/executions?filter=${encodeURIComponent(JSON.stringify(filter))}&limit=100`,
+	);
 	return result.results;
 }
 
@@ -289,7 +405,11 @@ export async function listExecutions(session: OwnerSession, filter: Record<strin
  * `clientPort`: /proc/net/tcp gives the socket's inode, /proc/<pid>/fd the process that has it.
  * Read while the connection is open (on the server's `connection` event). Linux only.
  */
-export function processOfClientSocket(clientPort: number, serverPort: number, pids: number[]): number | undefined {
+export function processOfClientSocket(
+	clientPort: number,
+	serverPort: number,
+	pids: number[],
+): number | undefined {
 	const hex = (port: number) => port.toString(16).toUpperCase().padStart(4, '0');
 	let inode: string | undefined;
 	for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
@@ -297,7 +417,8 @@ export function processOfClientSocket(clientPort: number, serverPort: number, pi
 		for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
 			const fields = line.trim().split(/\s+/);
 			if (fields.length < 10) continue;
-			if (fields[1].endsWith(`:${hex(clientPort)}`) && fields[2].endsWith(`:${hex(serverPort)}`)) inode = fields[9];
+			if (fields[1].endsWith(`:${hex(clientPort)}`) && fields[2].endsWith(`:${hex(serverPort)}`))
+				inode = fields[9];
 		}
 		if (inode) break;
 	}
@@ -329,7 +450,8 @@ export function memoryOf(pid: number): { rss: number; peak: number } {
 	} catch {
 		// gone
 	}
-	const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+	const kib = (field: string) =>
+		Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
 	return { rss: kib('VmRSS'), peak: kib('VmHWM') };
 }
 
@@ -349,7 +471,9 @@ const MiB = 1024 * 1024;
  * Each process's resident set before, and its peak while watched: the kernel's own peak (VmHWM,
  * reset first through clear_refs) where it can be reset, else the highest of samples every 20 ms.
  */
-export function watchMemory(processes: N8nProcess[]): { stop: () => Map<N8nProcess, { before: number; peak: number }> } {
+export function watchMemory(processes: N8nProcess[]): {
+	stop: () => Map<N8nProcess, { before: number; peak: number }>;
+} {
 	const state = new Map(
 		processes.map((proc) => {
 			const before = memoryOf(proc.pid).rss;
@@ -357,7 +481,8 @@ export function watchMemory(processes: N8nProcess[]): { stop: () => Map<N8nProce
 		}),
 	);
 	const timer = setInterval(() => {
-		for (const [proc, entry] of state) entry.sampled = Math.max(entry.sampled, memoryOf(proc.pid).rss || 0);
+		for (const [proc, entry] of state)
+			entry.sampled = Math.max(entry.sampled, memoryOf(proc.pid).rss || 0);
 	}, 20);
 	timer.unref();
 	return {
@@ -365,7 +490,9 @@ export function watchMemory(processes: N8nProcess[]): { stop: () => Map<N8nProce
 			clearInterval(timer);
 			return new Map(
 				[...state].map(([proc, entry]) => {
-					const peak = entry.resettable ? Math.max(memoryOf(proc.pid).peak, entry.sampled) : entry.sampled;
+					const peak = entry.resettable
+						? Math.max(memoryOf(proc.pid).peak, entry.sampled)
+						: entry.sampled;
 					return [proc, { before: Math.round(entry.before / MiB), peak: Math.round(peak / MiB) }];
 				}),
 			);

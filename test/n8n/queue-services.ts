@@ -1,7 +1,19 @@
 // PostgreSQL and Redis for n8n's queue mode, from Debian's packages: each on a free loopback port
 // of its own, its data in a temporary folder under the tests' temp root, stopped at the end.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+	chmodSync,
+	chownSync,
+	closeSync,
+	existsSync,
+	mkdirSync,
+	openSync,
+	readdirSync,
+	readFileSync,
+	statSync,
+	unlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 
@@ -34,7 +46,12 @@ export interface QueueServices {
 export function postgresBinDir(): string | undefined {
 	if (!existsSync(POSTGRES_ROOT)) return undefined;
 	const majors = readdirSync(POSTGRES_ROOT)
-		.filter((name) => /^\d+$/.test(name) && existsSync(path.join(POSTGRES_ROOT, name, 'bin', 'initdb')) && existsSync(path.join(POSTGRES_ROOT, name, 'bin', 'postgres')))
+		.filter(
+			(name) =>
+				/^\d+$/.test(name) &&
+				existsSync(path.join(POSTGRES_ROOT, name, 'bin', 'initdb')) &&
+				existsSync(path.join(POSTGRES_ROOT, name, 'bin', 'postgres')),
+		)
 		.sort((a, b) => Number(b) - Number(a));
 	return majors.length ? path.join(POSTGRES_ROOT, majors[0], 'bin') : undefined;
 }
@@ -47,10 +64,16 @@ const isRoot = () => process.getuid?.() === 0;
  * place for it when the machine has none); otherwise it throws with the command to run.
  */
 export function ensureQueueServicePackages(log: (line: string) => void = console.log): void {
-	const missing = [...(postgresBinDir() ? [] : ['postgresql']), ...(existsSync(REDIS_SERVER) ? [] : ['redis-server'])];
+	const missing = [
+		...(postgresBinDir() ? [] : ['postgresql']),
+		...(existsSync(REDIS_SERVER) ? [] : ['redis-server']),
+	];
 	if (missing.length === 0) return;
 	const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
-	if (!isRoot()) throw new Error(`n8n's queue mode needs ${missing.join(' and ')}, which are not installed. Install them with:\n  sudo sh -c '${command}'`);
+	if (!isRoot())
+		throw new Error(
+			`n8n's queue mode needs ${missing.join(' and ')}, which are not installed. Install them with:\n  sudo sh -c '${command}'`,
+		);
 	log(`Installing ${missing.join(', ')} from Debian's packages (once)…`);
 	const policy = '/usr/sbin/policy-rc.d';
 	const ownPolicy = !existsSync(policy);
@@ -58,17 +81,28 @@ export function ensureQueueServicePackages(log: (line: string) => void = console
 	if (ownPolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
 	try {
 		for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...missing]]) {
-			const result = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-			if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.status ?? result.signal}); run by hand:\n  ${command}`);
+			const result = spawnSync('apt-get', args, {
+				stdio: 'inherit',
+				env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+			});
+			if (result.status !== 0)
+				throw new Error(
+					`apt-get ${args.join(' ')} failed (exit ${result.status ?? result.signal}); run by hand:\n  ${command}`,
+				);
 		}
 	} finally {
 		if (ownPolicy) unlinkSync(policy);
 	}
-	if (!postgresBinDir() || !existsSync(REDIS_SERVER)) throw new Error(`apt-get installed ${missing.join(', ')} but ${POSTGRES_ROOT}/*/bin/postgres or ${REDIS_SERVER} is still missing`);
+	if (!postgresBinDir() || !existsSync(REDIS_SERVER))
+		throw new Error(
+			`apt-get installed ${missing.join(', ')} but ${POSTGRES_ROOT}/*/bin/postgres or ${REDIS_SERVER} is still missing`,
+		);
 }
 
 /** Starts PostgreSQL and Redis (installing them first if need be). */
-export async function startQueueServices(log: (line: string) => void = console.log): Promise<QueueServices> {
+export async function startQueueServices(
+	log: (line: string) => void = console.log,
+): Promise<QueueServices> {
 	ensureQueueServicePackages(log);
 	const redis = await startRedis();
 	let postgres: RunningService;
@@ -78,7 +112,11 @@ export async function startQueueServices(log: (line: string) => void = console.l
 		await redis.stop();
 		throw error;
 	}
-	return { postgres, redis, stop: async () => void (await Promise.all([postgres.stop(), redis.stop()])) };
+	return {
+		postgres,
+		redis,
+		stop: async () => void (await Promise.all([postgres.stop(), redis.stop()])),
+	};
 }
 
 /** uid and gid of the `postgres` user (initdb and postgres refuse to run as root). */
@@ -86,7 +124,10 @@ function postgresUser(): { uid: number; gid: number } {
 	const line = readFileSync('/etc/passwd', 'utf8')
 		.split('\n')
 		.find((entry) => entry.startsWith('postgres:'));
-	if (!line) throw new Error('running as root, and there is no "postgres" user to run PostgreSQL as (Debian\'s postgresql package makes it)');
+	if (!line)
+		throw new Error(
+			'running as root, and there is no "postgres" user to run PostgreSQL as (Debian\'s postgresql package makes it)',
+		);
 	const [, , uid, gid] = line.split(':');
 	return { uid: Number(uid), gid: Number(gid) };
 }
@@ -114,9 +155,20 @@ export async function startPostgres(): Promise<RunningService> {
 		letOthersTraverse(folder);
 		chownSync(folder, asUser.uid, asUser.gid);
 	}
-	const options = { ...(asUser ?? {}), cwd: folder, env: { ...process.env, LC_ALL: 'C', TMPDIR: folder } };
-	const init = spawnSync(path.join(bin, 'initdb'), ['-D', dataDir, '-U', PG_USER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'], { ...options, encoding: 'utf8' });
-	if (init.status !== 0) throw new Error(`initdb failed (exit ${init.status ?? init.signal}):\n${init.stdout}\n${init.stderr}`);
+	const options = {
+		...(asUser ?? {}),
+		cwd: folder,
+		env: { ...process.env, LC_ALL: 'C', TMPDIR: folder },
+	};
+	const init = spawnSync(
+		path.join(bin, 'initdb'),
+		['-D', dataDir, '-U', PG_USER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'],
+		{ ...options, encoding: 'utf8' },
+	);
+	if (init.status !== 0)
+		throw new Error(
+			`initdb failed (exit ${init.status ?? init.signal}):\n${init.stdout}\n${init.stderr}`,
+		);
 	const port = await freePort();
 	const out = openSync(logFile, 'a');
 	if (asUser) chownSync(logFile, asUser.uid, asUser.gid);
@@ -124,7 +176,24 @@ export async function startPostgres(): Promise<RunningService> {
 	// need not survive a crash, so no fsync. n8n opens a few connections per process.
 	const child = spawn(
 		path.join(bin, 'postgres'),
-		['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
+		[
+			'-D',
+			dataDir,
+			'-p',
+			String(port),
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			'unix_socket_directories=',
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
+			'-c',
+			'max_connections=200',
+		],
 		{ ...options, stdio: ['ignore', out, out] },
 	);
 	closeSync(out);
@@ -139,7 +208,19 @@ export async function startPostgres(): Promise<RunningService> {
 }
 
 function pgIsReady(bin: string, port: number): boolean {
-	return spawnSync(path.join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', PG_USER, '-d', PG_DATABASE]).status === 0;
+	return (
+		spawnSync(path.join(bin, 'pg_isready'), [
+			'-q',
+			'-h',
+			'127.0.0.1',
+			'-p',
+			String(port),
+			'-U',
+			PG_USER,
+			'-d',
+			PG_DATABASE,
+		]).status === 0
+	);
 }
 
 export async function startRedis(): Promise<RunningService> {
@@ -149,7 +230,22 @@ export async function startRedis(): Promise<RunningService> {
 	mkdirSync(folder, { recursive: true });
 	const child = spawn(
 		REDIS_SERVER,
-		['--port', String(port), '--bind', '127.0.0.1', '--dir', folder, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', logFile],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--dir',
+			folder,
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--daemonize',
+			'no',
+			'--logfile',
+			logFile,
+		],
 		{ cwd: folder, stdio: 'ignore' },
 	);
 	const service = track({ port, folder, logFile, child, signal: 'SIGTERM' });
@@ -181,9 +277,17 @@ function redisPing(port: number): Promise<boolean> {
 	});
 }
 
-async function waitFor(what: string, child: ChildProcess, logFile: string, ready: () => boolean | Promise<boolean>): Promise<void> {
+async function waitFor(
+	what: string,
+	child: ChildProcess,
+	logFile: string,
+	ready: () => boolean | Promise<boolean>,
+): Promise<void> {
 	for (let i = 0; i < 300; i++) {
-		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(logFile)}`);
+		if (child.exitCode !== null || child.signalCode !== null)
+			throw new Error(
+				`${what} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(logFile)}`,
+			);
 		if (await ready()) return;
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
@@ -226,7 +330,13 @@ export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM
 	});
 }
 
-function track(options: { port: number; folder: string; logFile: string; child: ChildProcess; signal: NodeJS.Signals }): RunningService {
+function track(options: {
+	port: number;
+	folder: string;
+	logFile: string;
+	child: ChildProcess;
+	signal: NodeJS.Signals;
+}): RunningService {
 	const { port, folder, logFile, child, signal } = options;
 	killOnExit(child);
 	return { port, folder, logFile, pid: child.pid ?? -1, stop: () => stopChild(child, signal) };

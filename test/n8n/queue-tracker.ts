@@ -47,13 +47,21 @@ export class WorkerTracker {
 		// A connection n8n opened while /proc did not show it yet: look again.
 		if (owner.pid === undefined) owner.pid = this.lookUp(req.socket);
 		const proc = this.processes().find((candidate) => candidate.pid === owner.pid);
-		const entry: ServedRequest = { record, pid: owner.pid, by: proc ? (proc.role === 'main' ? 'main' : `worker ${proc.index}`) : 'unknown' };
+		const entry: ServedRequest = {
+			record,
+			pid: owner.pid,
+			by: proc ? (proc.role === 'main' ? 'main' : `worker ${proc.index}`) : 'unknown',
+		};
 		this.served.push(entry);
 		res.once('close', () => (entry.closedByClient = !res.writableFinished));
 	}
 
 	private lookUp(socket: Socket): number | undefined {
 		if (socket.remotePort === undefined || socket.localPort === undefined) return undefined;
-		return processOfClientSocket(socket.remotePort, socket.localPort, this.processes().map((proc) => proc.pid));
+		return processOfClientSocket(
+			socket.remotePort,
+			socket.localPort,
+			this.processes().map((proc) => proc.pid),
+		);
 	}
 }

@@ -58,7 +58,12 @@ export async function uploadThroughWebhook(
 	}, 1000);
 	let response: UploadOutcome['response'];
 	try {
-		response = await postFile(`${n8n.base}/webhook/${QUEUE_PATHS.upload}`, file, 'big.bin', abort.signal);
+		response = await postFile(
+			`${n8n.base}/webhook/${QUEUE_PATHS.upload}`,
+			file,
+			'big.bin',
+			abort.signal,
+		);
 	} catch (error) {
 		if (!abort.signal.aborted) throw error;
 	} finally {
@@ -68,7 +73,8 @@ export async function uploadThroughWebhook(
 	}
 	const seconds = (Date.now() - started) / 1000;
 	const peaks = memory.stop();
-	const received = sim.uploads.length > uploadsBefore ? sim.uploads[sim.uploads.length - 1] : undefined;
+	const received =
+		sim.uploads.length > uploadsBefore ? sim.uploads[sim.uploads.length - 1] : undefined;
 	const sender = received ? tracker.of('/v1/files/upload').at(-1) : undefined;
 	const worker = n8n.workers.find((candidate) => candidate.pid === sender?.pid);
 	return { bytes, sha256, seconds, response, received, worker, gaveUp, memory: peaks };
@@ -84,7 +90,13 @@ export function binaryFailureInLogs(n8n: QueueN8n): () => string | undefined {
 	return () => {
 		for (const [worker, offset] of from) {
 			const text = readFileSync(worker.logFile).subarray(offset).toString('utf8');
-			const line = text.split('\n').find((candidate) => /Cannot create a string longer than|FileTooLargeError|heap out of memory/i.test(candidate));
+			const line = text
+				.split('\n')
+				.find((candidate) =>
+					/Cannot create a string longer than|FileTooLargeError|heap out of memory/i.test(
+						candidate,
+					),
+				);
 			if (line) return `worker ${worker.index}: ${line.trim()}`;
 		}
 		return undefined;
@@ -101,7 +113,10 @@ function sizeOf(file: string): number {
 
 /** One line: time, and each process's resident memory before → peak. */
 export function describeUpload(outcome: UploadOutcome, mode: string): string {
-	const processes = [...outcome.memory].map(([proc, { before, peak }]) => `${proc.role} ${proc.index}${proc === outcome.worker ? ' (ran it)' : ''} ${before} → ${peak}`);
+	const processes = [...outcome.memory].map(
+		([proc, { before, peak }]) =>
+			`${proc.role} ${proc.index}${proc === outcome.worker ? ' (ran it)' : ''} ${before} → ${peak}`,
+	);
 	return `${outcome.bytes / MiB} MiB upload, binary data mode "${mode}", ${outcome.seconds.toFixed(1)} s; resident memory (MiB) before → peak: ${processes.join(', ')}`;
 }
 
@@ -114,14 +129,24 @@ export async function writeRandomFile(file: string, bytes: number): Promise<stri
 		hash.update(chunk);
 		if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
 	}
-	await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+	await new Promise<void>((resolve, reject) =>
+		out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+	);
 	return hash.digest('hex');
 }
 
 /** POSTs a file as the raw body (application/octet-stream); the Webhook node stores it as binary data. */
-export function postFile(url: string, file: string, fileName: string, signal?: AbortSignal): Promise<{ status: number; json: unknown }> {
+export function postFile(
+	url: string,
+	file: string,
+	fileName: string,
+	signal?: AbortSignal,
+): Promise<{ status: number; json: unknown }> {
 	return new Promise((resolve, reject) => {
-		const headers = { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename="${fileName}"` };
+		const headers = {
+			'content-type': 'application/octet-stream',
+			'content-disposition': `attachment; filename="${fileName}"`,
+		};
 		const req = request(url, { method: 'POST', headers, signal }, (res) => {
 			const chunks: Buffer[] = [];
 			res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -3,30 +3,82 @@
 import { SANDBOX_CREDENTIAL } from '../sandbox/sandbox';
 
 /** Webhook paths: `/webhook/<path>` on the main process. */
-export const QUEUE_PATHS = { run: 'queue-run', upload: 'queue-upload', ask: 'queue-ask', chat: 'queue-chat' } as const;
+export const QUEUE_PATHS = {
+	run: 'queue-run',
+	upload: 'queue-upload',
+	ask: 'queue-ask',
+	chat: 'queue-chat',
+} as const;
 export const QUEUE_WEBHOOK_PATHS = Object.values(QUEUE_PATHS);
 
-export const QUEUE_WORKFLOW_IDS = { run: 'queueCozeRun0001', upload: 'queueCozeUpload1', ask: 'queueCozeAsk0001', chat: 'queueCozeChat001' } as const;
+export const QUEUE_WORKFLOW_IDS = {
+	run: 'queueCozeRun0001',
+	upload: 'queueCozeUpload1',
+	ask: 'queueCozeAsk0001',
+	chat: 'queueCozeChat001',
+} as const;
 
 type Parameters = Record<string, unknown>;
 
 let nodeCounter = 0;
-function node(name: string, type: string, typeVersion: number, parameters: Parameters, extra: Record<string, unknown> = {}) {
+function node(
+	name: string,
+	type: string,
+	typeVersion: number,
+	parameters: Parameters,
+	extra: Record<string, unknown> = {},
+) {
 	nodeCounter += 1;
-	return { id: `0a0a0a0a-0000-4000-8000-${String(nodeCounter).padStart(12, '0')}`, name, type, typeVersion, position: [nodeCounter * 220, 0], parameters, ...extra };
+	return {
+		id: `0a0a0a0a-0000-4000-8000-${String(nodeCounter).padStart(12, '0')}`,
+		name,
+		type,
+		typeVersion,
+		position: [nodeCounter * 220, 0],
+		parameters,
+		...extra,
+	};
 }
 
-const coze = (name: string, parameters: Parameters) => node(name, 'n8n-nodes-coze-workflow.coze', 1, parameters, { credentials: { cozeApi: SANDBOX_CREDENTIAL } });
+const coze = (name: string, parameters: Parameters) =>
+	node(name, 'n8n-nodes-coze-workflow.coze', 1, parameters, {
+		credentials: { cozeApi: SANDBOX_CREDENTIAL },
+	});
 
 /** A production webhook; `lastNode` answers with the last node's items once the worker is done. */
-function webhook(path: string, responseMode: 'lastNode' | 'onReceived', responseData: 'allEntries' | 'firstEntryJson' = 'allEntries') {
-	return node('Webhook', 'n8n-nodes-base.webhook', 2.1, { httpMethod: 'POST', path, responseMode, responseData, options: {} }, { webhookId: `0b0b0b0b-0000-4000-8000-${path.padStart(12, '0').slice(-12)}` });
+function webhook(
+	path: string,
+	responseMode: 'lastNode' | 'onReceived',
+	responseData: 'allEntries' | 'firstEntryJson' = 'allEntries',
+) {
+	return node(
+		'Webhook',
+		'n8n-nodes-base.webhook',
+		2.1,
+		{ httpMethod: 'POST', path, responseMode, responseData, options: {} },
+		{ webhookId: `0b0b0b0b-0000-4000-8000-${path.padStart(12, '0').slice(-12)}` },
+	);
 }
 
-const to = (...targets: string[][]) => ({ main: targets.map((names) => names.map((name) => ({ node: name, type: 'main', index: 0 }))) });
+const to = (...targets: string[][]) => ({
+	main: targets.map((names) => names.map((name) => ({ node: name, type: 'main', index: 0 }))),
+});
 
-function workflow(id: string, name: string, nodes: ReturnType<typeof node>[], connections: Record<string, unknown>) {
-	return { id, name, active: false, settings: { executionOrder: 'v1' }, nodes, connections, pinData: {} };
+function workflow(
+	id: string,
+	name: string,
+	nodes: ReturnType<typeof node>[],
+	connections: Record<string, unknown>,
+) {
+	return {
+		id,
+		name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes,
+		connections,
+		pinData: {},
+	};
 }
 
 export function queueWorkflows() {
@@ -37,7 +89,13 @@ export function queueWorkflows() {
 			'Queue: webhook → Coze Run',
 			[
 				webhook(QUEUE_PATHS.run, 'lastNode'),
-				coze('Coze', { resource: 'workflow', operation: 'run', workflowId: '={{ $json.body.workflow_id }}', parameters: '={{ JSON.stringify($json.body.parameters ?? {}) }}', options: { outputMode: 'eachMessage' } }),
+				coze('Coze', {
+					resource: 'workflow',
+					operation: 'run',
+					workflowId: '={{ $json.body.workflow_id }}',
+					parameters: '={{ JSON.stringify($json.body.parameters ?? {}) }}',
+					options: { outputMode: 'eachMessage' },
+				}),
 			],
 			{ Webhook: to(['Coze']) },
 		),
@@ -45,7 +103,10 @@ export function queueWorkflows() {
 		workflow(
 			QUEUE_WORKFLOW_IDS.upload,
 			'Queue: webhook file → Coze Upload',
-			[webhook(QUEUE_PATHS.upload, 'lastNode', 'firstEntryJson'), coze('Coze', { resource: 'file', operation: 'upload', binaryPropertyName: 'data' })],
+			[
+				webhook(QUEUE_PATHS.upload, 'lastNode', 'firstEntryJson'),
+				coze('Coze', { resource: 'file', operation: 'upload', binaryPropertyName: 'data' }),
+			],
 			{ Webhook: to(['Coze']) },
 		),
 		// Human in the loop: the run's interrupt waits (its resume URL sent to Coze as a parameter,
@@ -60,9 +121,22 @@ export function queueWorkflows() {
 					resource: 'workflow',
 					operation: 'run',
 					workflowId: '={{ $json.body.workflow_id }}',
-					parameters: '={{ JSON.stringify({ attempt: $json.body.attempt, resume_url: $execution.resumeUrl }) }}',
+					parameters:
+						'={{ JSON.stringify({ attempt: $json.body.attempt, resume_url: $execution.resumeUrl }) }}',
 				}),
-				node('Wait for the answer', 'n8n-nodes-base.wait', 1.1, { resume: 'webhook', httpMethod: 'POST', responseMode: 'lastNode', responseData: 'allEntries', options: {} }, { webhookId: '0c0c0c0c-0000-4000-8000-000000000001' }),
+				node(
+					'Wait for the answer',
+					'n8n-nodes-base.wait',
+					1.1,
+					{
+						resume: 'webhook',
+						httpMethod: 'POST',
+						responseMode: 'lastNode',
+						responseData: 'allEntries',
+						options: {},
+					},
+					{ webhookId: '0c0c0c0c-0000-4000-8000-000000000001' },
+				),
 				coze('Resume', {
 					resource: 'workflow',
 					operation: 'resume',
@@ -72,7 +146,11 @@ export function queueWorkflows() {
 					resumeData: '={{ $json.body.answer }}',
 				}),
 			],
-			{ Webhook: to(['Coze']), Coze: to([], ['Wait for the answer']), 'Wait for the answer': to(['Resume']) },
+			{
+				Webhook: to(['Coze']),
+				Coze: to([], ['Wait for the answer']),
+				'Wait for the answer': to(['Resume']),
+			},
 		),
 		// POST {workflow_id, sessionId, chatInput} → Coze Chat, a conversation per session.
 		workflow(
@@ -80,7 +158,14 @@ export function queueWorkflows() {
 			'Queue: webhook → Coze Chat',
 			[
 				webhook(QUEUE_PATHS.chat, 'lastNode', 'firstEntryJson'),
-				coze('Coze', { resource: 'workflow', operation: 'chat', workflowId: '={{ $json.body.workflow_id }}', conversation: 'session', sessionId: '={{ $json.body.sessionId }}', message: '={{ $json.body.chatInput }}' }),
+				coze('Coze', {
+					resource: 'workflow',
+					operation: 'chat',
+					workflowId: '={{ $json.body.workflow_id }}',
+					conversation: 'session',
+					sessionId: '={{ $json.body.sessionId }}',
+					message: '={{ $json.body.chatInput }}',
+				}),
 			],
 			{ Webhook: to(['Coze']) },
 		),

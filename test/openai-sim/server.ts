@@ -15,7 +15,11 @@ export const OPENAI_SIM_MODEL = 'gpt-4o-mini';
 export interface ChatMessage {
 	role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 	content: string | Array<{ type: string; text?: string }> | null;
-	tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+	tool_calls?: Array<{
+		id: string;
+		type: 'function';
+		function: { name: string; arguments: string };
+	}>;
 	tool_call_id?: string;
 	name?: string;
 }
@@ -23,7 +27,12 @@ export interface ChatMessage {
 /** A function tool the client offers the model: its name, description and JSON schema. */
 export interface ChatTool {
 	type: 'function';
-	function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean };
+	function: {
+		name: string;
+		description?: string;
+		parameters?: Record<string, unknown>;
+		strict?: boolean;
+	};
 }
 
 export interface ChatRequest {
@@ -36,7 +45,8 @@ export interface ChatRequest {
 }
 
 /** What the model answers: text, or calls of tools with their arguments (a JSON object each). */
-export type Reply = { text: string } | { toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> };
+export type Reply =
+	{ text: string } | { toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> };
 
 /** Decides one completion's reply from the request n8n sent. */
 export type Turn = (request: ChatRequest) => Reply;
@@ -89,7 +99,9 @@ export class OpenAiSimulator {
 
 	/** The chat completion requests received, in order. */
 	get completions(): ChatRequest[] {
-		return this.requests.filter((request) => request.path === '/v1/chat/completions' && request.body).map((request) => request.body!);
+		return this.requests
+			.filter((request) => request.path === '/v1/chat/completions' && request.body)
+			.map((request) => request.body!);
 	}
 
 	/** Forgets the requests and any replies still queued (between scenarios). */
@@ -105,17 +117,31 @@ export class OpenAiSimulator {
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const path = (req.url ?? '/').split('?')[0];
-		const recorded: RecordedRequest = { method: req.method ?? 'GET', path, authorization: req.headers.authorization };
+		const recorded: RecordedRequest = {
+			method: req.method ?? 'GET',
+			path,
+			authorization: req.headers.authorization,
+		};
 		this.requests.push(recorded);
 		const text = await readBody(req);
 		if (req.headers.authorization !== `Bearer ${this.apiKey}`) {
 			return sendError(res, 401, 'Incorrect API key provided.', 'invalid_api_key');
 		}
 		if (req.method === 'GET' && path === '/v1/models') {
-			return sendJson(res, 200, { object: 'list', data: [{ id: OPENAI_SIM_MODEL, object: 'model', created: 1_700_000_000, owned_by: 'openai-sim' }] });
+			return sendJson(res, 200, {
+				object: 'list',
+				data: [
+					{ id: OPENAI_SIM_MODEL, object: 'model', created: 1_700_000_000, owned_by: 'openai-sim' },
+				],
+			});
 		}
 		if (req.method !== 'POST' || path !== '/v1/chat/completions') {
-			return sendError(res, 404, `Unknown request ${req.method} ${path}: the simulator serves POST /v1/chat/completions and GET /v1/models.`, 'unknown_url');
+			return sendError(
+				res,
+				404,
+				`Unknown request ${req.method} ${path}: the simulator serves POST /v1/chat/completions and GET /v1/models.`,
+				'unknown_url',
+			);
 		}
 		let body: ChatRequest;
 		try {
@@ -126,15 +152,27 @@ export class OpenAiSimulator {
 		recorded.body = body;
 		recorded.streamed = body.stream === true;
 		const turn = this.turns.shift();
-		if (!turn) return sendError(res, 400, 'openai-sim: no reply was scripted for this completion.', 'unscripted');
+		if (!turn)
+			return sendError(
+				res,
+				400,
+				'openai-sim: no reply was scripted for this completion.',
+				'unscripted',
+			);
 		let reply: Reply;
 		try {
 			reply = turn(body);
 		} catch (error) {
-			return sendError(res, 400, `openai-sim: the scripted turn failed: ${error instanceof Error ? error.message : String(error)}`, 'script_failed');
+			return sendError(
+				res,
+				400,
+				`openai-sim: the scripted turn failed: ${error instanceof Error ? error.message : String(error)}`,
+				'script_failed',
+			);
 		}
 		const completion = completionOf(body, reply);
-		if (body.stream) return sendStream(res, completion, body.stream_options?.include_usage === true);
+		if (body.stream)
+			return sendStream(res, completion, body.stream_options?.include_usage === true);
 		return sendJson(res, 200, completion);
 	}
 }
@@ -142,22 +180,31 @@ export class OpenAiSimulator {
 /** The tool whose name matches `pattern` among those the request offers; throws naming the offered tools when none does. */
 export function toolOf(request: ChatRequest, pattern: RegExp = /.*/): ChatTool {
 	const tool = (request.tools ?? []).find((candidate) => pattern.test(candidate.function.name));
-	if (!tool) throw new Error(`no tool matching ${pattern} among [${(request.tools ?? []).map((candidate) => candidate.function.name).join(', ')}]`);
+	if (!tool)
+		throw new Error(
+			`no tool matching ${pattern} among [${(request.tools ?? []).map((candidate) => candidate.function.name).join(', ')}]`,
+		);
 	return tool;
 }
 
 /** The text of the request's `tool` messages (what the tools returned to the model), oldest first. */
 export function toolResultsOf(request: ChatRequest): string[] {
-	return request.messages.filter((message) => message.role === 'tool').map((message) => textOf(message.content));
+	return request.messages
+		.filter((message) => message.role === 'tool')
+		.map((message) => textOf(message.content));
 }
 
 /** A turn that calls the tool matching `pattern` with `args`. */
 export function callTool(args: Record<string, unknown>, pattern?: RegExp): Turn {
-	return (request) => ({ toolCalls: [{ name: toolOf(request, pattern).function.name, arguments: args }] });
+	return (request) => ({
+		toolCalls: [{ name: toolOf(request, pattern).function.name, arguments: args }],
+	});
 }
 
 /** A turn that answers in text, made from what the tools returned (the last `tool` message). */
-export function answerWithToolResult(format: (toolResult: string) => string = (result) => `The tool said: ${result}`): Turn {
+export function answerWithToolResult(
+	format: (toolResult: string) => string = (result) => `The tool said: ${result}`,
+): Turn {
 	return (request) => {
 		const results = toolResultsOf(request);
 		if (!results.length) throw new Error('the request has no tool message to answer from');
@@ -178,7 +225,12 @@ interface Completion {
 	model: string;
 	choices: Array<{
 		index: 0;
-		message: { role: 'assistant'; content: string | null; tool_calls?: NonNullable<ChatMessage['tool_calls']>; refusal: null };
+		message: {
+			role: 'assistant';
+			content: string | null;
+			tool_calls?: NonNullable<ChatMessage['tool_calls']>;
+			refusal: null;
+		};
 		finish_reason: 'stop' | 'tool_calls';
 		logprobs: null;
 	}>;
@@ -186,13 +238,47 @@ interface Completion {
 }
 
 function completionOf(request: ChatRequest, reply: Reply): Completion {
-	const usage = { prompt_tokens: 10 * request.messages.length, completion_tokens: 10, total_tokens: 10 * request.messages.length + 10 };
-	const base = { id: `chatcmpl-${randomUUID()}`, object: 'chat.completion' as const, created: Math.floor(Date.now() / 1000), model: request.model, usage };
+	const usage = {
+		prompt_tokens: 10 * request.messages.length,
+		completion_tokens: 10,
+		total_tokens: 10 * request.messages.length + 10,
+	};
+	const base = {
+		id: `chatcmpl-${randomUUID()}`,
+		object: 'chat.completion' as const,
+		created: Math.floor(Date.now() / 1000),
+		model: request.model,
+		usage,
+	};
 	if ('text' in reply) {
-		return { ...base, choices: [{ index: 0, message: { role: 'assistant', content: reply.text, refusal: null }, finish_reason: 'stop', logprobs: null }] };
+		return {
+			...base,
+			choices: [
+				{
+					index: 0,
+					message: { role: 'assistant', content: reply.text, refusal: null },
+					finish_reason: 'stop',
+					logprobs: null,
+				},
+			],
+		};
 	}
-	const toolCalls = reply.toolCalls.map((call) => ({ id: `call_${randomUUID().replace(/-/g, '').slice(0, 24)}`, type: 'function' as const, function: { name: call.name, arguments: JSON.stringify(call.arguments) } }));
-	return { ...base, choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: toolCalls, refusal: null }, finish_reason: 'tool_calls', logprobs: null }] };
+	const toolCalls = reply.toolCalls.map((call) => ({
+		id: `call_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+		type: 'function' as const,
+		function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+	}));
+	return {
+		...base,
+		choices: [
+			{
+				index: 0,
+				message: { role: 'assistant', content: null, tool_calls: toolCalls, refusal: null },
+				finish_reason: 'tool_calls',
+				logprobs: null,
+			},
+		],
+	};
 }
 
 /**
@@ -211,28 +297,57 @@ function sendStream(res: ServerResponse, completion: Completion, includeUsage: b
 		choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
 		...(includeUsage ? { usage: null } : {}),
 	});
-	const chunks: object[] = [chunk({ role: 'assistant', content: message.tool_calls ? null : '', refusal: null })];
+	const chunks: object[] = [
+		chunk({ role: 'assistant', content: message.tool_calls ? null : '', refusal: null }),
+	];
 	if (message.tool_calls) {
 		message.tool_calls.forEach((call, index) => {
 			const args = call.function.arguments;
 			const half = Math.ceil(args.length / 2);
-			chunks.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }));
+			chunks.push(
+				chunk({
+					tool_calls: [
+						{
+							index,
+							id: call.id,
+							type: 'function',
+							function: { name: call.function.name, arguments: '' },
+						},
+					],
+				}),
+			);
 			chunks.push(chunk({ tool_calls: [{ index, function: { arguments: args.slice(0, half) } }] }));
 			chunks.push(chunk({ tool_calls: [{ index, function: { arguments: args.slice(half) } }] }));
 		});
 	} else {
-		for (const piece of (message.content ?? '').match(/\S+\s*|\s+/g) ?? []) chunks.push(chunk({ content: piece }));
+		for (const piece of (message.content ?? '').match(/\S+\s*|\s+/g) ?? [])
+			chunks.push(chunk({ content: piece }));
 	}
 	chunks.push(chunk({}, finish_reason));
-	if (includeUsage) chunks.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: completion.usage });
-	res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+	if (includeUsage)
+		chunks.push({
+			id,
+			object: 'chat.completion.chunk',
+			created,
+			model,
+			choices: [],
+			usage: completion.usage,
+		});
+	res.writeHead(200, {
+		'content-type': 'text/event-stream',
+		'cache-control': 'no-cache',
+		connection: 'keep-alive',
+	});
 	for (const data of chunks) res.write(`data: ${JSON.stringify(data)}\n\n`);
 	res.end('data: [DONE]\n\n');
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
 	const text = JSON.stringify(body);
-	res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+	res.writeHead(status, {
+		'content-type': 'application/json',
+		'content-length': Buffer.byteLength(text),
+	});
 	res.end(text);
 }
 

@@ -11,10 +11,18 @@ import { root } from '../n8n/n8n';
 import { SANDBOX_CREDENTIAL } from './sandbox';
 
 /** The Webhook's path (`/webhook/<path>`) and the Chat Trigger's webhook id (`/webhook/<id>/chat`). */
-export const AGENT_PATHS = { webhook: 'coze-agent', webhookAgentV2: 'coze-agent-v2', chatWebhookId: '6b0f3c1d-2e4a-4f5b-8c6d-7e8f9a0b1c22' };
+export const AGENT_PATHS = {
+	webhook: 'coze-agent',
+	webhookAgentV2: 'coze-agent-v2',
+	chatWebhookId: '6b0f3c1d-2e4a-4f5b-8c6d-7e8f9a0b1c22',
+};
 
 /** What n8n must have registered before the agent workflows can be called. */
-export const AGENT_WEBHOOK_PATHS = [AGENT_PATHS.webhook, AGENT_PATHS.webhookAgentV2, `${AGENT_PATHS.chatWebhookId}/chat`];
+export const AGENT_WEBHOOK_PATHS = [
+	AGENT_PATHS.webhook,
+	AGENT_PATHS.webhookAgentV2,
+	`${AGENT_PATHS.chatWebhookId}/chat`,
+];
 
 export const OPENAI_CREDENTIAL = { id: 'openai-sim', name: 'OpenAI (local simulator)' };
 
@@ -22,7 +30,8 @@ export const OPENAI_CREDENTIAL = { id: 'openai-sim', name: 'OpenAI (local simula
 export const COZE_TOOL_NODE = 'Coze';
 
 /** The model's instructions: call the tool for anything about the weather, then answer with what it said. */
-const SYSTEM_MESSAGE = 'You are a helpful assistant. For weather questions, run the Coze tool and answer with what it returned.';
+const SYSTEM_MESSAGE =
+	'You are a helpful assistant. For weather questions, run the Coze tool and answer with what it returned.';
 
 /**
  * The Coze node as the agent's tool: Run of the workflow `workflowId`, whose inputs the model
@@ -56,7 +65,11 @@ function openAiModel(id: string) {
 		type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
 		typeVersion: 1.3,
 		position: [200, 220],
-		parameters: { model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' }, responsesApiEnabled: false, options: {} },
+		parameters: {
+			model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' },
+			responsesApiEnabled: false,
+			options: {},
+		},
 		credentials: { openAiApi: OPENAI_CREDENTIAL },
 	};
 }
@@ -78,7 +91,9 @@ function agent(id: string, parameters: Record<string, unknown>, typeVersion: 3.1
 
 const agentConnections = (trigger: string) => ({
 	[trigger]: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
-	'OpenAI Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+	'OpenAI Chat Model': {
+		ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
+	},
 	[COZE_TOOL_NODE]: { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
 });
 
@@ -103,9 +118,22 @@ export function agentWebhookWorkflow(workflowId: string, agentVersion: 3.1 | 2.2
 				typeVersion: 2.1,
 				position: [0, 0],
 				webhookId: `a9e00000-1111-4000-8000-0000000000${v2 ? 2 : 0}1`,
-				parameters: { httpMethod: 'POST', path: v2 ? AGENT_PATHS.webhookAgentV2 : AGENT_PATHS.webhook, responseMode: 'lastNode', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: v2 ? AGENT_PATHS.webhookAgentV2 : AGENT_PATHS.webhook,
+					responseMode: 'lastNode',
+					options: {},
+				},
 			},
-			agent(nodeId(2), { promptType: 'define', text: '={{ $json.body.message }}', options: { systemMessage: SYSTEM_MESSAGE } }, agentVersion),
+			agent(
+				nodeId(2),
+				{
+					promptType: 'define',
+					text: '={{ $json.body.message }}',
+					options: { systemMessage: SYSTEM_MESSAGE },
+				},
+				agentVersion,
+			),
 			openAiModel(nodeId(3)),
 			cozeTool(workflowId, nodeId(4)),
 		],
@@ -128,9 +156,17 @@ export function agentChatWorkflow(workflowId: string) {
 				typeVersion: 1.3,
 				position: [0, 0],
 				webhookId: AGENT_PATHS.chatWebhookId,
-				parameters: { public: true, mode: 'hostedChat', authentication: 'none', options: { responseMode: 'streaming' } },
+				parameters: {
+					public: true,
+					mode: 'hostedChat',
+					authentication: 'none',
+					options: { responseMode: 'streaming' },
+				},
 			},
-			agent('a9e00000-0000-4000-8000-000000000012', { promptType: 'auto', options: { systemMessage: SYSTEM_MESSAGE } }),
+			agent('a9e00000-0000-4000-8000-000000000012', {
+				promptType: 'auto',
+				options: { systemMessage: SYSTEM_MESSAGE },
+			}),
 			openAiModel('a9e00000-0000-4000-8000-000000000013'),
 			cozeTool(workflowId, 'a9e00000-0000-4000-8000-000000000014'),
 		],
@@ -144,17 +180,30 @@ export function agentChatWorkflow(workflowId: string) {
  * given the credential (the example leaves that to the user).
  */
 export function agentExampleWorkflow() {
-	const example = JSON.parse(readFileSync(path.join(root, 'examples', 'ai-agent-tool.json'), 'utf8')) as {
+	const example = JSON.parse(
+		readFileSync(path.join(root, 'examples', 'ai-agent-tool.json'), 'utf8'),
+	) as {
 		id: string;
-		nodes: Array<{ type: string; webhookId?: string; parameters: Record<string, unknown>; credentials?: Record<string, unknown> }>;
+		nodes: Array<{
+			type: string;
+			webhookId?: string;
+			parameters: Record<string, unknown>;
+			credentials?: Record<string, unknown>;
+		}>;
 	};
 	let chatPath = '';
 	for (const node of example.nodes) {
 		if (node.type === '@n8n/n8n-nodes-langchain.chatTrigger') {
-			node.parameters = { ...node.parameters, public: true, mode: 'hostedChat', authentication: 'none' };
+			node.parameters = {
+				...node.parameters,
+				public: true,
+				mode: 'hostedChat',
+				authentication: 'none',
+			};
 			chatPath = `${node.webhookId}/chat`;
 		}
-		if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi') node.credentials = { openAiApi: OPENAI_CREDENTIAL };
+		if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi')
+			node.credentials = { openAiApi: OPENAI_CREDENTIAL };
 	}
 	return { workflow: { ...example, active: true }, chatPath };
 }
@@ -165,6 +214,13 @@ export function openAiCredential(baseUrl: string, apiKey: string): object {
 }
 
 /** startLiveN8n (test/n8n/live-n8n.ts) with the OpenAI credential besides the Coze one. */
-export async function startAgentN8n(coze: CozeSimulator, openAi: { baseUrl: string; apiKey: string }, workflows: Array<{ id: string }>, webhookPaths: string[]): Promise<LiveN8n> {
-	return await startLiveN8n(coze, workflows, webhookPaths, [openAiCredential(openAi.baseUrl, openAi.apiKey)]);
+export async function startAgentN8n(
+	coze: CozeSimulator,
+	openAi: { baseUrl: string; apiKey: string },
+	workflows: Array<{ id: string }>,
+	webhookPaths: string[],
+): Promise<LiveN8n> {
+	return await startLiveN8n(coze, workflows, webhookPaths, [
+		openAiCredential(openAi.baseUrl, openAi.apiKey),
+	]);
 }

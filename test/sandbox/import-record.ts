@@ -12,10 +12,18 @@ export const hashOf = (text: string) => createHash('sha256').update(text).digest
 
 /** Name → hash of the text imported under that name; nothing when n8n's database is new. */
 export function readImportRecord(userFolder: string): Map<string, string> {
-	if (!existsSync(databaseFile(userFolder)) || !existsSync(recordFile(userFolder))) return new Map();
+	if (!existsSync(databaseFile(userFolder)) || !existsSync(recordFile(userFolder)))
+		return new Map();
 	try {
-		const record = JSON.parse(readFileSync(recordFile(userFolder), 'utf8')) as Record<string, unknown>;
-		return new Map(Object.entries(record).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+		const record = JSON.parse(readFileSync(recordFile(userFolder), 'utf8')) as Record<
+			string,
+			unknown
+		>;
+		return new Map(
+			Object.entries(record).filter(
+				(entry): entry is [string, string] => typeof entry[1] === 'string',
+			),
+		);
 	} catch {
 		// An unreadable record: import everything once more, as on a first start.
 		return new Map();

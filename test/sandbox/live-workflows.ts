@@ -4,7 +4,11 @@
 import { SANDBOX_CREDENTIAL } from './sandbox';
 
 /** Webhook paths and the Chat Trigger's webhook id: `/webhook/<path>`, `/webhook/<id>/chat`. */
-export const LIVE_PATHS = { streaming: 'coze-live', whole: 'coze-whole', chatWebhookId: '3f1c6a52-8d4e-4b7a-9c1e-5a2b7d9e0f11' };
+export const LIVE_PATHS = {
+	streaming: 'coze-live',
+	whole: 'coze-whole',
+	chatWebhookId: '3f1c6a52-8d4e-4b7a-9c1e-5a2b7d9e0f11',
+};
 
 const cozeNode = (parameters: Record<string, unknown>) => ({
 	id: 'c0c0c0c0-0000-4000-8000-000000000002',
@@ -16,7 +20,9 @@ const cozeNode = (parameters: Record<string, unknown>) => ({
 	credentials: { cozeApi: SANDBOX_CREDENTIAL },
 });
 
-const toCoze = (from: string) => ({ [from]: { main: [[{ node: 'Coze', type: 'main', index: 0 }]] } });
+const toCoze = (from: string) => ({
+	[from]: { main: [[{ node: 'Coze', type: 'main', index: 0 }]] },
+});
 
 /** Webhook (POST /webhook/<path>) → Coze Run of the workflow named in the body's workflow_id. */
 function webhookRun(id: string, path: string, responseMode: 'streaming' | 'lastNode') {
@@ -36,7 +42,13 @@ function webhookRun(id: string, path: string, responseMode: 'streaming' | 'lastN
 				webhookId: `${id.slice(0, 8)}-1111-4000-8000-000000000001`,
 				parameters: { httpMethod: 'POST', path, responseMode, options: {} },
 			},
-			cozeNode({ resource: 'workflow', operation: 'run', workflowId: '={{ $json.body.workflow_id }}', parameters: '{}', options: { outputMode: 'lastMessage' } }),
+			cozeNode({
+				resource: 'workflow',
+				operation: 'run',
+				workflowId: '={{ $json.body.workflow_id }}',
+				parameters: '{}',
+				options: { outputMode: 'lastMessage' },
+			}),
 		],
 		connections: toCoze('Webhook'),
 	};
@@ -57,7 +69,12 @@ function chatTriggerChat(chatflowId: string) {
 				typeVersion: 1.3,
 				position: [0, 0],
 				webhookId: LIVE_PATHS.chatWebhookId,
-				parameters: { public: true, mode: 'hostedChat', authentication: 'none', options: { responseMode: 'streaming' } },
+				parameters: {
+					public: true,
+					mode: 'hostedChat',
+					authentication: 'none',
+					options: { responseMode: 'streaming' },
+				},
 			},
 			cozeNode({ resource: 'workflow', operation: 'chat', workflowId: chatflowId }),
 		],
@@ -66,8 +83,16 @@ function chatTriggerChat(chatflowId: string) {
 }
 
 /** What n8n must have registered before the live workflows can be called. */
-export const LIVE_WEBHOOK_PATHS = [LIVE_PATHS.streaming, LIVE_PATHS.whole, `${LIVE_PATHS.chatWebhookId}/chat`];
+export const LIVE_WEBHOOK_PATHS = [
+	LIVE_PATHS.streaming,
+	LIVE_PATHS.whole,
+	`${LIVE_PATHS.chatWebhookId}/chat`,
+];
 
 export function liveWorkflows(chatflowId: string) {
-	return [webhookRun('cozeLiveHook001', LIVE_PATHS.streaming, 'streaming'), webhookRun('cozeLiveWhole01', LIVE_PATHS.whole, 'lastNode'), chatTriggerChat(chatflowId)];
+	return [
+		webhookRun('cozeLiveHook001', LIVE_PATHS.streaming, 'streaming'),
+		webhookRun('cozeLiveWhole01', LIVE_PATHS.whole, 'lastNode'),
+		chatTriggerChat(chatflowId),
+	];
 }

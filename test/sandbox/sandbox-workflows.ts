@@ -19,10 +19,15 @@ export const SANDBOX_WORKFLOWS = {
  * The sample photo the file example downloads from the sandbox (a sun over green hills, 96×64
  * PNG), at the sandbox's address http://127.0.0.1:<port> + `path`.
  */
-export const SANDBOX_PHOTO = { path: '/sandbox/photo.png', file: path.join(__dirname, '..', '..', 'examples', 'photo.png'), contentType: 'image/png' };
+export const SANDBOX_PHOTO = {
+	path: '/sandbox/photo.png',
+	file: path.join(__dirname, '..', '..', 'examples', 'photo.png'),
+	contentType: 'image/png',
+};
 
 /** What the sandbox's describe_photo says of the sample photo (it knows no other picture). */
-export const SAMPLE_PHOTO_DESCRIPTION = 'A yellow sun over green hills under a blue sky. 蓝天下，绿色的山丘上挂着一轮黄色的太阳。';
+export const SAMPLE_PHOTO_DESCRIPTION =
+	'A yellow sun over green hills under a blue sky. 蓝天下，绿色的山丘上挂着一轮黄色的太阳。';
 
 /** The sandbox account's workspaces (GET /v1/workspaces): a personal one and a team one. */
 export const SANDBOX_WORKSPACES = {
@@ -31,7 +36,8 @@ export const SANDBOX_WORKSPACES = {
 };
 
 /** What the sandbox chatflow asks on a conversation's first message. */
-export const CHATFLOW_QUESTION = 'Hi! I am the Coze sandbox chatflow. What is your name? 你叫什么名字？';
+export const CHATFLOW_QUESTION =
+	'Hi! I am the Coze sandbox chatflow. What is your name? 你叫什么名字？';
 
 /** Text in word-sized pieces, as a model streams it. */
 const words = (text: string) => text.match(/\S+\s*|\s+/g) ?? [text];
@@ -49,15 +55,34 @@ export function defineSandboxWorkflows(simulator: CozeSimulator): void {
 	defineSandboxCatalog(simulator);
 	simulator.defineWorkflow(SANDBOX_WORKFLOWS.dailyBriefing, {
 		run: (body) => {
-			const { city = 'Hangzhou', date = 'today' } = (body.parameters ?? {}) as { city?: string; date?: string };
+			const { city = 'Hangzhou', date = 'today' } = (body.parameters ?? {}) as {
+				city?: string;
+				date?: string;
+			};
 			return {
 				stream: numbered([
-					...messageChunks({ title: 'Weather', uuid: 'sandbox-weather', type: 'LLM' }, [`${city}, ${date}: `, 'sunny, ', '18–25°C. ', '晴，适合出行。']),
+					...messageChunks({ title: 'Weather', uuid: 'sandbox-weather', type: 'LLM' }, [
+						`${city}, ${date}: `,
+						'sunny, ',
+						'18–25°C. ',
+						'晴，适合出行。',
+					]),
 					{ event: 'PING', data: {} },
-					...messageChunks({ title: 'End', uuid: 'sandbox-end', type: 'End' }, [JSON.stringify({ output: `Good morning! ${city} is sunny today, 18–25°C. 早上好，今天${city}晴。` })], {
-						usage: { token_count: 42, input_count: 12, output_count: 30 },
-					}),
-					{ event: 'Done', data: { debug_url: `http://127.0.0.1:${simulator.port}/sandbox/debug/daily-briefing` } },
+					...messageChunks(
+						{ title: 'End', uuid: 'sandbox-end', type: 'End' },
+						[
+							JSON.stringify({
+								output: `Good morning! ${city} is sunny today, 18–25°C. 早上好，今天${city}晴。`,
+							}),
+						],
+						{
+							usage: { token_count: 42, input_count: 12, output_count: 30 },
+						},
+					),
+					{
+						event: 'Done',
+						data: { debug_url: `http://127.0.0.1:${simulator.port}/sandbox/debug/daily-briefing` },
+					},
 				]),
 				shape: SLOW,
 			};
@@ -69,17 +94,28 @@ export function defineSandboxWorkflows(simulator: CozeSimulator): void {
 		chat: (turn) => {
 			if (turn.history.length === 0) return { asks: CHATFLOW_QUESTION, shape: WORD_BY_WORD };
 			// This message answers the question; later ones find the answer in the conversation.
-			const name = turn.answering ? turn.message : (turn.history.find((_, i, all) => all[i - 1]?.content === CHATFLOW_QUESTION)?.content ?? 'friend');
+			const name = turn.answering
+				? turn.message
+				: (turn.history.find((_, i, all) => all[i - 1]?.content === CHATFLOW_QUESTION)?.content ??
+					'friend');
 			if (turn.answering) {
 				return {
-					answers: [words(`Nice to meet you, ${name}! 很高兴认识你。 Ask me anything: I will remember this conversation.`)],
+					answers: [
+						words(
+							`Nice to meet you, ${name}! 很高兴认识你。 Ask me anything: I will remember this conversation.`,
+						),
+					],
 					followUps: ['What is my name?', 'How many messages have I sent?'],
 					shape: WORD_BY_WORD,
 				};
 			}
 			const said = turn.history.filter((message) => message.role === 'user').length + 1;
 			return {
-				answers: [words(`${name}, this is message ${said} of our conversation. You asked: "${turn.message}". 我记得你叫${name}。`)],
+				answers: [
+					words(
+						`${name}, this is message ${said} of our conversation. You asked: "${turn.message}". 我记得你叫${name}。`,
+					),
+				],
 				shape: WORD_BY_WORD,
 			};
 		},
@@ -90,16 +126,30 @@ export function defineSandboxWorkflows(simulator: CozeSimulator): void {
 		run: () => ({
 			stream: numbered(
 				new ServerStream('cloud')
-					.message({ title: 'Planner', uuid: 'sandbox-planner', type: 'LLM' }, ['Let me plan ', 'your weekend trip. '])
-					.question(TRIP_QUESTION, '7404830425073399001/7404830425073399002', '', { title: 'Ask destination' }).events,
+					.message({ title: 'Planner', uuid: 'sandbox-planner', type: 'LLM' }, [
+						'Let me plan ',
+						'your weekend trip. ',
+					])
+					.question(TRIP_QUESTION, '7404830425073399001/7404830425073399002', '', {
+						title: 'Ask destination',
+					}).events,
 			),
 			shape: SLOW,
 		}),
 		resume: (body) => ({
 			stream: numbered([
-				...messageChunks({ title: 'Planner', uuid: 'sandbox-plan', type: 'LLM' }, [`${String(body.resume_data)}: `, 'day 1 old town, ', 'day 2 lake walk.']),
-				...messageChunks({ title: 'End', uuid: 'sandbox-trip-end', type: 'End' }, [JSON.stringify({ output: `Your weekend in ${String(body.resume_data)} is planned.` })]),
-				{ event: 'Done', data: { debug_url: `http://127.0.0.1:${simulator.port}/sandbox/debug/trip-planner` } },
+				...messageChunks({ title: 'Planner', uuid: 'sandbox-plan', type: 'LLM' }, [
+					`${String(body.resume_data)}: `,
+					'day 1 old town, ',
+					'day 2 lake walk.',
+				]),
+				...messageChunks({ title: 'End', uuid: 'sandbox-trip-end', type: 'End' }, [
+					JSON.stringify({ output: `Your weekend in ${String(body.resume_data)} is planned.` }),
+				]),
+				{
+					event: 'Done',
+					data: { debug_url: `http://127.0.0.1:${simulator.port}/sandbox/debug/trip-planner` },
+				},
 			]),
 			shape: SLOW,
 		}),
@@ -110,15 +160,28 @@ export function defineSandboxWorkflows(simulator: CozeSimulator): void {
 	const photoHash = createHash('sha256').update(photo).digest('hex');
 	simulator.defineWorkflow(SANDBOX_WORKFLOWS.photoDescriber, {
 		run: (body) => {
-			const { image, question = 'What is in this picture?' } = (body.parameters ?? {}) as { image?: unknown; question?: string };
+			const { image, question = 'What is in this picture?' } = (body.parameters ?? {}) as {
+				image?: unknown;
+				question?: string;
+			};
 			const answer = describePicture(simulator, image, photoHash);
 			return {
 				stream: numbered([
-					...messageChunks({ title: 'Look', uuid: 'sandbox-look', type: 'LLM' }, [`${question} `, ...words(answer)]),
-					...messageChunks({ title: 'End', uuid: 'sandbox-photo-end', type: 'End' }, [JSON.stringify({ output: answer })], {
-						usage: { token_count: 58, input_count: 40, output_count: 18 },
-					}),
-					{ event: 'Done', data: { debug_url: `http://127.0.0.1:${simulator.port}/sandbox/debug/describe-photo` } },
+					...messageChunks({ title: 'Look', uuid: 'sandbox-look', type: 'LLM' }, [
+						`${question} `,
+						...words(answer),
+					]),
+					...messageChunks(
+						{ title: 'End', uuid: 'sandbox-photo-end', type: 'End' },
+						[JSON.stringify({ output: answer })],
+						{
+							usage: { token_count: 58, input_count: 40, output_count: 18 },
+						},
+					),
+					{
+						event: 'Done',
+						data: { debug_url: `http://127.0.0.1:${simulator.port}/sandbox/debug/describe-photo` },
+					},
 				]),
 				shape: SLOW,
 			};
@@ -131,10 +194,17 @@ export function defineSandboxWorkflows(simulator: CozeSimulator): void {
 			return {
 				stream: numbered([
 					{ event: 'PING', data: {} },
-					...messageChunks({ title: 'End', uuid: 'sandbox-card-end', type: 'End' }, [JSON.stringify({ output: greeting(received as Record<string, unknown>), received })], {
-						usage: { token_count: 36, input_count: 20, output_count: 16 },
-					}),
-					{ event: 'Done', data: { debug_url: `http://127.0.0.1:${simulator.port}/sandbox/debug/greeting-card` } },
+					...messageChunks(
+						{ title: 'End', uuid: 'sandbox-card-end', type: 'End' },
+						[JSON.stringify({ output: greeting(received as Record<string, unknown>), received })],
+						{
+							usage: { token_count: 36, input_count: 20, output_count: 16 },
+						},
+					),
+					{
+						event: 'Done',
+						data: { debug_url: `http://127.0.0.1:${simulator.port}/sandbox/debug/greeting-card` },
+					},
 				]),
 				shape: SLOW,
 			};
@@ -149,12 +219,17 @@ export function defineSandboxWorkflows(simulator: CozeSimulator): void {
 function describePicture(simulator: CozeSimulator, image: unknown, photoHash: string): string {
 	let fileId: unknown;
 	try {
-		fileId = typeof image === 'string' ? (JSON.parse(image) as { file_id?: unknown }).file_id : undefined;
+		fileId =
+			typeof image === 'string' ? (JSON.parse(image) as { file_id?: unknown }).file_id : undefined;
 	} catch {
 		fileId = undefined;
 	}
-	const upload = typeof fileId === 'string' ? simulator.uploads.find((candidate) => candidate.fileId === fileId) : undefined;
-	if (!upload) return `I was given ${JSON.stringify(image)}, which is no file uploaded to this sandbox.`;
+	const upload =
+		typeof fileId === 'string'
+			? simulator.uploads.find((candidate) => candidate.fileId === fileId)
+			: undefined;
+	if (!upload)
+		return `I was given ${JSON.stringify(image)}, which is no file uploaded to this sandbox.`;
 	if (upload.sha256 === photoHash) return SAMPLE_PHOTO_DESCRIPTION;
 	return `${upload.fileName ?? 'A file'} (${upload.mimeType ?? 'unknown type'}, ${upload.bytes} bytes) arrived. The sandbox cannot see into pictures: a Coze workflow with an image model describes it.`;
 }
@@ -165,10 +240,17 @@ function greeting(parameters: Record<string, unknown>): string {
 	const parts = [`Happy birthday, ${String(name)}!`];
 	if (age !== undefined) parts.push(`You are ${String(age)}.`);
 	if (score !== undefined) parts.push(`Your score is ${String(score)}.`);
-	if (vip !== undefined) parts.push(vip === true || vip === 'true' ? 'Thank you for being a VIP.' : 'Welcome, member.');
+	if (vip !== undefined)
+		parts.push(vip === true || vip === 'true' ? 'Thank you for being a VIP.' : 'Welcome, member.');
 	if (Array.isArray(tags) && tags.length > 0) parts.push(`Tags: ${tags.map(String).join(', ')}.`);
-	const where = profile && typeof profile === 'object' ? (profile as { city?: unknown; zip?: unknown }) : undefined;
-	if (where?.city !== undefined) parts.push(`Greetings to ${String(where.city)}${where.zip !== undefined ? ` ${String(where.zip)}` : ''}.`);
+	const where =
+		profile && typeof profile === 'object'
+			? (profile as { city?: unknown; zip?: unknown })
+			: undefined;
+	if (where?.city !== undefined)
+		parts.push(
+			`Greetings to ${String(where.city)}${where.zip !== undefined ? ` ${String(where.zip)}` : ''}.`,
+		);
 	if (photo) parts.push('Your photo is on the card.');
 	return parts.join(' ');
 }
@@ -181,14 +263,28 @@ function greeting(parameters: Record<string, unknown>): string {
  */
 function defineSandboxCatalog(simulator: CozeSimulator): void {
 	const { catalog } = simulator;
-	catalog.addWorkspace({ id: SANDBOX_WORKSPACES.personal, name: 'Personal space', workspace_type: 'personal', role_type: 'owner' });
-	catalog.addWorkspace({ id: SANDBOX_WORKSPACES.team, name: 'Team 扣子 space', workspace_type: 'team', role_type: 'member' });
+	catalog.addWorkspace({
+		id: SANDBOX_WORKSPACES.personal,
+		name: 'Personal space',
+		workspace_type: 'personal',
+		role_type: 'owner',
+	});
+	catalog.addWorkspace({
+		id: SANDBOX_WORKSPACES.team,
+		name: 'Team 扣子 space',
+		workspace_type: 'team',
+		role_type: 'member',
+	});
 	catalog.addWorkflow(SANDBOX_WORKSPACES.personal, {
 		workflow_id: SANDBOX_WORKFLOWS.dailyBriefing,
 		workflow_name: 'daily_briefing',
 		description: 'A morning briefing: the weather of a city on a date. 每日简报。',
 		inputs: {
-			city: { type: 'string', description: 'The city to brief on, e.g. Hangzhou', default_value: 'Hangzhou' },
+			city: {
+				type: 'string',
+				description: 'The city to brief on, e.g. Hangzhou',
+				default_value: 'Hangzhou',
+			},
 			date: { type: 'string', description: 'The day, e.g. 2025-07-16', default_value: 'today' },
 		},
 	});
@@ -198,7 +294,11 @@ function defineSandboxCatalog(simulator: CozeSimulator): void {
 		description: 'Says what is in a picture (the file example sends one). 描述图片。',
 		inputs: {
 			image: { type: 'image', required: true, description: 'The picture to describe' },
-			question: { type: 'string', description: 'What to ask about it', default_value: 'What is in this picture?' },
+			question: {
+				type: 'string',
+				description: 'What to ask about it',
+				default_value: 'What is in this picture?',
+			},
 		},
 		outputs: { output: { type: 'string' } },
 	});
@@ -212,7 +312,8 @@ function defineSandboxCatalog(simulator: CozeSimulator): void {
 	catalog.addWorkflow(SANDBOX_WORKSPACES.personal, {
 		workflow_id: SANDBOX_WORKFLOWS.chatflow,
 		workflow_name: 'sandbox_chatflow',
-		description: 'A chatflow that asks your name and remembers the conversation. 会记住对话的对话流。',
+		description:
+			'A chatflow that asks your name and remembers the conversation. 会记住对话的对话流。',
 		mode: 'chatflow',
 		// A chatflow's Start node inputs, as get_workflow_info.md's example lists them.
 		inputs: { USER_INPUT: { type: 'string' }, CONVERSATION_NAME: { type: 'string' } },
@@ -227,7 +328,11 @@ function defineSandboxCatalog(simulator: CozeSimulator): void {
 			score: { type: 'number', description: 'A score, e.g. 9.5' },
 			vip: { type: 'boolean', description: 'Whether they are a VIP' },
 			tags: { type: 'array', description: 'Words for the card', items: { type: 'string' } },
-			profile: { type: 'object', description: 'Where they live', properties: { city: { type: 'string' }, zip: { type: 'string' } } },
+			profile: {
+				type: 'object',
+				description: 'Where they live',
+				properties: { city: { type: 'string' }, zip: { type: 'string' } },
+			},
 			photo: { type: 'image', description: 'A photo for the card (optional)' },
 		},
 		outputs: { output: { type: 'string' }, received: { type: 'object' } },
@@ -240,6 +345,17 @@ function defineSandboxCatalog(simulator: CozeSimulator): void {
 			description: `Filler ${number} of the team space (lists take two pages). 团队工作流。`,
 		});
 	}
-	catalog.addWorkflow(SANDBOX_WORKSPACES.team, { workflow_id: '7404830425073353101', workflow_name: 'Team draft 01', description: 'Never published.', published: false });
-	catalog.addWorkflow(SANDBOX_WORKSPACES.team, { workflow_id: '7404830425073353102', workflow_name: 'Team draft chatflow', description: 'A chatflow, never published.', mode: 'chatflow', published: false });
+	catalog.addWorkflow(SANDBOX_WORKSPACES.team, {
+		workflow_id: '7404830425073353101',
+		workflow_name: 'Team draft 01',
+		description: 'Never published.',
+		published: false,
+	});
+	catalog.addWorkflow(SANDBOX_WORKSPACES.team, {
+		workflow_id: '7404830425073353102',
+		workflow_name: 'Team draft chatflow',
+		description: 'A chatflow, never published.',
+		mode: 'chatflow',
+		published: false,
+	});
 }

@@ -19,14 +19,22 @@ export async function startSandbox(port: number): Promise<CozeSimulator> {
  * Writes the sandbox credential (or another token credential for a simulator on `port`, named
  * `credential`) as `n8n import:credentials` takes it (plain; n8n encrypts it).
  */
-export function writeSandboxCredential(file: string, port: number, credential: { id: string; name: string } = SANDBOX_CREDENTIAL): void {
+export function writeSandboxCredential(
+	file: string,
+	port: number,
+	credential: { id: string; name: string } = SANDBOX_CREDENTIAL,
+): void {
 	writeFileSync(
 		file,
 		JSON.stringify([
 			{
 				...credential,
 				type: 'cozeApi',
-				data: { region: 'custom', baseUrl: `http://127.0.0.1:${port}`, accessToken: SIMULATOR_TOKEN },
+				data: {
+					region: 'custom',
+					baseUrl: `http://127.0.0.1:${port}`,
+					accessToken: SIMULATOR_TOKEN,
+				},
 			},
 		]),
 	);
@@ -72,7 +80,8 @@ export function importSandboxAndExamples(
 	const record = options.reimport ? new Map<string, string>() : readImportRecord(userFolder);
 	const cli = (command: string, file: string) => {
 		const result = n8nCli(userFolder, [command, `--input=${file}`], env);
-		if (result.status !== 0) throw new Error(`n8n ${command} failed:\n${result.stdout}\n${result.stderr}`);
+		if (result.status !== 0)
+			throw new Error(`n8n ${command} failed:\n${result.stdout}\n${result.stderr}`);
 	};
 
 	const credentialFile = path.join(userFolder, 'sandbox-credential.json');
@@ -91,8 +100,13 @@ export function importSandboxAndExamples(
 	const sandboxUrl = `http://127.0.0.1:${port}`;
 	const workflows: unknown[] = [];
 	const hashes = new Map<string, string>();
-	for (const file of readdirSync(path.join(root, 'examples')).filter((name) => name.endsWith('.json')).sort()) {
-		const text = exampleForSandbox(readFileSync(path.join(root, 'examples', file), 'utf8'), sandboxUrl);
+	for (const file of readdirSync(path.join(root, 'examples'))
+		.filter((name) => name.endsWith('.json'))
+		.sort()) {
+		const text = exampleForSandbox(
+			readFileSync(path.join(root, 'examples', file), 'utf8'),
+			sandboxUrl,
+		);
 		const hash = hashOf(text);
 		const before = record.get(`examples/${file}`);
 		if (before === hash) {

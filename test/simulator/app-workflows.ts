@@ -17,14 +17,20 @@ import type { Flavour } from './flavours';
 import type { WorkflowAnswer } from './workflows';
 
 /** The cloud's words for a run of an app's workflow without its app (coze-py issue #179). */
-export const APP_NOT_FOUND = 'App not found. Please verify the app_id is correct and ensure the app has been published.';
+export const APP_NOT_FOUND =
+	'App not found. Please verify the app_id is correct and ensure the app has been published.';
 
 /**
  * The cloud's refusal of a run or a chat of a workflow whose app the request does not name (or
  * names wrongly), or of one that names both an agent and an app; undefined when it may run. A
  * resume names no app (resume_workflow.md): the run it resumes had one.
  */
-export function refusalOutsideItsApp(catalog: SimCatalog, flavour: Flavour, route: string, body: Record<string, unknown>): WorkflowAnswer | undefined {
+export function refusalOutsideItsApp(
+	catalog: SimCatalog,
+	flavour: Flavour,
+	route: string,
+	body: Record<string, unknown>,
+): WorkflowAnswer | undefined {
 	if (flavour !== 'cloud' || route.endsWith('stream_resume')) return undefined;
 	const given = typeof body.app_id === 'string' ? body.app_id : undefined;
 	const refuse = (msg: string): WorkflowAnswer =>
@@ -35,7 +41,8 @@ export function refusalOutsideItsApp(catalog: SimCatalog, flavour: Flavour, rout
 				// report (no evidence); the same code and text in the JSON envelope.
 				{ json: { code: 4000, msg } };
 	// Both: 4000 (coze-api.md); the text has no evidence.
-	if (given !== undefined && typeof body.bot_id === 'string') return refuse('bot_id and app_id cannot be set at the same time');
+	if (given !== undefined && typeof body.bot_id === 'string')
+		return refuse('bot_id and app_id cannot be set at the same time');
 	const app = catalog.appOf(String(body.workflow_id));
 	if (app !== undefined && given !== app) return refuse(APP_NOT_FOUND);
 	return undefined;

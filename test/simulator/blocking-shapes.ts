@@ -40,18 +40,49 @@ export function cloudInterruptData(interrupt: CloudInterrupt): Record<string, un
 }
 
 /** A synchronous run's (or resume's) answer when the workflow stops on an interrupt: no data. */
-export function cloudInterruptedAnswer(interrupt: CloudInterrupt, executeId: string, debugUrl: string) {
-	return { json: { code: 0, msg: '', debug_url: debugUrl, interrupt_data: cloudInterruptData(interrupt), execute_id: executeId, detail: { logid: nextLogId() } } };
+export function cloudInterruptedAnswer(
+	interrupt: CloudInterrupt,
+	executeId: string,
+	debugUrl: string,
+) {
+	return {
+		json: {
+			code: 0,
+			msg: '',
+			debug_url: debugUrl,
+			interrupt_data: cloudInterruptData(interrupt),
+			execute_id: executeId,
+			detail: { logid: nextLogId() },
+		},
+	};
 }
 
 /** A synchronous run's (or resume's) answer with the workflow's result (workflow_run.md's example). */
 export function cloudSyncAnswer(data: string, executeId: string, debugUrl: string) {
-	return { json: { code: 0, msg: '', data, execute_id: executeId, debug_url: debugUrl, usage: { input_count: 50, token_count: 150, output_count: 100 }, detail: { logid: nextLogId() } } };
+	return {
+		json: {
+			code: 0,
+			msg: '',
+			data,
+			execute_id: executeId,
+			debug_url: debugUrl,
+			usage: { input_count: 50, token_count: 150, output_count: 100 },
+			detail: { logid: nextLogId() },
+		},
+	};
 }
 
 /** An asynchronous run's (or resume's) first answer: its execute_id (workflow_run.md's async example). */
 export function cloudAsyncStarted(executeId: string, debugUrl: string) {
-	return { json: { code: 0, msg: '', execute_id: executeId, debug_url: debugUrl, detail: { logid: nextLogId() } } };
+	return {
+		json: {
+			code: 0,
+			msg: '',
+			execute_id: executeId,
+			debug_url: debugUrl,
+			detail: { logid: nextLogId() },
+		},
+	};
 }
 
 /**
@@ -59,15 +90,25 @@ export function cloudAsyncStarted(executeId: string, debugUrl: string) {
  * `end` is what the End node gave: a string of variables' JSON is kept as it is; `{answer}` is an
  * End node in answer mode, wrapped as workflow_history.md's example wraps it.
  */
-export function cloudHistoryOutput(end: string | { answer: string }, outputNodes: Record<string, string> = {}): string {
-	const wrap = (text: string) => JSON.stringify({ content_type: 1, data: text, original_result: null, type_for_model: 2 });
-	const output: Record<string, string> = { Output: typeof end === 'string' ? end : wrap(end.answer) };
+export function cloudHistoryOutput(
+	end: string | { answer: string },
+	outputNodes: Record<string, string> = {},
+): string {
+	const wrap = (text: string) =>
+		JSON.stringify({ content_type: 1, data: text, original_result: null, type_for_model: 2 });
+	const output: Record<string, string> = {
+		Output: typeof end === 'string' ? end : wrap(end.answer),
+	};
 	for (const [name, text] of Object.entries(outputNodes)) output[name] = wrap(text);
 	return JSON.stringify(output);
 }
 
 /** One record of the cloud's run history (workflow_history.md's example fields). */
-export function cloudHistoryRecord(executeId: string, debugUrl: string, fields: Record<string, unknown>): Record<string, unknown> {
+export function cloudHistoryRecord(
+	executeId: string,
+	debugUrl: string,
+	fields: Record<string, unknown>,
+): Record<string, unknown> {
 	return {
 		execute_id: executeId,
 		execute_status: 'Running',
@@ -89,6 +130,13 @@ export function cloudHistoryRecord(executeId: string, debugUrl: string, fields: 
 }
 
 /** An asynchronous run waiting on an interrupt: its record carries interrupt_data (status: no evidence, see above). */
-export function cloudInterruptedRecord(executeId: string, debugUrl: string, interrupt: CloudInterrupt): Record<string, unknown> {
-	return cloudHistoryRecord(executeId, debugUrl, { execute_status: 'Running', interrupt_data: cloudInterruptData(interrupt) });
+export function cloudInterruptedRecord(
+	executeId: string,
+	debugUrl: string,
+	interrupt: CloudInterrupt,
+): Record<string, unknown> {
+	return cloudHistoryRecord(executeId, debugUrl, {
+		execute_status: 'Running',
+		interrupt_data: cloudInterruptData(interrupt),
+	});
 }

@@ -78,7 +78,8 @@ const WORKSPACE_ICON = 'https://example.com/icon/workspace.png';
 const WORKFLOW_ICON = 'https://example.com/icon/workflow.png';
 
 /** The cloud's text for a token without the permission (coze-py issue #227). */
-const PERMISSION_MSG = 'Your token does not have permission to access resource. Please verify whether the resource ID or token is correct.';
+const PERMISSION_MSG =
+	'Your token does not have permission to access resource. Please verify whether the resource ID or token is correct.';
 
 /** A workflow's detail: exactly /v1/workflows/{digits} (its run histories lie below it). */
 const DETAIL_PATH = /^\/v1\/workflows\/(\d+)$/;
@@ -96,7 +97,8 @@ export class SimCatalog {
 
 	/** Adds a workflow to a workspace added before; lists keep the order of adding. */
 	addWorkflow(workspaceId: string, workflow: CatalogWorkflow): void {
-		if (!this.workspaces.some((workspace) => workspace.id === workspaceId)) throw new Error(`no workspace ${workspaceId} in the simulator's catalog`);
+		if (!this.workspaces.some((workspace) => workspace.id === workspaceId))
+			throw new Error(`no workspace ${workspaceId} in the simulator's catalog`);
 		const createdAt = Math.floor(Date.now() / 1000) - 86400 + this.workflows.length;
 		this.workflows.push({ ...workflow, workspaceId, createdAt, updatedAt: createdAt + 41 });
 	}
@@ -130,7 +132,10 @@ export class SimCatalog {
 	/** Answers a GET that `serves` accepted. */
 	answer(res: ServerResponse, flavour: Flavour, url: URL): void {
 		const detail = DETAIL_PATH.exec(url.pathname);
-		if (detail) return flavour === 'studio' ? this.studioDetail(res, detail[1]) : this.detail(res, detail[1], url.searchParams);
+		if (detail)
+			return flavour === 'studio'
+				? this.studioDetail(res, detail[1])
+				: this.detail(res, detail[1], url.searchParams);
 		if (url.pathname === '/v1/workspaces') return this.listWorkspaces(res, url.searchParams);
 		this.listWorkflows(res, url.searchParams);
 	}
@@ -144,24 +149,28 @@ export class SimCatalog {
 		const pageNum = integer(query.get('page_num'), 1);
 		const pageSize = integer(query.get('page_size'), 20);
 		// What the cloud answers to a page_size above 50 is in no doc or fixture (no evidence).
-		if (pageSize === undefined || pageSize < 1 || pageSize > 50) return this.refuse(res, 400, 4000, 'page_size must be between 1 and 50');
-		if (pageNum === undefined || pageNum < 1) return this.refuse(res, 400, 4000, 'page_num must be at least 1');
+		if (pageSize === undefined || pageSize < 1 || pageSize > 50)
+			return this.refuse(res, 400, 4000, 'page_size must be between 1 and 50');
+		if (pageNum === undefined || pageNum < 1)
+			return this.refuse(res, 400, 4000, 'page_num must be at least 1');
 		// OpenSpace (list_workspace.md's table): ids are JSON strings; enterprise_id is "" for a
 		// personal account; joined_status has the one value "joined". The doc's example leaves
 		// description, owner_uid, admin_uids and joined_status out; the simulator sends the table's
 		// every field.
-		const workspaces = this.workspaces.slice((pageNum - 1) * pageSize, pageNum * pageSize).map((workspace) => ({
-			id: workspace.id,
-			name: workspace.name,
-			icon_url: WORKSPACE_ICON,
-			role_type: workspace.role_type ?? 'owner',
-			workspace_type: workspace.workspace_type ?? 'personal',
-			enterprise_id: '',
-			joined_status: 'joined',
-			description: '',
-			owner_uid: USER.id,
-			admin_uids: [],
-		}));
+		const workspaces = this.workspaces
+			.slice((pageNum - 1) * pageSize, pageNum * pageSize)
+			.map((workspace) => ({
+				id: workspace.id,
+				name: workspace.name,
+				icon_url: WORKSPACE_ICON,
+				role_type: workspace.role_type ?? 'owner',
+				workspace_type: workspace.workspace_type ?? 'personal',
+				enterprise_id: '',
+				joined_status: 'joined',
+				description: '',
+				owner_uid: USER.id,
+				admin_uids: [],
+			}));
 		this.succeed(res, { workspaces, total_count: this.workspaces.length });
 	}
 
@@ -178,15 +187,20 @@ export class SimCatalog {
 		const workspaceId = query.get('workspace_id') ?? '';
 		if (!workspaceId) return this.refuse(res, 400, 4000, 'workspace_id is required');
 		const pageNum = integer(query.get('page_num'), undefined);
-		if (pageNum === undefined || pageNum < 1) return this.refuse(res, 400, 4000, 'page_num must be at least 1');
+		if (pageNum === undefined || pageNum < 1)
+			return this.refuse(res, 400, 4000, 'page_num must be at least 1');
 		const pageSize = integer(query.get('page_size'), 10);
-		if (pageSize === undefined || pageSize < 1 || pageSize > 30) return this.refuse(res, 400, 4000, 'page_size must be between 1 and 30');
+		if (pageSize === undefined || pageSize < 1 || pageSize > 30)
+			return this.refuse(res, 400, 4000, 'page_size must be between 1 and 30');
 		const mode = query.get('workflow_mode') ?? '';
-		if (mode !== '' && mode !== 'workflow' && mode !== 'chatflow') return this.refuse(res, 400, 4000, `invalid workflow_mode ${mode}`);
+		if (mode !== '' && mode !== 'workflow' && mode !== 'chatflow')
+			return this.refuse(res, 400, 4000, `invalid workflow_mode ${mode}`);
 		const status = query.get('publish_status') || 'published_online';
-		if (!['published_online', 'unpublished_draft', 'all'].includes(status)) return this.refuse(res, 400, 4000, `invalid publish_status ${status}`);
+		if (!['published_online', 'unpublished_draft', 'all'].includes(status))
+			return this.refuse(res, 400, 4000, `invalid publish_status ${status}`);
 		// A workspace the token cannot see: no evidence of the cloud's answer; its permission error here.
-		if (!this.workspaces.some((workspace) => workspace.id === workspaceId)) return this.refuse(res, 403, 4101, PERMISSION_MSG);
+		if (!this.workspaces.some((workspace) => workspace.id === workspaceId))
+			return this.refuse(res, 403, 4101, PERMISSION_MSG);
 		const appId = query.get('app_id') ?? '';
 		// unpublished_draft lists workflows never published; whether the cloud also lists published
 		// ones with unpublished changes is in no doc (no evidence). Without app_id, every workflow
@@ -198,14 +212,19 @@ export class SimCatalog {
 				(status === 'all' || (status === 'published_online') === (workflow.published ?? true)) &&
 				(appId === '' || (workflow.app_id ?? '0') === appId),
 		);
-		const shown = this.pagingFault ? faultyPage(this.pagingFault, matching, workspaceId, pageNum, pageSize) : matching.slice((pageNum - 1) * pageSize, pageNum * pageSize);
+		const shown = this.pagingFault
+			? faultyPage(this.pagingFault, matching, workspaceId, pageNum, pageSize)
+			: matching.slice((pageNum - 1) * pageSize, pageNum * pageSize);
 		// created_at and updated_at are strings in this list (the doc's table and example).
 		const items = shown.map((workflow) => ({
 			...basic(workflow),
 			created_at: String(workflow.createdAt),
 			updated_at: String(workflow.updatedAt),
 		}));
-		this.succeed(res, { items, has_more: this.pagingFault !== undefined || pageNum * pageSize < matching.length });
+		this.succeed(res, {
+			items,
+			has_more: this.pagingFault !== undefined || pageNum * pageSize < matching.length,
+		});
 	}
 
 	/**
@@ -223,7 +242,13 @@ export class SimCatalog {
 		// the run endpoints here answer (server.ts notPublished).
 		if (!workflow) return this.refuse(res, 404, 4200, `workflow ${workflowId} not found`);
 		// created_at and updated_at are JSON numbers here (the doc's example; its table says String).
-		const data: Record<string, unknown> = { workflow_detail: { ...basic(workflow), created_at: workflow.createdAt, updated_at: workflow.updatedAt } };
+		const data: Record<string, unknown> = {
+			workflow_detail: {
+				...basic(workflow),
+				created_at: workflow.createdAt,
+				updated_at: workflow.updatedAt,
+			},
+		};
 		if (query.get('include_input_output') === 'true') {
 			// input {parameters: {name: Parameter}}: the example's CONVERSATION_NAME carries required,
 			// description, default_value and type, its USER_INPUT only type and required; the
@@ -231,7 +256,10 @@ export class SimCatalog {
 			data.input = { parameters: parameters(workflow.inputs ?? {}, true) };
 			// output {parameters, terminate_plan}: the doc's example variables carry type only;
 			// terminate_plan return_variables (End returns variables; use_answer_content adds content).
-			data.output = { parameters: parameters(workflow.outputs ?? { output: { type: 'string' } }, false), terminate_plan: 'return_variables' };
+			data.output = {
+				parameters: parameters(workflow.outputs ?? { output: { type: 'string' } }, false),
+				terminate_plan: 'return_variables',
+			};
 		}
 		this.succeed(res, data);
 	}
@@ -255,10 +283,16 @@ export class SimCatalog {
 		// httputil.InternalError answers a coded error with HTTP 200 {code, msg}
 		// (application/workflow/workflow.go, api/internal/httputil/error_resp.go).
 		if (!workflow) {
-			return sendJson(res, 'studio', 200, { code: 720702004, msg: `workflow ${workflowId} not found, please check if the workflow exists and not deleted` });
+			return sendJson(res, 'studio', 200, {
+				code: 720702004,
+				msg: `workflow ${workflowId} not found, please check if the workflow exists and not deleted`,
+			});
 		}
 		if ((workflow.mode ?? 'workflow') !== 'chatflow') {
-			return sendJson(res, 'studio', 200, { code: 777777780, msg: `ChatFlowRole operation failure: workflow id ${workflowId}, mode 0 is not a chatflow` });
+			return sendJson(res, 'studio', 200, {
+				code: 777777780,
+				msg: `ChatFlowRole operation failure: workflow id ${workflowId}, mode 0 is not a chatflow`,
+			});
 		}
 		sendJson(res, 'studio', 200, { data: { role: null } });
 	}
@@ -293,18 +327,35 @@ function basic(workflow: StoredWorkflow): Record<string, unknown> {
 }
 
 /** A page of a list whose paging is broken (SimCatalog.breakPaging). */
-function faultyPage(fault: PagingFault, matching: StoredWorkflow[], workspaceId: string, pageNum: number, pageSize: number): StoredWorkflow[] {
+function faultyPage(
+	fault: PagingFault,
+	matching: StoredWorkflow[],
+	workspaceId: string,
+	pageNum: number,
+	pageSize: number,
+): StoredWorkflow[] {
 	if (fault === 'repeatsFirstPage') return matching.slice(0, pageSize);
 	const createdAt = Math.floor(Date.now() / 1000) - 86400;
 	return Array.from({ length: pageSize }, (_, i) => {
 		const n = (pageNum - 1) * pageSize + i + 1;
-		return { workflow_id: String(7404830425073400000n + BigInt(n)), workflow_name: `Endless ${n}`, workspaceId, createdAt, updatedAt: createdAt };
+		return {
+			workflow_id: String(7404830425073400000n + BigInt(n)),
+			workflow_name: `Endless ${n}`,
+			workspaceId,
+			createdAt,
+			updatedAt: createdAt,
+		};
 	});
 }
 
 /** Parameters by name: with required, description and default_value (`full`), or type only (the doc's output example). */
-function parameters(byName: Record<string, CatalogParameter>, full: boolean): Record<string, unknown> {
-	return Object.fromEntries(Object.entries(byName).map(([name, parameter]) => [name, describe(parameter, full)]));
+function parameters(
+	byName: Record<string, CatalogParameter>,
+	full: boolean,
+): Record<string, unknown> {
+	return Object.fromEntries(
+		Object.entries(byName).map(([name, parameter]) => [name, describe(parameter, full)]),
+	);
 }
 
 function describe(parameter: CatalogParameter, full: boolean): Record<string, unknown> {

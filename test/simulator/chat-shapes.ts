@@ -57,33 +57,62 @@ export class ChatStream {
 	/** One answer message, in pieces: a delta per piece, then message.completed with the whole text. */
 	answer(pieces: string[], type = 'answer'): this {
 		const id = nextMessageId();
-		for (const piece of pieces) this.events.push({ event: 'conversation.message.delta', data: this.message(id, type, piece) });
-		this.events.push({ event: 'conversation.message.completed', data: { ...this.message(id, type, pieces.join('')), ...(this.flavour === 'cloud' ? { created_at: now() } : {}) } });
+		for (const piece of pieces)
+			this.events.push({
+				event: 'conversation.message.delta',
+				data: this.message(id, type, piece),
+			});
+		this.events.push({
+			event: 'conversation.message.completed',
+			data: {
+				...this.message(id, type, pieces.join('')),
+				...(this.flavour === 'cloud' ? { created_at: now() } : {}),
+			},
+		});
 		return this;
 	}
 
 	/** Follow-up suggestions: completed messages of type follow_up (Studio sends them only when asked for with suggest_reply_info). */
 	followUps(texts: string[]): this {
-		for (const text of texts) this.events.push({ event: 'conversation.message.completed', data: this.message(nextMessageId(), 'follow_up', text) });
+		for (const text of texts)
+			this.events.push({
+				event: 'conversation.message.completed',
+				data: this.message(nextMessageId(), 'follow_up', text),
+			});
 		return this;
 	}
 
 	/** The cloud's verbose "generate_answer_finish" message (cozepy fixture); Studio sends none. */
 	verbose(): this {
 		if (this.flavour === 'cloud') {
-			const content = JSON.stringify({ msg_type: 'generate_answer_finish', data: JSON.stringify({ finish_reason: 0, FinData: '' }), from_module: null, from_unit: null });
-			this.events.push({ event: 'conversation.message.completed', data: this.message(nextMessageId(), 'verbose', content) });
+			const content = JSON.stringify({
+				msg_type: 'generate_answer_finish',
+				data: JSON.stringify({ finish_reason: 0, FinData: '' }),
+				from_module: null,
+				from_unit: null,
+			});
+			this.events.push({
+				event: 'conversation.message.completed',
+				data: this.message(nextMessageId(), 'verbose', content),
+			});
 		}
 		return this;
 	}
 
 	/** The chat completed, with usage, then done. */
 	completed(usage = { input_count: 21, output_count: 11 }): this {
-		const studioUsage = { token_count: usage.output_count + usage.output_count, output_count: usage.output_count, input_count: usage.input_count };
+		const studioUsage = {
+			token_count: usage.output_count + usage.output_count,
+			output_count: usage.output_count,
+			input_count: usage.input_count,
+		};
 		const cloudUsage = { token_count: usage.input_count + usage.output_count, ...usage };
 		this.events.push({
 			event: 'conversation.chat.completed',
-			data: this.flavour === 'cloud' ? { ...this.chat('completed'), completed_at: now(), usage: cloudUsage } : { ...this.chat('completed'), usage: studioUsage },
+			data:
+				this.flavour === 'cloud'
+					? { ...this.chat('completed'), completed_at: now(), usage: cloudUsage }
+					: { ...this.chat('completed'), usage: studioUsage },
 		});
 		return this.done();
 	}
@@ -94,7 +123,10 @@ export class ChatStream {
 	 */
 	asks(question: string): this {
 		this.answer([question]);
-		this.events.push({ event: 'conversation.chat.requires_action', data: this.chat('requires_action') });
+		this.events.push({
+			event: 'conversation.chat.requires_action',
+			data: this.chat('requires_action'),
+		});
 		return this.done();
 	}
 
@@ -106,10 +138,16 @@ export class ChatStream {
 	 */
 	fails(code: number, msg: string, shape: 'last_error' | 'documented' = 'last_error'): this {
 		if (this.flavour === 'studio') {
-			this.events.push({ event: 'error', data: { code: String(code), msg, debug_url: this.ids.debugUrl } });
+			this.events.push({
+				event: 'error',
+				data: { code: String(code), msg, debug_url: this.ids.debugUrl },
+			});
 			return this;
 		}
-		const data = shape === 'documented' ? { code: String(code), msg } : { ...this.chat('failed'), last_error: { code, msg } };
+		const data =
+			shape === 'documented'
+				? { code: String(code), msg }
+				: { ...this.chat('failed'), last_error: { code, msg } };
 		this.events.push({ event: 'conversation.chat.failed', data });
 		return this.done();
 	}
@@ -121,18 +159,43 @@ export class ChatStream {
 
 	/** Numbered as the server numbers them: Studio from 1, the cloud not at all. */
 	numbered(): SimEvent[] {
-		return this.flavour === 'studio' ? this.events.map((event, i) => ({ ...event, id: i + 1 })) : this.events;
+		return this.flavour === 'studio'
+			? this.events.map((event, i) => ({ ...event, id: i + 1 }))
+			: this.events;
 	}
 
 	private chat(status: string): Record<string, unknown> {
-		const { chatId: id, conversationId: conversation_id, sectionId: section_id, executeId } = this.ids;
-		if (this.flavour === 'studio') return { id, conversation_id, status, execute_id: executeId, section_id };
-		return { id, conversation_id, created_at: now(), last_error: { code: 0, msg: '' }, status, usage: { token_count: 0, output_count: 0, input_count: 0 }, section_id };
+		const {
+			chatId: id,
+			conversationId: conversation_id,
+			sectionId: section_id,
+			executeId,
+		} = this.ids;
+		if (this.flavour === 'studio')
+			return { id, conversation_id, status, execute_id: executeId, section_id };
+		return {
+			id,
+			conversation_id,
+			created_at: now(),
+			last_error: { code: 0, msg: '' },
+			status,
+			usage: { token_count: 0, output_count: 0, input_count: 0 },
+			section_id,
+		};
 	}
 
 	private message(id: string, type: string, content: string): Record<string, unknown> {
 		const { chatId: chat_id, conversationId: conversation_id, sectionId: section_id } = this.ids;
-		const base = { id, conversation_id, role: 'assistant', type, content, content_type: 'text', chat_id, section_id };
+		const base = {
+			id,
+			conversation_id,
+			role: 'assistant',
+			type,
+			content,
+			content_type: 'text',
+			chat_id,
+			section_id,
+		};
 		return this.flavour === 'studio' ? { ...base, bot_id: '0' } : base;
 	}
 }

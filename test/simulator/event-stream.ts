@@ -35,7 +35,8 @@ function encodeEventParts(events: SimEvent[], shape: StreamShape = {}): Buffer[]
 	const eol = shape.lineEnding ?? '\n';
 	return events.map((event, i) => {
 		const lines: string[] = [];
-		if (event.id !== undefined) lines.push(shape.idWithoutSpace ? `id:${event.id}` : `id: ${event.id}`);
+		if (event.id !== undefined)
+			lines.push(shape.idWithoutSpace ? `id:${event.id}` : `id: ${event.id}`);
 		lines.push(`event: ${event.event}`);
 		lines.push(`data: ${typeof event.data === 'string' ? event.data : JSON.stringify(event.data)}`);
 		const last = i === events.length - 1;
@@ -55,7 +56,11 @@ function eventBoundaries(parts: Buffer[]): number[] {
 	return offsets;
 }
 
-export async function sendEventStream(res: ServerResponse, events: SimEvent[], shape: StreamShape = {}): Promise<void> {
+export async function sendEventStream(
+	res: ServerResponse,
+	events: SimEvent[],
+	shape: StreamShape = {},
+): Promise<void> {
 	try {
 		await writeEventStream(res, events, shape);
 	} finally {
@@ -63,14 +68,25 @@ export async function sendEventStream(res: ServerResponse, events: SimEvent[], s
 	}
 }
 
-async function writeEventStream(res: ServerResponse, events: SimEvent[], shape: StreamShape): Promise<void> {
-	if (shape.initialDelayMs) await new Promise((resolve) => setTimeout(resolve, shape.initialDelayMs));
+async function writeEventStream(
+	res: ServerResponse,
+	events: SimEvent[],
+	shape: StreamShape,
+): Promise<void> {
+	if (shape.initialDelayMs)
+		await new Promise((resolve) => setTimeout(resolve, shape.initialDelayMs));
 	const parts = encodeEventParts(events, shape);
 	const body = Buffer.concat(parts);
 	// Studio's handler sets this content type and cache-control (coze-studio workflow_service.go); the
 	// cloud's stream headers are in no fixture (no evidence), the log id header is its JSON answers'.
-	res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-tt-logid': 'STREAMLOG' });
-	const cuts = [...new Set(shape.splitAt ? shape.splitAt(body) : eventBoundaries(parts))].filter((cut) => cut > 0 && cut < body.length).sort((a, b) => a - b);
+	res.writeHead(200, {
+		'content-type': 'text/event-stream; charset=utf-8',
+		'cache-control': 'no-cache',
+		'x-tt-logid': 'STREAMLOG',
+	});
+	const cuts = [...new Set(shape.splitAt ? shape.splitAt(body) : eventBoundaries(parts))]
+		.filter((cut) => cut > 0 && cut < body.length)
+		.sort((a, b) => a - b);
 	const limit = shape.cutAfterBytes ?? Infinity;
 	let start = 0;
 	let writeIndex = 0;

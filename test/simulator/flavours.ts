@@ -15,7 +15,12 @@ export function nextLogId(): string {
  * Sends JSON with the log id header each flavour uses: the cloud's x-tt-logid (cozepy request.py
  * reads it), Studio's X-Log-ID, a UUID v4 (coze-studio api/middleware/log.go, SetLogIDMW).
  */
-export function sendJson(res: ServerResponse, flavour: Flavour, status: number, body: unknown): void {
+export function sendJson(
+	res: ServerResponse,
+	flavour: Flavour,
+	status: number,
+	body: unknown,
+): void {
 	const logId = flavour === 'cloud' ? nextLogId() : randomUUID();
 	res.writeHead(status, {
 		'content-type': 'application/json; charset=utf-8',
@@ -48,6 +53,7 @@ export function sendBadToken(res: ServerResponse, flavour: Flavour): void {
  * The cloud's answer is not in any SDK fixture (no evidence): a 404 with 4200 here.
  */
 export function sendUnknownPath(res: ServerResponse, flavour: Flavour): void {
-	if (flavour === 'studio') sendJson(res, flavour, 401, { code: 401, msg: 'missing session_key in cookie' });
+	if (flavour === 'studio')
+		sendJson(res, flavour, 401, { code: 401, msg: 'missing session_key in cookie' });
 	else sendJson(res, flavour, 404, { code: 4200, msg: 'resource not found' });
 }

@@ -11,7 +11,12 @@
 // invalid_client, Message: invalid jwt: kid not been registred, Param: invalid_client"). The other
 // statuses have no evidence: 400 for a bad request, 403 for a refusal, 500 for Coze's own fault.
 
-export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'access_deny' | 'internal_error';
+export type OAuthErrorCode =
+	| 'invalid_request'
+	| 'invalid_client'
+	| 'unsupported_grant_type'
+	| 'access_deny'
+	| 'internal_error';
 
 export interface OAuthRefusal {
 	status: number;

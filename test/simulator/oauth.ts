@@ -13,7 +13,12 @@
 // session_key in cookie").
 import { createHash, randomBytes, verify, type KeyObject } from 'node:crypto';
 
-import { documentedMessage, oauthRefusal, type ExpiresInShape, type OAuthErrorCode } from './oauth-errors';
+import {
+	documentedMessage,
+	oauthRefusal,
+	type ExpiresInShape,
+	type OAuthErrorCode,
+} from './oauth-errors';
 
 export interface SimOAuthApp {
 	appId: string;
@@ -72,40 +77,76 @@ export class SimOAuth {
 		let header: Record<string, unknown>;
 		let payload: Record<string, unknown>;
 		try {
-			header = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8')) as Record<string, unknown>;
-			payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8')) as Record<string, unknown>;
+			header = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8')) as Record<
+				string,
+				unknown
+			>;
+			payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8')) as Record<
+				string,
+				unknown
+			>;
 		} catch {
 			return refuse('invalid jwt: malformed');
 		}
 		const app = this.apps.get(String(header.kid));
-		if (header.alg !== 'RS256' || header.typ !== 'JWT') return refuse('invalid jwt: alg must be RS256');
+		if (header.alg !== 'RS256' || header.typ !== 'JWT')
+			return refuse('invalid jwt: alg must be RS256');
 		if (!app) return refuse('invalid jwt: kid not been registred');
-		if (!verify('sha256', Buffer.from(`${headerPart}.${payloadPart}`), app.publicKey, Buffer.from(signaturePart, 'base64url'))) {
+		if (
+			!verify(
+				'sha256',
+				Buffer.from(`${headerPart}.${payloadPart}`),
+				app.publicKey,
+				Buffer.from(signaturePart, 'base64url'),
+			)
+		) {
 			return refuse('invalid jwt: signature verification failed');
 		}
-		if (payload.iss !== app.appId) return refuse('invalid jwt: iss is not the client id of this key');
+		if (payload.iss !== app.appId)
+			return refuse('invalid jwt: iss is not the client id of this key');
 		if (payload.aud !== host) return refuse(`invalid jwt: aud must be ${host}`);
 		const now = Math.floor(Date.now() / 1000) + this.clockOffsetSeconds;
-		if (typeof payload.iat !== 'number' || payload.iat > now + ALLOWED_SKEW_SECONDS) return refuse('invalid jwt: iat is in the future');
-		if (typeof payload.exp !== 'number' || payload.exp <= now) return refuse('invalid jwt: token has expired');
+		if (typeof payload.iat !== 'number' || payload.iat > now + ALLOWED_SKEW_SECONDS)
+			return refuse('invalid jwt: iat is in the future');
+		if (typeof payload.exp !== 'number' || payload.exp <= now)
+			return refuse('invalid jwt: token has expired');
 		const jti = typeof payload.jti === 'string' ? payload.jti : '';
 		if (!jti || this.usedJti.has(jti)) return refuse('invalid jwt: jti has been used');
 		this.usedJti.add(jti);
-		const request = JSON.parse(body || '{}') as { grant_type?: unknown; duration_seconds?: unknown };
-		if (request.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return oauthRefusal('unsupported_grant_type', `not supported grant type: ${String(request.grant_type)}`);
-		if (this.refuseWith) return oauthRefusal(this.refuseWith, documentedMessage(this.refuseWith, `n8n app ${app.appId}`));
-		const lifetime = this.tokenLifetimeSeconds ?? (typeof request.duration_seconds === 'number' ? request.duration_seconds : 900);
+		const request = JSON.parse(body || '{}') as {
+			grant_type?: unknown;
+			duration_seconds?: unknown;
+		};
+		if (request.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer')
+			return oauthRefusal(
+				'unsupported_grant_type',
+				`not supported grant type: ${String(request.grant_type)}`,
+			);
+		if (this.refuseWith)
+			return oauthRefusal(
+				this.refuseWith,
+				documentedMessage(this.refuseWith, `n8n app ${app.appId}`),
+			);
+		const lifetime =
+			this.tokenLifetimeSeconds ??
+			(typeof request.duration_seconds === 'number' ? request.duration_seconds : 900);
 		const token = `czs_${randomBytes(24).toString('hex')}`;
 		// The token ends at the second the answer names, not later.
 		const endsAt = Math.floor(Date.now() / 1000) + lifetime;
 		this.tokens.set(token, endsAt * 1000);
 		this.exchanges += 1;
 		const expiresIn = this.expiresIn ? this.expiresIn(endsAt, lifetime) : endsAt;
-		return { status: 200, body: { access_token: token, expires_in: expiresIn, refresh_token: '', token_type: 'Bearer' } };
+		return {
+			status: 200,
+			body: { access_token: token, expires_in: expiresIn, refresh_token: '', token_type: 'Bearer' },
+		};
 	}
 }
 
 /** A stable short name of a public key, for test names. */
 export function keyName(key: KeyObject): string {
-	return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 8);
+	return createHash('sha256')
+		.update(key.export({ type: 'spki', format: 'der' }))
+		.digest('hex')
+		.slice(0, 8);
 }

@@ -16,6 +16,14 @@ export const ODD_TYPED_INPUTS: Record<string, unknown> = {
 };
 
 /** Adds to `workspaceId` a published workflow whose start node has ODD_TYPED_INPUTS. */
-export function addWorkflowWithOddInputTypes(catalog: SimCatalog, workspaceId: string, workflowId: string): void {
-	catalog.addWorkflow(workspaceId, { workflow_id: workflowId, workflow_name: 'Odd input types', inputs: ODD_TYPED_INPUTS as Record<string, CatalogParameter> });
+export function addWorkflowWithOddInputTypes(
+	catalog: SimCatalog,
+	workspaceId: string,
+	workflowId: string,
+): void {
+	catalog.addWorkflow(workspaceId, {
+		workflow_id: workflowId,
+		workflow_name: 'Odd input types',
+		inputs: ODD_TYPED_INPUTS as Record<string, CatalogParameter>,
+	});
 }

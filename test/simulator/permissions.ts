@@ -5,10 +5,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { nextLogId, sendJson } from './flavours';
 
-export const PERMISSION_MSG = 'Your token does not have permission to access resource. Please verify whether the resource ID or token is correct.';
+export const PERMISSION_MSG =
+	'Your token does not have permission to access resource. Please verify whether the resource ID or token is correct.';
 
 /** An override (server.ts `override`) that refuses one request as the cloud refuses a missing permission. */
-export async function refuseForPermission(_req: IncomingMessage, res: ServerResponse, body: () => Promise<string>): Promise<void> {
+export async function refuseForPermission(
+	_req: IncomingMessage,
+	res: ServerResponse,
+	body: () => Promise<string>,
+): Promise<void> {
 	await body();
 	sendJson(res, 'cloud', 403, { code: 4101, msg: PERMISSION_MSG, detail: { logid: nextLogId() } });
 }

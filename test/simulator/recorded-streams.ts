@@ -9,19 +9,57 @@ import type { SimEvent } from './event-stream';
  */
 export function cozepyRecordedRun(): SimEvent[] {
 	return [
-		{ id: 0, event: 'Message', data: { content: 'msg', node_is_finish: false, node_seq_id: '0', node_title: 'Message' } },
-		{ id: 1, event: 'Message', data: { content: '为', node_is_finish: false, node_seq_id: '1', node_title: 'Message' } },
-		{ id: 2, event: 'Message', data: { content: '什么小明要带一把尺子去看电影因', node_is_finish: false, node_seq_id: '2', node_title: 'Message' } },
-		{ id: 3, event: 'Message', data: { content: '为他听说电影很长，怕', node_is_finish: false, node_seq_id: '3', node_title: 'Message' } },
-		{ id: 4, event: 'Message', data: { content: '坐不下！', node_is_finish: true, node_seq_id: '4', node_title: 'Message' } },
+		{
+			id: 0,
+			event: 'Message',
+			data: { content: 'msg', node_is_finish: false, node_seq_id: '0', node_title: 'Message' },
+		},
+		{
+			id: 1,
+			event: 'Message',
+			data: { content: '为', node_is_finish: false, node_seq_id: '1', node_title: 'Message' },
+		},
+		{
+			id: 2,
+			event: 'Message',
+			data: {
+				content: '什么小明要带一把尺子去看电影因',
+				node_is_finish: false,
+				node_seq_id: '2',
+				node_title: 'Message',
+			},
+		},
+		{
+			id: 3,
+			event: 'Message',
+			data: {
+				content: '为他听说电影很长，怕',
+				node_is_finish: false,
+				node_seq_id: '3',
+				node_title: 'Message',
+			},
+		},
+		{
+			id: 4,
+			event: 'Message',
+			data: { content: '坐不下！', node_is_finish: true, node_seq_id: '4', node_title: 'Message' },
+		},
 		{
 			id: 5,
 			event: 'Message',
-			data: { content: '{"output":"为什么小明要带一把尺子去看电影？因为他听说电影很长，怕坐不下！"}', cost: '0.00', node_is_finish: true, node_seq_id: '0', node_title: '', token: 0 },
+			data: {
+				content: '{"output":"为什么小明要带一把尺子去看电影？因为他听说电影很长，怕坐不下！"}',
+				cost: '0.00',
+				node_is_finish: true,
+				node_seq_id: '0',
+				node_title: '',
+				token: 0,
+			},
 		},
 		{ id: 6, event: 'Done', data: {} },
 	];
 }
 
 /** The End node's answer in that recording, as a person reads it. */
-export const COZEPY_RECORDED_ANSWER = '为什么小明要带一把尺子去看电影？因为他听说电影很长，怕坐不下！';
+export const COZEPY_RECORDED_ANSWER =
+	'为什么小明要带一把尺子去看电影？因为他听说电影很长，怕坐不下！';

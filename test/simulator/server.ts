@@ -45,7 +45,11 @@ export interface RecordedRequest {
 }
 
 /** Handles one request instead of the simulator's normal behaviour (a fault, an odd answer). */
-export type Override = (req: IncomingMessage, res: ServerResponse, body: () => Promise<string>) => void | Promise<void>;
+export type Override = (
+	req: IncomingMessage,
+	res: ServerResponse,
+	body: () => Promise<string>,
+) => void | Promise<void>;
 
 /** A test's view of the traffic, e.g. to tell which n8n process sent a request (test/n8n/queue-tracker). */
 export interface SimulatorObserver {
@@ -87,7 +91,10 @@ export class CozeSimulator {
 	/** Files anyone may GET here, without a token (serveFile). */
 	private readonly publicFiles = new Map<string, { contentType: string; body: Buffer }>();
 	/** Conversations by id: what was said, and a question waiting for its answer. */
-	readonly conversations = new Map<string, { history: Array<{ role: 'user' | 'assistant'; content: string }>; asked?: string }>();
+	readonly conversations = new Map<
+		string,
+		{ history: Array<{ role: 'user' | 'assistant'; content: string }>; asked?: string }
+	>();
 	/** Conversations by CONVERSATION_NAME (Studio's get-or-create when no id is given; keyed by owner and connector there). */
 	private readonly conversationsByName = new Map<string, string>();
 	/** Who made each conversation: Studio's chatflows take only their own (studio-conversations.ts). */
@@ -107,7 +114,9 @@ export class CozeSimulator {
 		const server = createServer({ requestTimeout: 0 });
 		const simulator = new CozeSimulator(server, options);
 		server.on('request', (req, res) => void simulator.handle(req, res));
-		server.on('connection', (socket: Socket) => simulator.observers.forEach((observer) => observer.connection?.(socket)));
+		server.on('connection', (socket: Socket) =>
+			simulator.observers.forEach((observer) => observer.connection?.(socket)),
+		);
 		await listenOnLoopback(server, simulator.sockets, options.port);
 		return simulator;
 	}
@@ -159,7 +168,9 @@ export class CozeSimulator {
 
 	/** Parsed JSON bodies of the requests to `path`, in order. */
 	bodiesOf(path: string): Array<Record<string, unknown>> {
-		return this.requests.filter((r) => r.path === path && r.body).map((r) => JSON.parse(r.body!) as Record<string, unknown>);
+		return this.requests
+			.filter((r) => r.path === path && r.body)
+			.map((r) => JSON.parse(r.body!) as Record<string, unknown>);
 	}
 
 	/** Resolves with the next upload once its body has ended or been cut. */
@@ -175,7 +186,10 @@ export class CozeSimulator {
 		return new Promise((resolve) =>
 			this.firstBytesWaiters.push((req) => {
 				req.pause();
-				resolve({ resume: () => req.resume(), resetConnection: () => req.socket.resetAndDestroy() });
+				resolve({
+					resume: () => req.resume(),
+					resetConnection: () => req.socket.resetAndDestroy(),
+				});
 			}),
 		);
 	}
@@ -216,19 +230,33 @@ export class CozeSimulator {
 		}
 		const publicFile = req.method === 'GET' ? this.publicFiles.get(url.pathname) : undefined;
 		if (publicFile) {
-			res.writeHead(200, { 'content-type': publicFile.contentType, 'content-length': publicFile.body.length });
+			res.writeHead(200, {
+				'content-type': publicFile.contentType,
+				'content-length': publicFile.body.length,
+			});
 			res.end(publicFile.body);
 			return;
 		}
-		if (req.method === 'POST' && url.pathname === '/api/permission/oauth2/token' && this.flavour === 'cloud') {
-			const answer = this.oauth.exchange(req.headers.authorization, await readBody(), req.headers.host ?? '');
+		if (
+			req.method === 'POST' &&
+			url.pathname === '/api/permission/oauth2/token' &&
+			this.flavour === 'cloud'
+		) {
+			const answer = this.oauth.exchange(
+				req.headers.authorization,
+				await readBody(),
+				req.headers.host ?? '',
+			);
 			sendJson(res, this.flavour, answer.status, answer.body);
 			return;
 		}
-		const bearer = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : '';
+		const bearer = req.headers.authorization?.startsWith('Bearer ')
+			? req.headers.authorization.slice(7)
+			: '';
 		if (bearer !== this.token && !this.oauth.accepts(bearer)) {
 			await readBody().catch(() => undefined);
-			if (this.flavour === 'studio' && !this.servesPath(url.pathname)) sendUnknownPath(res, this.flavour);
+			if (this.flavour === 'studio' && !this.servesPath(url.pathname))
+				sendUnknownPath(res, this.flavour);
 			else sendBadToken(res, this.flavour);
 			return;
 		}
@@ -250,17 +278,32 @@ export class CozeSimulator {
 		].includes(path);
 	}
 
-	private async route(req: IncomingMessage, res: ServerResponse, url: URL, readBody: () => Promise<string>): Promise<void> {
+	private async route(
+		req: IncomingMessage,
+		res: ServerResponse,
+		url: URL,
+		readBody: () => Promise<string>,
+	): Promise<void> {
 		const route = `${req.method} ${url.pathname}`;
 		if (route === 'GET /v1/users/me' && this.flavour === 'cloud') {
 			sendJson(res, this.flavour, 200, {
 				code: 0,
 				msg: '',
-				data: { user_id: '7404830425073352713', user_name: 'simulated_user', nick_name: 'Simulated User', avatar_url: '' },
+				data: {
+					user_id: '7404830425073352713',
+					user_name: 'simulated_user',
+					nick_name: 'Simulated User',
+					avatar_url: '',
+				},
 			});
 		} else if (route === 'POST /v1/files/upload') {
 			await this.upload(req, res);
-		} else if (route === 'POST /v1/workflow/stream_run' || route === 'POST /v1/workflow/stream_resume' || route === 'POST /v1/workflow/run' || (route === 'POST /v1/workflows/resume' && this.flavour === 'cloud')) {
+		} else if (
+			route === 'POST /v1/workflow/stream_run' ||
+			route === 'POST /v1/workflow/stream_resume' ||
+			route === 'POST /v1/workflow/run' ||
+			(route === 'POST /v1/workflows/resume' && this.flavour === 'cloud')
+		) {
 			const body = JSON.parse(await readBody()) as Record<string, unknown>;
 			const workflow = this.workflows.get(String(body.workflow_id));
 			const script = workflowScript(workflow, url.pathname);
@@ -268,7 +311,10 @@ export class CozeSimulator {
 				this.notPublished(res, route, String(body.workflow_id));
 				return;
 			}
-			await this.answer(res, refusalOutsideItsApp(this.catalog, this.flavour, route, body) ?? script(body));
+			await this.answer(
+				res,
+				refusalOutsideItsApp(this.catalog, this.flavour, route, body) ?? script(body),
+			);
 		} else if (route === 'POST /v1/conversation/create') {
 			await readBody();
 			this.createConversation(res);
@@ -279,7 +325,10 @@ export class CozeSimulator {
 			else await this.chat(res, body);
 		} else if (req.method === 'GET' && this.catalog.serves(url.pathname, this.flavour)) {
 			this.catalog.answer(res, this.flavour, url);
-		} else if (req.method === 'GET' && (url.pathname.startsWith('/v1/workflows/') || url.pathname === '/v1/workflow/get_run_history')) {
+		} else if (
+			req.method === 'GET' &&
+			(url.pathname.startsWith('/v1/workflows/') || url.pathname === '/v1/workflow/get_run_history')
+		) {
 			this.runHistory(res, url);
 		} else {
 			await readBody().catch(() => undefined);
@@ -309,11 +358,22 @@ export class CozeSimulator {
 	 * stream writer took over, which test/engine/server-errors covers on its own).
 	 */
 	private notPublished(res: ServerResponse, route: string, workflowId: string): void {
-		if (this.flavour === 'cloud') return sendJson(res, this.flavour, 200, { code: 4200, msg: `workflow ${workflowId} not found or not published` });
+		if (this.flavour === 'cloud')
+			return sendJson(res, this.flavour, 200, {
+				code: 4200,
+				msg: `workflow ${workflowId} not found or not published`,
+			});
 		if (route === 'POST /v1/workflow/run') {
-			return sendJson(res, this.flavour, 200, { code: 6031, msg: 'Workflow not published. Please publish the workflow first.', debug_url: `http://127.0.0.1:${this.port}/work_flow?execute_id=0&space_id=0&workflow_id=0` });
+			return sendJson(res, this.flavour, 200, {
+				code: 6031,
+				msg: 'Workflow not published. Please publish the workflow first.',
+				debug_url: `http://127.0.0.1:${this.port}/work_flow?execute_id=0&space_id=0&workflow_id=0`,
+			});
 		}
-		sendJson(res, this.flavour, 200, { code: 720702011, msg: 'Workflow not published. Please publish the workflow first.' });
+		sendJson(res, this.flavour, 200, {
+			code: 720702011,
+			msg: 'Workflow not published. Please publish the workflow first.',
+		});
 	}
 
 	/** A fresh 19-digit id, as Coze's ids are. */
@@ -329,7 +389,13 @@ export class CozeSimulator {
 	 */
 	private createConversation(res: ServerResponse): void {
 		const id = this.newConversation({});
-		const data = { id, created_at: Math.floor(Date.now() / 1000), meta_data: {}, last_section_id: id, ...(this.flavour === 'studio' ? { connector_id: '1024' } : {}) };
+		const data = {
+			id,
+			created_at: Math.floor(Date.now() / 1000),
+			meta_data: {},
+			last_section_id: id,
+			...(this.flavour === 'studio' ? { connector_id: '1024' } : {}),
+		};
 		sendJson(res, this.flavour, 200, { code: 0, msg: '', data });
 	}
 
@@ -353,28 +419,58 @@ export class CozeSimulator {
 		const workflowId = String(body.workflow_id);
 		const chatflow = this.workflows.get(workflowId)?.chat;
 		if (!chatflow) return this.notPublished(res, 'POST /v1/workflows/chat', workflowId);
-		const refuse = (msg: string) => sendJson(res, this.flavour, 200, this.flavour === 'studio' ? studioRefusal(msg) : { code: 4000, msg });
-		const messages = body.additional_messages as Array<{ role?: string; content?: string; content_type?: string }> | undefined;
-		if (!Array.isArray(messages) || messages.length === 0) return refuse('additional_messages is requird');
+		const refuse = (msg: string) =>
+			sendJson(
+				res,
+				this.flavour,
+				200,
+				this.flavour === 'studio' ? studioRefusal(msg) : { code: 4000, msg },
+			);
+		const messages = body.additional_messages as
+			Array<{ role?: string; content?: string; content_type?: string }> | undefined;
+		if (!Array.isArray(messages) || messages.length === 0)
+			return refuse('additional_messages is requird');
 		const last = messages[messages.length - 1];
 		if (last.role !== 'user') return refuse('the role of the last day message must be user');
-		if (!messages.every((message) => message.content_type === 'text' || message.content_type === 'object_string')) return refuse('invalid message content type');
-		let conversationId = typeof body.conversation_id === 'string' && body.conversation_id ? body.conversation_id : undefined;
+		if (
+			!messages.every(
+				(message) => message.content_type === 'text' || message.content_type === 'object_string',
+			)
+		)
+			return refuse('invalid message content type');
+		let conversationId =
+			typeof body.conversation_id === 'string' && body.conversation_id
+				? body.conversation_id
+				: undefined;
 		if (this.flavour === 'studio') {
-			const found = studioConversation(body, this.conversationOrigins, this.conversationsByName, (origin) => this.newConversation(origin));
+			const found = studioConversation(
+				body,
+				this.conversationOrigins,
+				this.conversationsByName,
+				(origin) => this.newConversation(origin),
+			);
 			if ('refusal' in found) return sendJson(res, this.flavour, 200, found.refusal);
 			conversationId = found.conversationId;
 		} else if (conversationId && !this.conversations.has(conversationId)) {
 			return refuse('conversation not found');
 		} else if (!conversationId) {
 			const name = (body.parameters as Record<string, unknown> | undefined)?.CONVERSATION_NAME;
-			conversationId = (typeof name === 'string' && this.conversationsByName.get(name)) || this.newConversation({});
+			conversationId =
+				(typeof name === 'string' && this.conversationsByName.get(name)) ||
+				this.newConversation({});
 			if (typeof name === 'string') this.conversationsByName.set(name, conversationId);
 		}
 		const conversation = this.conversations.get(conversationId)!;
 		const message = String(last.content ?? '');
-		const script = chatflow({ message, history: [...conversation.history], answering: conversation.asked, conversationId, body });
-		if (!('answers' in script || 'asks' in script || 'fails' in script || 'followUps' in script)) return this.answer(res, script as WorkflowAnswer);
+		const script = chatflow({
+			message,
+			history: [...conversation.history],
+			answering: conversation.asked,
+			conversationId,
+			body,
+		});
+		if (!('answers' in script || 'asks' in script || 'fails' in script || 'followUps' in script))
+			return this.answer(res, script as WorkflowAnswer);
 		const turn = script as ChatTurnScript;
 		conversation.history.push({ role: 'user', content: message });
 		const executeId = this.nextId();
@@ -394,13 +490,19 @@ export class CozeSimulator {
 			stream.asks(turn.asks);
 			conversation.history.push({ role: 'assistant', content: turn.asks });
 		} else if (turn.fails) stream.fails(turn.fails.code, turn.fails.msg, turn.fails.shape);
-		else stream.followUps(turn.followUps ?? []).verbose().completed();
+		else
+			stream
+				.followUps(turn.followUps ?? [])
+				.verbose()
+				.completed();
 		await this.answer(res, { stream: stream.numbered(), shape: turn.shape });
 	}
 
 	/** The cloud's `/v1/workflows/{id}/run_histories/{execute_id}`; Studio's `/v1/workflow/get_run_history`. */
 	private runHistory(res: ServerResponse, url: URL): void {
-		const nodePath = /^\/v1\/workflows\/(\d+)\/run_histories\/(\d+)\/execute_nodes\/([\w-]+)$/.exec(url.pathname);
+		const nodePath = /^\/v1\/workflows\/(\d+)\/run_histories\/(\d+)\/execute_nodes\/([\w-]+)$/.exec(
+			url.pathname,
+		);
 		if (nodePath) return this.nodeOutput(res, nodePath[1], nodePath[3]);
 		const cloudPath = /^\/v1\/workflows\/(\d+)\/run_histories\/(\d+)$/.exec(url.pathname);
 		if (cloudPath && this.flavour === 'studio') return sendUnknownPath(res, this.flavour);
@@ -424,16 +526,30 @@ export class CozeSimulator {
 		}
 		// The cloud: {code:0, msg, data:[record]} (cozepy run_histories reads data[0]). Studio leaves
 		// code and msg out on success (omitempty, never set: coze-studio OpenAPIGetWorkflowRunHistory).
-		sendJson(res, this.flavour, 200, this.flavour === 'cloud' ? { code: 0, msg: '', data: [record] } : { data: [record] });
+		sendJson(
+			res,
+			this.flavour,
+			200,
+			this.flavour === 'cloud' ? { code: 0, msg: '', data: [record] } : { data: [record] },
+		);
 	}
 
 	/** The cloud's execute_nodes endpoint (Studio has none: its session 401). */
 	private nodeOutput(res: ServerResponse, workflowId: string, uuid: string): void {
 		if (this.flavour === 'studio') return sendUnknownPath(res, this.flavour);
 		const output = this.workflows.get(workflowId)?.nodeOutputs?.[uuid];
-		if (output === undefined) return sendJson(res, this.flavour, 200, { code: 4000, msg: 'only output nodes are supported' });
-		const { output: text, isFinish } = typeof output === 'string' ? { output, isFinish: true } : output;
-		sendJson(res, this.flavour, 200, { code: 0, msg: '', data: { is_finish: isFinish, node_output: text } });
+		if (output === undefined)
+			return sendJson(res, this.flavour, 200, {
+				code: 4000,
+				msg: 'only output nodes are supported',
+			});
+		const { output: text, isFinish } =
+			typeof output === 'string' ? { output, isFinish: true } : output;
+		sendJson(res, this.flavour, 200, {
+			code: 0,
+			msg: '',
+			data: { is_finish: isFinish, node_output: text },
+		});
 	}
 
 	private async upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -442,7 +558,10 @@ export class CozeSimulator {
 		this.uploadWaiters.shift()?.(upload);
 		if (!upload.complete) return;
 		if (upload.fieldNames.length !== 1 || upload.fieldNames[0] !== 'file') {
-			sendJson(res, this.flavour, 400, { code: 4000, msg: `expected one part named "file", got ${JSON.stringify(upload.fieldNames)}` });
+			sendJson(res, this.flavour, 400, {
+				code: 4000,
+				msg: `expected one part named "file", got ${JSON.stringify(upload.fieldNames)}`,
+			});
 			return;
 		}
 		this.fileCounter += 1;
@@ -454,7 +573,14 @@ export class CozeSimulator {
 		const data =
 			this.flavour === 'cloud'
 				? { id, bytes: upload.bytes, created_at: createdAt, file_name: upload.fileName }
-				: { id, uri: `tos-cn-i/${id}`, bytes: upload.bytes, CreatedAt: createdAt, file_name: upload.fileName, url: `http://127.0.0.1:${this.port}/files/${id}` };
+				: {
+						id,
+						uri: `tos-cn-i/${id}`,
+						bytes: upload.bytes,
+						CreatedAt: createdAt,
+						file_name: upload.fileName,
+						url: `http://127.0.0.1:${this.port}/files/${id}`,
+					};
 		sendJson(res, this.flavour, 200, { code: 0, msg: '', data });
 	}
 }

@@ -56,12 +56,21 @@ export class ServerStream {
 	message(node: SimNode, chunks: string[], last: { tokens?: number } = {}): this {
 		chunks.forEach((content, i) => {
 			const isLast = i === chunks.length - 1;
-			const data: Record<string, unknown> = { content, content_type: 'text', node_is_finish: isLast, node_title: node.title };
+			const data: Record<string, unknown> = {
+				content,
+				content_type: 'text',
+				node_is_finish: isLast,
+				node_title: node.title,
+			};
 			if (this.flavour === 'studio') {
 				const key = node.id ?? node.title;
 				const seq = this.studioSeq.get(key) ?? 0;
 				this.studioSeq.set(key, seq + 1);
-				Object.assign(data, { node_seq_id: String(seq), node_id: node.id ?? '0', node_type: node.type ?? 'Message' });
+				Object.assign(data, {
+					node_seq_id: String(seq),
+					node_id: node.id ?? '0',
+					node_type: node.type ?? 'Message',
+				});
 				if (isLast && last.tokens !== undefined) data.token = last.tokens;
 			} else {
 				data.node_seq_id = String(i);
@@ -73,7 +82,12 @@ export class ServerStream {
 				if (node.subExecuteId) data.sub_execute_id = node.subExecuteId;
 				if (isLast && last.tokens !== undefined) {
 					if (node.type === 'End') Object.assign(data, { cost: '0.00', token: last.tokens });
-					else data.usage = { token_count: last.tokens, input_count: Math.floor(last.tokens / 3), output_count: last.tokens - Math.floor(last.tokens / 3) };
+					else
+						data.usage = {
+							token_count: last.tokens,
+							input_count: Math.floor(last.tokens / 3),
+							output_count: last.tokens - Math.floor(last.tokens / 3),
+						};
 				}
 			}
 			this.events.push({ event: 'Message', data });
@@ -87,15 +101,28 @@ export class ServerStream {
 	 * event_handle.go, convertStreamRunEvent): a Message whose content is the data, then an
 	 * Interrupt with the conversation in data, a debug_url and no node_title.
 	 */
-	question(question: string, eventId: string, debugUrl: string, node: SimNode = { title: '问答', id: '133234', type: 'Question' }): this {
+	question(
+		question: string,
+		eventId: string,
+		debugUrl: string,
+		node: SimNode = { title: '问答', id: '133234', type: 'Question' },
+	): this {
 		if (this.flavour === 'cloud') {
 			this.message({ title: node.title }, [question]);
-			this.events.push({ event: 'Interrupt', data: { interrupt_data: { data: '', event_id: eventId, type: 2 }, node_title: node.title } });
+			this.events.push({
+				event: 'Interrupt',
+				data: { interrupt_data: { data: '', event_id: eventId, type: 2 }, node_title: node.title },
+			});
 			return this;
 		}
-		const data = JSON.stringify({ messages: [{ type: 'question', content_type: 'text', content: question, id: `${node.id}_0` }] });
+		const data = JSON.stringify({
+			messages: [{ type: 'question', content_type: 'text', content: question, id: `${node.id}_0` }],
+		});
 		this.message(node, [data]);
-		this.events.push({ event: 'Interrupt', data: { debug_url: debugUrl, interrupt_data: { event_id: eventId, type: 2, data } } });
+		this.events.push({
+			event: 'Interrupt',
+			data: { debug_url: debugUrl, interrupt_data: { event_id: eventId, type: 2, data } },
+		});
 		return this;
 	}
 
@@ -107,7 +134,13 @@ export class ServerStream {
 
 	/** Error: the cozepy fixture's {error_code, error_message}; Studio adds debug_url and sends its internal code. */
 	error(code: number, message: string, debugUrl: string): this {
-		this.events.push({ event: 'Error', data: this.flavour === 'studio' ? { debug_url: debugUrl, error_code: code, error_message: message } : { error_code: code, error_message: message } });
+		this.events.push({
+			event: 'Error',
+			data:
+				this.flavour === 'studio'
+					? { debug_url: debugUrl, error_code: code, error_message: message }
+					: { error_code: code, error_message: message },
+		});
 		return this;
 	}
 

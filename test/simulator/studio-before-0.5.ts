@@ -12,5 +12,8 @@ import { sendJson } from './flavours';
  * backend/types/errno/user.go). The same code answers a wrong token on a path it serves.
  */
 export function sendStudioBefore05UnknownPath(res: ServerResponse): void {
-	sendJson(res, 'studio', 200, { code: 700012006, msg: 'authentication failed: missing session_key in cookie' });
+	sendJson(res, 'studio', 200, {
+		code: 700012006,
+		msg: 'authentication failed: missing session_key in cookie',
+	});
 }

@@ -28,7 +28,8 @@ export interface ConversationOrigin {
 	workflowScope?: string;
 }
 
-export type StudioConversation = { conversationId: string } | { refusal: { code: number; msg: string } };
+export type StudioConversation =
+	{ conversationId: string } | { refusal: { code: number; msg: string } };
 
 /** Studio's refusal of a chat, as its handler writes it. */
 export function studioRefusal(cause: string): { code: number; msg: string } {
@@ -48,12 +49,14 @@ export function studioConversation(
 ): StudioConversation {
 	const appId = idOf(body.app_id);
 	const botId = idOf(body.bot_id);
-	if (appId && botId) return { refusal: studioRefusal('project_id and bot_id cannot be set at the same time') };
+	if (appId && botId)
+		return { refusal: studioRefusal('project_id and bot_id cannot be set at the same time') };
 	const scope = `${appId ?? botId ?? '0'}\u0000${idOf(body.connector_id) ?? '1024'}`;
 	const conversationId = idOf(body.conversation_id);
 	if (conversationId) {
 		const origin = origins.get(conversationId);
-		if (!origin || (!botId && origin.workflowScope !== scope)) return { refusal: studioRefusal('conversation not found') };
+		if (!origin || (!botId && origin.workflowScope !== scope))
+			return { refusal: studioRefusal('conversation not found') };
 		return { conversationId };
 	}
 	const name = (body.parameters as Record<string, unknown> | undefined)?.CONVERSATION_NAME;
@@ -68,5 +71,9 @@ export function studioConversation(
 }
 
 function idOf(value: unknown): string | undefined {
-	return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
+	return typeof value === 'string' && value !== ''
+		? value
+		: typeof value === 'number'
+			? String(value)
+			: undefined;
 }

@@ -85,4 +85,5 @@ export function numbered(events: Array<Omit<SimEvent, 'id'>>, from = 0): SimEven
 	return events.map((event, i) => ({ ...event, id: from + i }));
 }
 
-export const DEBUG_URL = 'https://www.coze.cn/work_flow?execute_id=7404830425073352999&space_id=1&workflow_id=7404830425073352713';
+export const DEBUG_URL =
+	'https://www.coze.cn/work_flow?execute_id=7404830425073352999&space_id=1&workflow_id=7404830425073352713';

@@ -5,7 +5,10 @@ describe('BoundedCache', () => {
 
 	it('keeps at most maxEntries, letting the least recently used go first and telling onEvict', () => {
 		const evicted: string[] = [];
-		const cache = new BoundedCache<string, string>({ maxEntries: 3, onEvict: (value) => void evicted.push(value) });
+		const cache = new BoundedCache<string, string>({
+			maxEntries: 3,
+			onEvict: (value) => void evicted.push(value),
+		});
 		cache.set('a', 'A');
 		cache.set('b', 'B');
 		cache.set('c', 'C');
@@ -15,14 +18,24 @@ describe('BoundedCache', () => {
 		cache.set('e', 'E');
 		expect(cache.size).toBe(3);
 		expect(evicted).toEqual(['B', 'C']);
-		expect([cache.get('a'), cache.get('b'), cache.get('c'), cache.get('d'), cache.get('e')]).toEqual(['A', undefined, undefined, 'D', 'E']);
+		expect([
+			cache.get('a'),
+			cache.get('b'),
+			cache.get('c'),
+			cache.get('d'),
+			cache.get('e'),
+		]).toEqual(['A', undefined, undefined, 'D', 'E']);
 	});
 
 	it('forgets an entry set maxAgeMs ago, however often it was read, and tells onEvict', () => {
 		let now = 1_000_000;
 		jest.spyOn(Date, 'now').mockImplementation(() => now);
 		const evicted: string[] = [];
-		const cache = new BoundedCache<string, string>({ maxEntries: 10, maxAgeMs: 1000, onEvict: (value) => void evicted.push(value) });
+		const cache = new BoundedCache<string, string>({
+			maxEntries: 10,
+			maxAgeMs: 1000,
+			onEvict: (value) => void evicted.push(value),
+		});
 		cache.set('a', 'A');
 		now += 999;
 		expect(cache.get('a')).toBe('A');

@@ -22,11 +22,16 @@ describe('transport client against the simulator', () => {
 	beforeEach(async () => {
 		sim = await CozeSimulator.start({ flavour: 'cloud' });
 		// No retries here: these tests look at how one answer becomes an error (test/faults covers retries).
-		connection = { baseUrl: sim.baseUrl, accessToken: sim.token, policy: { ...DEFAULT_POLICY, maxRetries: 0 } };
+		connection = {
+			baseUrl: sim.baseUrl,
+			accessToken: sim.token,
+			policy: { ...DEFAULT_POLICY, maxRetries: 0 },
+		};
 	});
 	afterEach(() => stopSimulator(sim));
 
-	const me = (conn: CozeConnection) => requestCozeJson(conn, { method: 'GET', path: '/v1/users/me', kind: 'read' });
+	const me = (conn: CozeConnection) =>
+		requestCozeJson(conn, { method: 'GET', path: '/v1/users/me', kind: 'read' });
 
 	it('sends the bearer token and returns the envelope', async () => {
 		const answer = (await me(connection)) as { data: { user_id: string } };
@@ -54,7 +59,7 @@ describe('transport client against the simulator', () => {
 		expect(error.message).toBe('Coze error 4000: invalid parameter: workflow_id (log id LOG-200)');
 	});
 
-	it('reads the log id from Coze Studio\'s X-Log-ID header and from the body\'s detail', async () => {
+	it("reads the log id from Coze Studio's X-Log-ID header and from the body's detail", async () => {
 		sim.override('/v1/users/me', (_req, res) => {
 			res.writeHead(500, { 'content-type': 'application/json', 'X-Log-ID': 'STUDIO-LOG' });
 			res.end(JSON.stringify({ code: 5000, msg: 'internal' }));
@@ -111,7 +116,14 @@ describe('transport client against the simulator', () => {
 		sim.override('/v1/users/me', () => {
 			controller.abort();
 		});
-		const error = await caught(requestCozeJson(connection, { method: 'GET', path: '/v1/users/me', kind: 'read', signal: controller.signal }));
+		const error = await caught(
+			requestCozeJson(connection, {
+				method: 'GET',
+				path: '/v1/users/me',
+				kind: 'read',
+				signal: controller.signal,
+			}),
+		);
 		expect(error.kind).toBe('cancelled');
 		expect(error.message).toBe('The execution was stopped while talking to Coze');
 	});

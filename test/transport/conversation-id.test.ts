@@ -10,7 +10,11 @@ describe('what the protocol refuses as a conversation id Coze sent', () => {
 	});
 
 	it.each([
-		['one holding the token', 'pat_secret_token_of_the_credential', 'holds a secret of the credential'],
+		[
+			'one holding the token',
+			'pat_secret_token_of_the_credential',
+			'holds a secret of the credential',
+		],
 		['one too long', 'x'.repeat(129), 'It is 129 characters long'],
 		['one with a line break', 'a\nb', 'invisible or non-ASCII'],
 		['a number', 7404830425073352714, 'It is a number'],

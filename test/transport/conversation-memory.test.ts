@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { ConversationMemory, MAX_REMEMBERED_SESSIONS } from '../../nodes/Coze/actions/workflow/conversation-memory';
+import {
+	ConversationMemory,
+	MAX_REMEMBERED_SESSIONS,
+} from '../../nodes/Coze/actions/workflow/conversation-memory';
 import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 import { Redactor } from '../../nodes/Coze/transport/http/redaction';
 
@@ -29,16 +32,39 @@ describe('ConversationMemory', () => {
 		const stored = staticData.cozeConversations as IDataObject;
 		expect(Object.keys(stored)).toHaveLength(MAX_REMEMBERED_SESSIONS);
 		// s0 was used last of the old ones: s1 and s2 went.
-		expect([memory.recall('s0'), memory.recall('s1'), memory.recall('s2'), memory.recall('s3'), memory.recall('new-2')]).toEqual(['c0', undefined, undefined, 'c3', 'n2']);
+		expect([
+			memory.recall('s0'),
+			memory.recall('s1'),
+			memory.recall('s2'),
+			memory.recall('s3'),
+			memory.recall('new-2'),
+		]).toEqual(['c0', undefined, undefined, 'c3', 'n2']);
 	});
 
 	it('stores a hash of the session, not the session id, and keeps servers and chatflows apart', () => {
 		const staticData: IDataObject = {};
-		new ConversationMemory(contextWith(staticData), scope, noSecrets).remember('alice@example.com', 'c1');
+		new ConversationMemory(contextWith(staticData), scope, noSecrets).remember(
+			'alice@example.com',
+			'c1',
+		);
 		expect(JSON.stringify(staticData)).not.toContain('alice');
 		forgetConversationsOfThisProcess();
-		expect(new ConversationMemory(contextWith(staticData), { ...scope, workflowId: '1' }, noSecrets).recall('alice@example.com')).toBeUndefined();
-		expect(new ConversationMemory(contextWith(staticData), { ...scope, baseUrl: 'https://api.coze.com' }, noSecrets).recall('alice@example.com')).toBeUndefined();
-		expect(new ConversationMemory(contextWith(staticData), scope, noSecrets).recall('alice@example.com')).toBe('c1');
+		expect(
+			new ConversationMemory(
+				contextWith(staticData),
+				{ ...scope, workflowId: '1' },
+				noSecrets,
+			).recall('alice@example.com'),
+		).toBeUndefined();
+		expect(
+			new ConversationMemory(
+				contextWith(staticData),
+				{ ...scope, baseUrl: 'https://api.coze.com' },
+				noSecrets,
+			).recall('alice@example.com'),
+		).toBeUndefined();
+		expect(
+			new ConversationMemory(contextWith(staticData), scope, noSecrets).recall('alice@example.com'),
+		).toBe('c1');
 	});
 });

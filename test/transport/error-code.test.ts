@@ -9,14 +9,21 @@ import { decodeWorkflowEvent } from '../../nodes/Coze/transport/protocols/workfl
 
 const redact = new Redactor([]);
 const fromWorkflowEvent = (code: string) => {
-	const decoded = decodeWorkflowEvent({ event: 'Error', data: `{"error_code":${code},"error_message":"failed"}` }, redact);
+	const decoded = decodeWorkflowEvent(
+		{ event: 'Error', data: `{"error_code":${code},"error_message":"failed"}` },
+		redact,
+	);
 	return decoded?.type === 'Error' ? decoded.data.error_code : 'not an Error';
 };
 const fromChatEvent = (code: string) => {
-	const decoded = decodeChatEvent({ event: 'error', data: `{"code":${code},"msg":"failed"}` }, redact);
+	const decoded = decodeChatEvent(
+		{ event: 'error', data: `{"code":${code},"msg":"failed"}` },
+		redact,
+	);
 	return decoded?.type === 'error' ? decoded.data.code : 'not an error';
 };
-const fromHistory = (code: string) => historyFailure(JSON.parse(`{"execute_status":"Fail","error_code":${code}}`), '1').cozeCode;
+const fromHistory = (code: string) =>
+	historyFailure(JSON.parse(`{"execute_status":"Fail","error_code":${code}}`), '1').cozeCode;
 
 describe.each([
 	['a workflow Error event', fromWorkflowEvent],
@@ -32,6 +39,16 @@ describe.each([
 	});
 
 	it('is absent where the server sent no whole number, or one no number holds exactly (never a rounded code)', () => {
-		for (const code of ['""', '"abc"', '"12a"', '4100.5', 'null', '{"code":1}', '"90071992547409931"', '1e400']) expect(codeOf(code)).toBeUndefined();
+		for (const code of [
+			'""',
+			'"abc"',
+			'"12a"',
+			'4100.5',
+			'null',
+			'{"code":1}',
+			'"90071992547409931"',
+			'1e400',
+		])
+			expect(codeOf(code)).toBeUndefined();
 	});
 });

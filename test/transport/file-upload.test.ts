@@ -15,7 +15,12 @@ function fileOf(fileName: string, content: Buffer) {
 		},
 		open: async () => {
 			opened++;
-			return { source: Readable.from([content]), bytes: content.byteLength, fileName, mimeType: 'text/plain' };
+			return {
+				source: Readable.from([content]),
+				bytes: content.byteLength,
+				fileName,
+				mimeType: 'text/plain',
+			};
 		},
 	};
 }
@@ -24,17 +29,32 @@ describe('the file upload protocol (POST /v1/files/upload), without n8n', () => 
 	let sim: CozeSimulator;
 	afterEach(() => stopSimulator(sim));
 
-	it.each(['cloud', 'studio'] as const)('sends one part named "file" and answers the Coze file with the file_ref a workflow input takes (%s)', async (flavour) => {
-		sim = await CozeSimulator.start({ flavour });
-		const file = fileOf('报告.txt', Buffer.from('hello coze'));
-		const uploaded = await uploadFile({ baseUrl: sim.baseUrl, accessToken: sim.token }, file);
+	it.each(['cloud', 'studio'] as const)(
+		'sends one part named "file" and answers the Coze file with the file_ref a workflow input takes (%s)',
+		async (flavour) => {
+			sim = await CozeSimulator.start({ flavour });
+			const file = fileOf('报告.txt', Buffer.from('hello coze'));
+			const uploaded = await uploadFile({ baseUrl: sim.baseUrl, accessToken: sim.token }, file);
 
-		expect(sim.uploads[0]).toMatchObject({ fieldNames: ['file'], fileName: '报告.txt', bytes: 10, complete: true });
-		expect(typeof uploaded.id).toBe('string');
-		expect(uploaded).toMatchObject({ id: sim.uploads[0].fileId, bytes: 10, file_name: '报告.txt', created_at: expect.any(Number) });
-		// Coze Studio's file inputs take a URL; the cloud's take {"file_id"} and its answer has no URL.
-		expect(uploaded.file_ref).toBe(flavour === 'studio' ? uploaded.url : JSON.stringify({ file_id: uploaded.id }));
-	});
+			expect(sim.uploads[0]).toMatchObject({
+				fieldNames: ['file'],
+				fileName: '报告.txt',
+				bytes: 10,
+				complete: true,
+			});
+			expect(typeof uploaded.id).toBe('string');
+			expect(uploaded).toMatchObject({
+				id: sim.uploads[0].fileId,
+				bytes: 10,
+				file_name: '报告.txt',
+				created_at: expect.any(Number),
+			});
+			// Coze Studio's file inputs take a URL; the cloud's take {"file_id"} and its answer has no URL.
+			expect(uploaded.file_ref).toBe(
+				flavour === 'studio' ? uploaded.url : JSON.stringify({ file_id: uploaded.id }),
+			);
+		},
+	);
 
 	it('opens the file again for each try, so a retried upload sends it whole from its start', async () => {
 		sim = await CozeSimulator.start();
@@ -46,7 +66,10 @@ describe('the file upload protocol (POST /v1/files/upload), without n8n', () => 
 		await uploadFile({ baseUrl: sim.baseUrl, accessToken: sim.token }, file);
 
 		expect(file.opened).toBe(2);
-		expect(sim.uploads.filter((upload) => upload.complete).at(-1)).toMatchObject({ fileName: 'twice.txt', bytes: 10 });
+		expect(sim.uploads.filter((upload) => upload.complete).at(-1)).toMatchObject({
+			fileName: 'twice.txt',
+			bytes: 10,
+		});
 	});
 
 	it('names the file when the server refuses it as too large (HTTP 413)', async () => {
@@ -56,10 +79,15 @@ describe('the file upload protocol (POST /v1/files/upload), without n8n', () => 
 			res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
 			res.end('Request Entity Too Large');
 		});
-		const failure = await uploadFile({ baseUrl: sim.baseUrl, accessToken: sim.token }, fileOf('big.bin', Buffer.alloc(100))).catch((error: unknown) => error);
+		const failure = await uploadFile(
+			{ baseUrl: sim.baseUrl, accessToken: sim.token },
+			fileOf('big.bin', Buffer.alloc(100)),
+		).catch((error: unknown) => error);
 
 		expect(failure).toBeInstanceOf(CozeError);
-		expect((failure as CozeError).message).toBe('Coze refused the file "big.bin" as too large (HTTP 413)');
+		expect((failure as CozeError).message).toBe(
+			'Coze refused the file "big.bin" as too large (HTTP 413)',
+		);
 		expect((failure as CozeError).httpStatus).toBe(413);
 	});
 
@@ -70,9 +98,15 @@ describe('the file upload protocol (POST /v1/files/upload), without n8n', () => 
 			res.writeHead(200, { 'content-type': 'application/json' });
 			res.end(JSON.stringify({ code: 0, msg: '', data: { bytes: 1 } }));
 		});
-		const failure = await uploadFile({ baseUrl: sim.baseUrl, accessToken: sim.token }, fileOf('x.txt', Buffer.from('x'))).catch((error: unknown) => error);
+		const failure = await uploadFile(
+			{ baseUrl: sim.baseUrl, accessToken: sim.token },
+			fileOf('x.txt', Buffer.from('x')),
+		).catch((error: unknown) => error);
 
 		expect(failure).toBeInstanceOf(CozeError);
-		expect(failure).toMatchObject({ kind: 'protocol', message: "Coze accepted the upload but did not say the file's id" });
+		expect(failure).toMatchObject({
+			kind: 'protocol',
+			message: "Coze accepted the upload but did not say the file's id",
+		});
 	});
 });

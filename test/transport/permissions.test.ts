@@ -1,7 +1,7 @@
 import { apiErrorFromEnvelope } from '../../nodes/Coze/transport/http/envelope';
 import { permissionOf } from '../../nodes/Coze/transport/http/permissions';
 
-describe('the permission each endpoint needs (Coze\'s API pages, 权限)', () => {
+describe("the permission each endpoint needs (Coze's API pages, 权限)", () => {
 	it.each([
 		['/v1/workflow/run', 'run'],
 		['/v1/workflow/stream_run', 'run'],
@@ -10,7 +10,10 @@ describe('the permission each endpoint needs (Coze\'s API pages, 权限)', () =>
 		['/v1/workflows/chat', 'run'],
 		['/v1/conversation/create', 'createConversation'],
 		['/v1/workflows/7404830425073352713/run_histories/7404830425073358888', 'listRunHistory'],
-		['/v1/workflows/7404830425073352713/run_histories/7404830425073358888/execute_nodes/abc-1', 'listRunHistory'],
+		[
+			'/v1/workflows/7404830425073352713/run_histories/7404830425073358888/execute_nodes/abc-1',
+			'listRunHistory',
+		],
 		['/v1/workflow/get_run_history', 'listRunHistory'],
 		['/v1/files/upload', 'uploadFile'],
 		['/v1/workspaces', 'listWorkspace'],
@@ -24,7 +27,13 @@ describe('the permission each endpoint needs (Coze\'s API pages, 权限)', () =>
 	});
 
 	it('keeps the general hint for a path it does not know, and names no permission for other errors', () => {
-		expect(apiErrorFromEnvelope({ code: 4101, msg: 'no permission' }, 403, undefined, '/v1/users/me').description).toMatch(/^The token lacks a permission: /);
-		expect(apiErrorFromEnvelope({ code: 4000, msg: 'bad' }, 400, undefined, '/v1/conversation/create').permission).toBeUndefined();
+		expect(
+			apiErrorFromEnvelope({ code: 4101, msg: 'no permission' }, 403, undefined, '/v1/users/me')
+				.description,
+		).toMatch(/^The token lacks a permission: /);
+		expect(
+			apiErrorFromEnvelope({ code: 4000, msg: 'bad' }, 400, undefined, '/v1/conversation/create')
+				.permission,
+		).toBeUndefined();
 	});
 });

@@ -16,7 +16,14 @@ import {
 } from '../../nodes/Coze/actions/workflow/conversation-memory';
 import { MAX_KNOWN, withWorkflowApp } from '../../nodes/Coze/actions/workflow/workflow-app';
 import { MAX_CACHED_CREDENTIALS, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
-import { closeCozeDispatcher, forgetConversationsOfThisProcess, forgetWorkflowApps, forgetWorkspaces, processCacheNamed, processCacheNames } from '../../nodes/Coze/testing';
+import {
+	closeCozeDispatcher,
+	forgetConversationsOfThisProcess,
+	forgetWorkflowApps,
+	forgetWorkspaces,
+	processCacheNamed,
+	processCacheNames,
+} from '../../nodes/Coze/testing';
 import { sendCozeRequest } from '../../nodes/Coze/transport/http/client';
 import type { CozeConnection } from '../../nodes/Coze/transport/http/connection';
 import { cozeDispatcher, MAX_DISPATCHERS } from '../../nodes/Coze/transport/http/dispatcher';
@@ -29,7 +36,9 @@ import { CozeSimulator } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
 
 /** A local server answering with `handle`, and how many requests it had. */
-async function startServer(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ baseUrl: string; requests: () => number; close: () => Promise<void> }> {
+async function startServer(
+	handle: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ baseUrl: string; requests: () => number; close: () => Promise<void> }> {
 	let requests = 0;
 	const server: Server = createServer((req, res) => {
 		requests += 1;
@@ -50,7 +59,15 @@ async function startServer(handle: (req: IncomingMessage, res: ServerResponse) =
 const state = (agent: object) => agent as { closed: boolean; destroyed: boolean };
 
 it('names every process cache the node has, so that each has its bound tested here', () => {
-	expect(processCacheNames().sort()).toEqual(['conversations', 'dispatchers', 'oauth-token-sources', 'servers-taking-only-chatflow-conversations', 'upload-pace', 'workflow-apps', 'workspaces']);
+	expect(processCacheNames().sort()).toEqual([
+		'conversations',
+		'dispatchers',
+		'oauth-token-sources',
+		'servers-taking-only-chatflow-conversations',
+		'upload-pace',
+		'workflow-apps',
+		'workspaces',
+	]);
 });
 
 describe('connection pools (one per connect timeout and proxy settings)', () => {
@@ -64,9 +81,17 @@ describe('connection pools (one per connect timeout and proxy settings)', () => 
 			finish = () => res.end('second half"}');
 		});
 		try {
-			const connection: CozeConnection = { baseUrl: server.baseUrl, accessToken: 'pat_test', policy: { ...DEFAULT_POLICY, connectTimeoutMs: 1001 } };
+			const connection: CozeConnection = {
+				baseUrl: server.baseUrl,
+				accessToken: 'pat_test',
+				policy: { ...DEFAULT_POLICY, connectTimeoutMs: 1001 },
+			};
 			const first = cozeDispatcher(1001);
-			const response = await sendCozeRequest(connection, { method: 'GET', path: '/slow', kind: 'read' });
+			const response = await sendCozeRequest(connection, {
+				method: 'GET',
+				path: '/slow',
+				kind: 'read',
+			});
 			const idle = cozeDispatcher(1002);
 			for (let timeout = 1003; timeout < 1001 + MAX_DISPATCHERS; timeout++) cozeDispatcher(timeout);
 			expect(state(first).closed).toBe(false);
@@ -92,9 +117,14 @@ describe('connection pools (one per connect timeout and proxy settings)', () => 
 	});
 });
 
-describe('OAuth apps\' token sources', () => {
+describe("OAuth apps' token sources", () => {
 	const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-	const app = { appId: '1170000000000000771', publicKeyId: 'kid', key: privateKey, tokenLifetime: 900 };
+	const app = {
+		appId: '1170000000000000771',
+		publicKeyId: 'kid',
+		key: privateKey,
+		tokenLifetime: 900,
+	};
 
 	it(`keeps ${MAX_OAUTH_SOURCES}; past it the least recently used app gets a new source`, () => {
 		const address = (n: number) => `https://coze-${n}.example`;
@@ -120,7 +150,10 @@ describe('upload pacing', () => {
 			() => true,
 			() => false,
 		);
-		const waited = await Promise.race([pacing, new Promise<'waits'>((resolve) => setTimeout(() => resolve('waits'), 30))]);
+		const waited = await Promise.race([
+			pacing,
+			new Promise<'waits'>((resolve) => setTimeout(() => resolve('waits'), 30)),
+		]);
 		stop.abort();
 		await pacing;
 		return waited === true;
@@ -140,9 +173,13 @@ describe('upload pacing', () => {
 	});
 });
 
-describe('chat sessions\' conversations in the process', () => {
+describe("chat sessions' conversations in the process", () => {
 	const contextWith = (staticData: IDataObject) =>
-		({ getWorkflowStaticData: () => staticData, getWorkflow: () => ({ id: 'wf-1' }), getNode: () => ({ name: 'Coze' }) }) as unknown as IExecuteFunctions;
+		({
+			getWorkflowStaticData: () => staticData,
+			getWorkflow: () => ({ id: 'wf-1' }),
+			getNode: () => ({ name: 'Coze' }),
+		}) as unknown as IExecuteFunctions;
 	const scope = { baseUrl: 'https://api.coze.cn', workflowId: '7404830425073352714' };
 	beforeEach(() => forgetConversationsOfThisProcess());
 
@@ -155,20 +192,32 @@ describe('chat sessions\' conversations in the process', () => {
 		expect(fromProcess().recall('s0')).toBe('c0');
 		memory.remember('one more', 'c-more');
 		expect(processCacheNamed('conversations').size).toBe(MAX_SESSIONS_IN_PROCESS);
-		expect([fromProcess().recall('s0'), fromProcess().recall('s1'), fromProcess().recall('s2'), fromProcess().recall('one more')]).toEqual(['c0', undefined, 'c2', 'c-more']);
+		expect([
+			fromProcess().recall('s0'),
+			fromProcess().recall('s1'),
+			fromProcess().recall('s2'),
+			fromProcess().recall('one more'),
+		]).toEqual(['c0', undefined, 'c2', 'c-more']);
 	});
 
 	it(`knows ${MAX_REMEMBERED_SERVERS} servers that take only chatflow conversations; past it the least recently asked about is forgotten`, () => {
 		const address = (n: number) => `https://studio-${n}.example`;
-		for (let n = 0; n < MAX_REMEMBERED_SERVERS; n++) learnTakesOnlyChatflowConversations(address(n));
+		for (let n = 0; n < MAX_REMEMBERED_SERVERS; n++)
+			learnTakesOnlyChatflowConversations(address(n));
 		expect(takesOnlyChatflowConversations(address(0))).toBe(true);
 		learnTakesOnlyChatflowConversations(address(MAX_REMEMBERED_SERVERS));
-		expect(processCacheNamed('servers-taking-only-chatflow-conversations').size).toBe(MAX_REMEMBERED_SERVERS);
-		expect([address(0), address(1), address(2), address(MAX_REMEMBERED_SERVERS)].map(takesOnlyChatflowConversations)).toEqual([true, false, true, true]);
+		expect(processCacheNamed('servers-taking-only-chatflow-conversations').size).toBe(
+			MAX_REMEMBERED_SERVERS,
+		);
+		expect(
+			[address(0), address(1), address(2), address(MAX_REMEMBERED_SERVERS)].map(
+				takesOnlyChatflowConversations,
+			),
+		).toEqual([true, false, true, true]);
 	});
 });
 
-describe('workflows\' apps read from their details', () => {
+describe("workflows' apps read from their details", () => {
 	let server: Awaited<ReturnType<typeof startServer>>;
 	beforeEach(async () => {
 		forgetWorkflowApps();
@@ -184,7 +233,10 @@ describe('workflows\' apps read from their details', () => {
 
 	/** The app of `workflowId`, as one execution (its own connection) asks for it. */
 	async function appOf(workflowId: string): Promise<unknown> {
-		const context = { getNode: () => ({ typeVersion: 2 }), getNodeParameter: () => ({ __rl: true, mode: 'id', value: workflowId }) } as unknown as IExecuteFunctions;
+		const context = {
+			getNode: () => ({ typeVersion: 2 }),
+			getNodeParameter: () => ({ __rl: true, mode: 'id', value: workflowId }),
+		} as unknown as IExecuteFunctions;
 		const connection: CozeConnection = { baseUrl: server.baseUrl, accessToken: 'pat_test' };
 		return (await withWorkflowApp.call(context, 0, workflowId, {}, connection)).fields.app_id;
 	}
@@ -215,7 +267,20 @@ describe('workspaces listed for each credential', () => {
 
 	it(`are kept for ${MAX_CACHED_CREDENTIALS} credentials; past it the least recently used credential's are asked again`, async () => {
 		// Credentials that differ (here in a field the node does not read) are cached apart.
-		const list = (n: number) => searchWorkflows.call(editorContext({}, { cozeApi: { region: 'custom', baseUrl: sim.baseUrl, accessToken: sim.token, note: `credential ${n}` } }));
+		const list = (n: number) =>
+			searchWorkflows.call(
+				editorContext(
+					{},
+					{
+						cozeApi: {
+							region: 'custom',
+							baseUrl: sim.baseUrl,
+							accessToken: sim.token,
+							note: `credential ${n}`,
+						},
+					},
+				),
+			);
 		const asked = () => sim.requests.filter((request) => request.path === '/v1/workspaces').length;
 		for (let n = 0; n < MAX_CACHED_CREDENTIALS; n++) await list(n);
 		expect(asked()).toBe(MAX_CACHED_CREDENTIALS);

@@ -6,7 +6,11 @@ import { requestCozeJson } from '../../nodes/Coze/transport/http/client';
 import { CozeSimulator } from '../simulator/server';
 
 /** A minimal CONNECT proxy that records which hosts it was asked to tunnel to. */
-async function startTunnelProxy(): Promise<{ url: string; tunnels: string[]; close: () => Promise<void> }> {
+async function startTunnelProxy(): Promise<{
+	url: string;
+	tunnels: string[];
+	close: () => Promise<void>;
+}> {
 	const tunnels: string[] = [];
 	const sockets = new Set<Socket>();
 	const server: Server = createServer((_req, res) => res.writeHead(405).end());
@@ -37,7 +41,14 @@ async function startTunnelProxy(): Promise<{ url: string; tunnels: string[]; clo
 describe('proxy variables, as n8n honours them', () => {
 	const saved = { ...process.env };
 	afterEach(async () => {
-		for (const name of ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy']) {
+		for (const name of [
+			'HTTP_PROXY',
+			'http_proxy',
+			'HTTPS_PROXY',
+			'https_proxy',
+			'NO_PROXY',
+			'no_proxy',
+		]) {
 			if (saved[name] === undefined) delete process.env[name];
 			else process.env[name] = saved[name];
 		}

@@ -1,14 +1,30 @@
 import { Redactor } from '../../nodes/Coze/transport/http/redaction';
 
-const KEY_BODY = ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7', 'VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNb', 'vJZtnjSMqq7GPXW3Qa2uk7Hs4LuYXeWWqRw5J2WTfAbsTSxB9xYgBkpNQ4+3'];
-const PRIVATE_KEY = ['-----BEGIN PRIVATE KEY-----', ...KEY_BODY, '-----END PRIVATE KEY-----'].join('\n');
+const KEY_BODY = [
+	'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7',
+	'VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNb',
+	'vJZtnjSMqq7GPXW3Qa2uk7Hs4LuYXeWWqRw5J2WTfAbsTSxB9xYgBkpNQ4+3',
+];
+const PRIVATE_KEY = ['-----BEGIN PRIVATE KEY-----', ...KEY_BODY, '-----END PRIVATE KEY-----'].join(
+	'\n',
+);
 
 describe('Redactor', () => {
 	const redact = new Redactor(['pat_simulator_token_0123456789', PRIVATE_KEY, undefined, '  ']);
 
 	it('replaces every occurrence of each secret, in text and deep in values, object keys included', () => {
-		expect(redact.text('a pat_simulator_token_0123456789 b pat_simulator_token_0123456789')).toBe('a [redacted] b [redacted]');
-		expect(redact.deep({ list: ['x pat_simulator_token_0123456789'], ['pat_simulator_token_0123456789']: 1, n: 5, ok: true, nothing: null })).toEqual({
+		expect(redact.text('a pat_simulator_token_0123456789 b pat_simulator_token_0123456789')).toBe(
+			'a [redacted] b [redacted]',
+		);
+		expect(
+			redact.deep({
+				list: ['x pat_simulator_token_0123456789'],
+				['pat_simulator_token_0123456789']: 1,
+				n: 5,
+				ok: true,
+				nothing: null,
+			}),
+		).toEqual({
 			list: ['x [redacted]'],
 			'[redacted]': 1,
 			n: 5,
@@ -21,9 +37,12 @@ describe('Redactor', () => {
 		let deep: unknown = 'pat_simulator_token_0123456789';
 		for (let i = 0; i < 1_000_000; i++) deep = i % 2 ? [deep] : { next: deep };
 		let copied = redact.deep(deep);
-		for (let i = 999_999; i >= 0; i--) copied = i % 2 ? (copied as unknown[])[0] : (copied as { next: unknown }).next;
+		for (let i = 999_999; i >= 0; i--)
+			copied = i % 2 ? (copied as unknown[])[0] : (copied as { next: unknown }).next;
 		expect(copied).toBe('[redacted]');
-		const withProto = redact.deep(JSON.parse('{"__proto__":{"polluted":true},"a":1}') as Record<string, unknown>);
+		const withProto = redact.deep(
+			JSON.parse('{"__proto__":{"polluted":true},"a":1}') as Record<string, unknown>,
+		);
 		expect(Object.keys(withProto)).toEqual(['__proto__', 'a']);
 		expect(Object.getPrototypeOf(withProto)).toBe(Object.prototype);
 	});
@@ -60,13 +79,19 @@ describe('Redactor.snippet', () => {
 });
 
 describe('Redactor: the parts of a JWT', () => {
-	const jwt = ['eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImtpZF8xIn0', 'eyJpc3MiOiIxMTcwMDAwMDAwMDAwMDAwMDAxIiwianRpIjoiYWJjIn0', 'c2lnbmF0dXJlX29mX3RoZV9qd3RfaXNfbG9uZ19lbm91Z2g'].join('.');
+	const jwt = [
+		'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImtpZF8xIn0',
+		'eyJpc3MiOiIxMTcwMDAwMDAwMDAwMDAwMDAxIiwianRpIjoiYWJjIn0',
+		'c2lnbmF0dXJlX29mX3RoZV9qd3RfaXNfbG9uZ19lbm91Z2g',
+	].join('.');
 	const [header, payload, signature] = jwt.split('.');
 	const redact = new Redactor([], () => [jwt]);
 
 	it('removes the whole JWT, and each part echoed alone (payload, signature, and the header too)', () => {
 		expect(redact.text(`bearer ${jwt}`)).toBe('bearer [redacted]');
-		expect(redact.text(`sig=${signature}; claims=${payload}; head=${header}`)).toBe('sig=[redacted]; claims=[redacted]; head=[redacted]');
+		expect(redact.text(`sig=${signature}; claims=${payload}; head=${header}`)).toBe(
+			'sig=[redacted]; claims=[redacted]; head=[redacted]',
+		);
 		expect(redact.finds(`x${signature.slice(3)}`)).toBe(false);
 		expect(redact.finds(`x${signature}`)).toBe(true);
 	});

@@ -6,7 +6,15 @@ import type { ChildProcess } from 'node:child_process';
 
 import { chromium, selectors, type Browser, type Locator, type Page } from 'playwright-core';
 
-import { ensureN8n, freePort, installPackage, n8nCli, packPackage, root, startN8n } from '../n8n/n8n';
+import {
+	ensureN8n,
+	freePort,
+	installPackage,
+	n8nCli,
+	packPackage,
+	root,
+	startN8n,
+} from '../n8n/n8n';
 import { importSandboxAndExamples, startSandbox, writeSandboxCredential } from '../sandbox/sandbox';
 import { CozeSimulator } from '../simulator/server';
 import { ServerStream } from '../simulator/shapes';
@@ -46,9 +54,15 @@ export async function openEditor(): Promise<EditorSession> {
 		const studioFile = path.join(userFolder, 'studio-credential.json');
 		writeSandboxCredential(studioFile, studio.port, STUDIO_CREDENTIAL);
 		const othersFile = path.join(userFolder, 'other-credentials.json');
-		writeCredentials(othersFile, [...(JSON.parse(readFileSync(studioFile, 'utf8')) as ImportedCredential[]), wrongTokenCredential(sandbox.port)]);
+		writeCredentials(othersFile, [
+			...(JSON.parse(readFileSync(studioFile, 'utf8')) as ImportedCredential[]),
+			wrongTokenCredential(sandbox.port),
+		]);
 		const imported = n8nCli(userFolder, ['import:credentials', `--input=${othersFile}`], env);
-		if (imported.status !== 0) throw new Error(`n8n import:credentials (Studio, wrong token) failed:\n${imported.stdout}\n${imported.stderr}`);
+		if (imported.status !== 0)
+			throw new Error(
+				`n8n import:credentials (Studio, wrong token) failed:\n${imported.stdout}\n${imported.stderr}`,
+			);
 		importSandboxAndExamples(userFolder, sandbox.port, env);
 	} catch (error) {
 		await Promise.all([sandbox.close(), studio.close()]);
@@ -59,7 +73,14 @@ export async function openEditor(): Promise<EditorSession> {
 	selectors.setTestIdAttribute('data-test-id'); // n8n's editor marks its elements this way
 	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 	});
 	const stop = async () => {
 		await browser.close();
@@ -86,12 +107,21 @@ async function startStudio(): Promise<CozeSimulator> {
 	// In its catalog, so its detail endpoint answers for this workflow as Studio does for a plain
 	// workflow (not a chatflow) rather than as for one it does not have.
 	studio.catalog.addWorkspace({ id: STUDIO_SPACE, name: 'Personal' });
-	studio.catalog.addWorkflow(STUDIO_SPACE, { workflow_id: STUDIO_WORKFLOW, workflow_name: 'studio_weather' });
+	studio.catalog.addWorkflow(STUDIO_SPACE, {
+		workflow_id: STUDIO_WORKFLOW,
+		workflow_name: 'studio_weather',
+	});
 	studio.defineWorkflow(STUDIO_WORKFLOW, {
 		run: (body) => {
 			const { city = 'nowhere' } = (body.parameters ?? {}) as { city?: string };
 			const debugUrl = `${studio.baseUrl}/work_flow?execute_id=7404830425073359901&space_id=${STUDIO_SPACE}&workflow_id=${STUDIO_WORKFLOW}`;
-			const stream = new ServerStream('studio').message({ title: 'End', id: '900001', type: 'End' }, [JSON.stringify({ output: `Coze Studio says: sunny in ${city} today.` })], { tokens: 21 }).done(debugUrl);
+			const stream = new ServerStream('studio')
+				.message(
+					{ title: 'End', id: '900001', type: 'End' },
+					[JSON.stringify({ output: `Coze Studio says: sunny in ${city} today.` })],
+					{ tokens: 21 },
+				)
+				.done(debugUrl);
 			return { stream: numbered(stream.events) };
 		},
 	});
@@ -100,7 +130,13 @@ async function startStudio(): Promise<CozeSimulator> {
 
 async function waitUntilReady(base: string): Promise<void> {
 	for (let i = 0; i < 180; i++) {
-		if (await fetch(`${base}/healthz/readiness`).then((response) => response.ok, () => false)) return;
+		if (
+			await fetch(`${base}/healthz/readiness`).then(
+				(response) => response.ok,
+				() => false,
+			)
+		)
+			return;
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 	}
 	throw new Error(`n8n at ${base} did not become ready in 3 minutes`);
@@ -123,23 +159,38 @@ export async function step(page: Page, name: string, run: () => Promise<void>): 
 		mkdirSync(SCREENSHOT_DIR, { recursive: true });
 		const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w]+/g, '-')}.png`);
 		await page.screenshot({ path: file }).catch(() => undefined);
-		throw Object.assign(error as Error, { message: `${(error as Error).message}\n(screenshot: ${path.relative(root, file)})` });
+		throw Object.assign(error as Error, {
+			message: `${(error as Error).message}\n(screenshot: ${path.relative(root, file)})`,
+		});
 	}
 }
 
 /** Waits until `read` gives what `ok` accepts; fails with the last value seen, so a failure says what the page showed. */
-export async function eventually<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+	what: string,
+	read: () => Promise<T>,
+	ok: (value: T) => boolean,
+	timeoutMs = 30_000,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	let last: T | undefined;
 	for (;;) {
 		last = await read().catch(() => last);
 		if (last !== undefined && ok(last)) return last;
-		if (Date.now() > deadline) throw new Error(`${what}: not seen in ${timeoutMs / 1000} s; last seen: ${JSON.stringify(last)?.slice(0, 500)}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`${what}: not seen in ${timeoutMs / 1000} s; last seen: ${JSON.stringify(last)?.slice(0, 500)}`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }
 
 /** Waits until the element's text contains `text`. */
 export async function shows(locator: Locator, text: string, timeoutMs?: number): Promise<void> {
-	await eventually(`text "${text}"`, () => locator.innerText({ timeout: 1000 }), (seen) => seen.includes(text), timeoutMs);
+	await eventually(
+		`text "${text}"`,
+		() => locator.innerText({ timeout: 1000 }),
+		(seen) => seen.includes(text),
+		timeoutMs,
+	);
 }

@@ -9,15 +9,33 @@ import path from 'node:path';
 
 import type { Page } from 'playwright-core';
 
-import { CHATFLOW_QUESTION, SAMPLE_PHOTO_DESCRIPTION, TRIP_QUESTION } from '../sandbox/sandbox-workflows';
-import { eventually, openEditor, SCREENSHOT_DIR, shows, step, STUDIO_CREDENTIAL, STUDIO_WORKFLOW, type EditorSession } from './browser';
+import {
+	CHATFLOW_QUESTION,
+	SAMPLE_PHOTO_DESCRIPTION,
+	TRIP_QUESTION,
+} from '../sandbox/sandbox-workflows';
+import {
+	eventually,
+	openEditor,
+	SCREENSHOT_DIR,
+	shows,
+	step,
+	STUDIO_CREDENTIAL,
+	STUDIO_WORKFLOW,
+	type EditorSession,
+} from './browser';
 import { WRONG_TOKEN_CREDENTIAL } from './wrong-token';
 
 /** A workflow ID the sandbox has no workflow for. */
 const UNKNOWN_WORKFLOW = '7404830425073359999';
 
 /** The node panel's search field (the test id sits on the input or on its wrapper, by n8n version). */
-const searchBar = (page: Page) => page.locator('input[data-test-id="node-creator-search-bar"], [data-test-id="node-creator-search-bar"] input').first();
+const searchBar = (page: Page) =>
+	page
+		.locator(
+			'input[data-test-id="node-creator-search-bar"], [data-test-id="node-creator-search-bar"] input',
+		)
+		.first();
 
 /**
  * A new workflow with a Manual Trigger and a Coze node (Run a workflow), the Coze node found by
@@ -27,17 +45,38 @@ async function addRunWorkflowNode(page: Page, base: string, queries: string[]): 
 	await page.goto(`${base}/workflow/new`);
 	await page.getByTestId('canvas-add-button').click();
 	await searchBar(page).fill('manual');
-	await page.getByTestId('node-creator-item-name').filter({ hasText: /manually/i }).first().click();
+	await page
+		.getByTestId('node-creator-item-name')
+		.filter({ hasText: /manually/i })
+		.first()
+		.click();
 	await page.getByTestId('canvas-handle-plus').first().click();
 	for (const query of queries) {
 		await searchBar(page).fill(query);
-		await eventually(`the first result for "${query}"`, () => page.getByTestId('node-creator-item-name').first().innerText({ timeout: 1000 }), (name) => name.trim() === 'Coze');
+		await eventually(
+			`the first result for "${query}"`,
+			() => page.getByTestId('node-creator-item-name').first().innerText({ timeout: 1000 }),
+			(name) => name.trim() === 'Coze',
+		);
 	}
-	await page.getByTestId('node-creator-item-name').filter({ hasText: /^Coze$/ }).first().click();
-	await page.getByTestId('node-creator-item-name').filter({ hasText: 'Run a workflow' }).first().click();
+	await page
+		.getByTestId('node-creator-item-name')
+		.filter({ hasText: /^Coze$/ })
+		.first()
+		.click();
+	await page
+		.getByTestId('node-creator-item-name')
+		.filter({ hasText: 'Run a workflow' })
+		.first()
+		.click();
 }
 
-const OWNER = { email: 'owner@example.com', firstName: 'Coze', lastName: 'Newcomer', password: 'Sandbox-passw0rd' };
+const OWNER = {
+	email: 'owner@example.com',
+	firstName: 'Coze',
+	lastName: 'Newcomer',
+	password: 'Sandbox-passw0rd',
+};
 
 let session: EditorSession;
 
@@ -49,7 +88,7 @@ afterAll(async () => {
 	await session?.stop();
 });
 
-describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
+describe("n8n's editor with the Coze node, as a newcomer uses it", () => {
 	it('signs up the owner in the setup form', async () => {
 		const { page, base } = session;
 		await step(page, 'sign up', async () => {
@@ -68,53 +107,119 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 		const { page, base } = session;
 		await step(page, 'search and add', async () => {
 			await addRunWorkflowNode(page, base, ['扣子', 'coze']);
-			await eventually('the sandbox credential, chosen', () => page.getByTestId('node-credentials-select').locator('input').inputValue({ timeout: 1000 }), (value) => value === 'Coze sandbox (local simulator)');
+			await eventually(
+				'the sandbox credential, chosen',
+				() =>
+					page
+						.getByTestId('node-credentials-select')
+						.locator('input')
+						.inputValue({ timeout: 1000 }),
+				(value) => value === 'Coze sandbox (local simulator)',
+			);
 		});
 		await step(page, 'pick the workflow', async () => {
 			// Version 2, the new node's: the workflow from the list of the token's workspaces.
 			const workflow = page.getByTestId('resource-locator-workflowId');
 			await workflow.getByTestId('rlc-input').click();
 			await eventually(
-				'the workflow list, with each workspace\'s name',
+				"the workflow list, with each workspace's name",
 				() => page.getByTestId('rlc-item').allInnerTexts(),
-				(items) => ['daily_briefing (Personal space)', 'trip_planner (Personal space)', 'greeting_card (Personal space)', 'Team workflow 01 (Team 扣子 space)'].every((item) => items.includes(item)),
+				(items) =>
+					[
+						'daily_briefing (Personal space)',
+						'trip_planner (Personal space)',
+						'greeting_card (Personal space)',
+						'Team workflow 01 (Team 扣子 space)',
+					].every((item) => items.includes(item)),
 			);
 			await page.getByTestId('rlc-search').fill('greeting');
-			await eventually('the list searched for "greeting"', () => page.getByTestId('rlc-item').allInnerTexts(), (items) => items.length === 1 && items[0].trim() === 'greeting_card (Personal space)');
-			await page.getByTestId('rlc-item').filter({ hasText: 'greeting_card (Personal space)' }).click();
-			await eventually('the workflow, picked', () => workflow.getByTestId('rlc-input').inputValue({ timeout: 1000 }), (value) => value === 'greeting_card (Personal space)');
+			await eventually(
+				'the list searched for "greeting"',
+				() => page.getByTestId('rlc-item').allInnerTexts(),
+				(items) => items.length === 1 && items[0].trim() === 'greeting_card (Personal space)',
+			);
+			await page
+				.getByTestId('rlc-item')
+				.filter({ hasText: 'greeting_card (Personal space)' })
+				.click();
+			await eventually(
+				'the workflow, picked',
+				() => workflow.getByTestId('rlc-input').inputValue({ timeout: 1000 }),
+				(value) => value === 'greeting_card (Personal space)',
+			);
 		});
-		const fields = page.getByTestId('resource-mapper-container').getByTestId('mapping-fields-container');
+		const fields = page
+			.getByTestId('resource-mapper-container')
+			.getByTestId('mapping-fields-container');
 		await step(page, 'map the inputs', async () => {
 			// One field per input of the greeting card's start node, labelled with Coze's type.
-			const labels = () => fields.locator('label[for^="value["]').allInnerTexts().then((texts) => texts.map((text) => text.split('\n')[0].trim()));
+			const labels = () =>
+				fields
+					.locator('label[for^="value["]')
+					.allInnerTexts()
+					.then((texts) => texts.map((text) => text.split('\n')[0].trim()));
 			await eventually(
-				'the greeting card\'s inputs as fields',
+				"the greeting card's inputs as fields",
 				labels,
-				(seen) => JSON.stringify(seen) === JSON.stringify(['name (string)', 'age (integer)', 'score (number)', 'vip (boolean)', 'tags (array of string)', 'profile (object)', 'photo (image file)']),
+				(seen) =>
+					JSON.stringify(seen) ===
+					JSON.stringify([
+						'name (string)',
+						'age (integer)',
+						'score (number)',
+						'vip (boolean)',
+						'tags (array of string)',
+						'profile (object)',
+						'photo (image file)',
+					]),
 			);
 		});
 		await step(page, 'empty inputs unmarked', async () => {
-			const row = (input: string) => fields.locator('.parameter-item').filter({ has: page.getByTestId(`parameter-input-${input}`) });
+			const row = (input: string) =>
+				fields
+					.locator('.parameter-item')
+					.filter({ has: page.getByTestId(`parameter-input-${input}`) });
 			// The required name, still empty, is flagged; n8n has checked the fields by then.
-			await eventually('the required name flagged', () => row('name').getByTestId('parameter-issues').count(), (count) => count === 1);
+			await eventually(
+				'the required name flagged',
+				() => row('name').getByTestId('parameter-issues').count(),
+				(count) => count === 1,
+			);
 			// A JSON editor's linter marks its empty text a while after it opens (CodeMirror's lint delay).
 			await page.waitForTimeout(2000);
 			mkdirSync(SCREENSHOT_DIR, { recursive: true });
 			await fields.screenshot({ path: path.join(SCREENSHOT_DIR, 'empty-optional-inputs.png') });
 			// The optional tags and profile, empty, are left out of the run: nothing marks them wrong.
 			for (const input of ['age', 'score', 'tags', 'profile', 'photo']) {
-				expect({ input, issues: await row(input).getByTestId('parameter-issues').count(), lintErrors: await row(input).locator('.cm-lint-marker-error, .cm-lintRange-error').count() }).toEqual({ input, issues: 0, lintErrors: 0 });
+				expect({
+					input,
+					issues: await row(input).getByTestId('parameter-issues').count(),
+					lintErrors: await row(input)
+						.locator('.cm-lint-marker-error, .cm-lintRange-error')
+						.count(),
+				}).toEqual({ input, issues: 0, lintErrors: 0 });
 			}
 			// n8n's words for the mapper's mode ("Mapping Column Mode: Map Each Column Manually") are
 			// its own; the node says what a column is here.
-			await page.getByText("Below, each column is one of the workflow's inputs: Map Each Column Manually gives each input a value here").waitFor();
+			await page
+				.getByText(
+					"Below, each column is one of the workflow's inputs: Map Each Column Manually gives each input a value here",
+				)
+				.waitFor();
 		});
 		await step(page, 'fill the inputs', async () => {
 			await fields.getByTestId('parameter-input-name').locator('input').fill('Ada');
 			await fields.getByTestId('parameter-input-age').locator('input').fill('36');
 			await fields.getByTestId('parameter-input-vip').locator('.el-switch').click();
-			await eventually('vip switched on', () => fields.getByTestId('parameter-input-vip').getByRole('switch').getAttribute('aria-checked', { timeout: 1000 }), (checked) => checked === 'true');
+			await eventually(
+				'vip switched on',
+				() =>
+					fields
+						.getByTestId('parameter-input-vip')
+						.getByRole('switch')
+						.getAttribute('aria-checked', { timeout: 1000 }),
+				(checked) => checked === 'true',
+			);
 		});
 		await step(page, 'run the greeting card', async () => {
 			await page.getByTestId('node-execute-button').click();
@@ -134,12 +239,23 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 			await addRunWorkflowNode(page, base, ['coze']);
 			await page.getByTestId('node-credentials-select').click();
 			await page.getByRole('option', { name: WRONG_TOKEN_CREDENTIAL.name }).click();
-			await eventually('the wrong token\'s credential, chosen', () => page.getByTestId('node-credentials-select').locator('input').inputValue({ timeout: 1000 }), (value) => value === WRONG_TOKEN_CREDENTIAL.name);
+			await eventually(
+				"the wrong token's credential, chosen",
+				() =>
+					page
+						.getByTestId('node-credentials-select')
+						.locator('input')
+						.inputValue({ timeout: 1000 }),
+				(value) => value === WRONG_TOKEN_CREDENTIAL.name,
+			);
 		});
 		await step(page, 'wrong token list', async () => {
 			await page.getByTestId('resource-locator-workflowId').getByTestId('rlc-input').click();
 			const error = page.getByTestId('rlc-error-container');
-			await shows(error, "Coze refused the access token: check the token in the credential, and that the credential's Region is the site where the token was made");
+			await shows(
+				error,
+				"Coze refused the access token: check the token in the credential, and that the credential's Region is the site where the token was made",
+			);
 			// By URL or By ID would meet the same refusal: the list does not send people there.
 			expect(await error.innerText()).not.toMatch(/By URL|By ID/);
 		});
@@ -150,12 +266,23 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 		const workflow = page.getByTestId('resource-locator-workflowId');
 		await step(page, 'unknown workflow id', async () => {
 			await addRunWorkflowNode(page, base, ['coze']);
-			await eventually('the sandbox credential, chosen', () => page.getByTestId('node-credentials-select').locator('input').inputValue({ timeout: 1000 }), (value) => value === 'Coze sandbox (local simulator)');
+			await eventually(
+				'the sandbox credential, chosen',
+				() =>
+					page
+						.getByTestId('node-credentials-select')
+						.locator('input')
+						.inputValue({ timeout: 1000 }),
+				(value) => value === 'Coze sandbox (local simulator)',
+			);
 			await shows(page.getByTestId('empty-fields-notice'), 'Choose a workflow first');
 			await workflow.getByTestId('rlc-mode-selector').click();
 			await page.getByRole('option', { name: 'By ID' }).click();
 			await workflow.getByTestId('rlc-input').fill(UNKNOWN_WORKFLOW);
-			await shows(page.getByTestId('empty-fields-notice'), `Workflow ${UNKNOWN_WORKFLOW}: not found or not published. Check the ID`);
+			await shows(
+				page.getByTestId('empty-fields-notice'),
+				`Workflow ${UNKNOWN_WORKFLOW}: not found or not published. Check the ID`,
+			);
 		});
 	});
 
@@ -166,7 +293,15 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 			await addRunWorkflowNode(page, base, ['coze']);
 			await page.getByTestId('node-credentials-select').click();
 			await page.getByRole('option', { name: STUDIO_CREDENTIAL.name }).click();
-			await eventually('the Studio credential, chosen', () => page.getByTestId('node-credentials-select').locator('input').inputValue({ timeout: 1000 }), (value) => value === STUDIO_CREDENTIAL.name);
+			await eventually(
+				'the Studio credential, chosen',
+				() =>
+					page
+						.getByTestId('node-credentials-select')
+						.locator('input')
+						.inputValue({ timeout: 1000 }),
+				(value) => value === STUDIO_CREDENTIAL.name,
+			);
 		});
 		await step(page, 'studio list', async () => {
 			await workflow.getByTestId('rlc-input').click();
@@ -174,7 +309,10 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 			await shows(error, 'Could not load list');
 			// The advice is in the message: n8n 2.40.7's REST error keeps a description for a
 			// NodeApiError only, so a list error's description never reaches the editor.
-			await shows(error, 'This Coze server has no API to list workspaces and workflows: choose By URL or By ID');
+			await shows(
+				error,
+				'This Coze server has no API to list workspaces and workflows: choose By URL or By ID',
+			);
 		});
 		await step(page, 'studio by id', async () => {
 			await workflow.getByTestId('rlc-mode-selector').click();
@@ -186,13 +324,19 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 		await step(page, 'studio run', async () => {
 			await page.getByTestId('parameter-input-inputMode').click();
 			await page.getByRole('option', { name: 'JSON' }).click();
-			await page.getByTestId('parameter-input-parameters').locator('.cm-content').fill('{"city": "Wuxi"}');
+			await page
+				.getByTestId('parameter-input-parameters')
+				.locator('.cm-content')
+				.fill('{"city": "Wuxi"}');
 			// n8n keeps a typed value 100 ms before it is the node's (ParameterInput's debounce): a
 			// click sooner than a person's runs the node with the text as it was before.
 			await page.waitForTimeout(500);
 			await page.getByTestId('node-execute-button').click();
 			await shows(page.getByTestId('output-panel'), 'Coze Studio says: sunny in Wuxi today.');
-			expect(studio.bodiesOf('/v1/workflow/stream_run').at(-1)).toMatchObject({ workflow_id: STUDIO_WORKFLOW, parameters: { city: 'Wuxi' } });
+			expect(studio.bodiesOf('/v1/workflow/stream_run').at(-1)).toMatchObject({
+				workflow_id: STUDIO_WORKFLOW,
+				parameters: { city: 'Wuxi' },
+			});
 		});
 	});
 
@@ -206,11 +350,15 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 			const form = await formOpens;
 			// The form can open a moment before the run is waiting on it, showing n8n's error: a
 			// person would reload it.
-			await eventually('the form with the question', async () => {
-				const text = await form.locator('body').innerText({ timeout: 2000 });
-				if (!text.includes(TRIP_QUESTION)) await form.reload();
-				return text;
-			}, (text) => text.includes(TRIP_QUESTION));
+			await eventually(
+				'the form with the question',
+				async () => {
+					const text = await form.locator('body').innerText({ timeout: 2000 });
+					if (!text.includes(TRIP_QUESTION)) await form.reload();
+					return text;
+				},
+				(text) => text.includes(TRIP_QUESTION),
+			);
 			await form.locator('input[name=field-0]').fill('Hangzhou');
 			await form.locator('#submit-btn').click();
 			await shows(form.locator('body'), 'Your response has been recorded');
@@ -221,24 +369,37 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 		});
 	});
 
-	it('runs the file example as imported: the photo is downloaded, and the Coze node shows describe_photo\'s answer; its note names fields the node shows', async () => {
+	it("runs the file example as imported: the photo is downloaded, and the Coze node shows describe_photo's answer; its note names fields the node shows", async () => {
 		const { page, base } = session;
 		await step(page, 'file example', async () => {
 			await page.goto(`${base}/workflow/cozeFileToRun01`);
 			await page.getByText('Coze: describe the photo').first().waitFor();
 			// The sticky note tells a newcomer where the photo goes: Inputs → Map Each Input.
-			await shows(page.locator('.sticky-textarea, [data-test-id="sticky"]').first(), 'Map Each Input');
+			await shows(
+				page.locator('.sticky-textarea, [data-test-id="sticky"]').first(),
+				'Map Each Input',
+			);
 			await page.getByTestId('execute-workflow-button').first().click();
-			await page.getByTestId('canvas-node').filter({ hasText: 'Coze: describe the photo' }).dblclick();
+			await page
+				.getByTestId('canvas-node')
+				.filter({ hasText: 'Coze: describe the photo' })
+				.dblclick();
 			await shows(page.getByTestId('output-panel'), SAMPLE_PHOTO_DESCRIPTION, 60_000);
 			// What the note says to look at is there: the mapped inputs, image given the binary field "data".
-			const image = page.getByTestId('resource-mapper-container').getByTestId('mapping-fields-container').getByTestId('parameter-input-image');
-			await eventually('the image input, given the binary field', () => image.locator('input, textarea').first().inputValue({ timeout: 1000 }), (value) => value === 'data');
+			const image = page
+				.getByTestId('resource-mapper-container')
+				.getByTestId('mapping-fields-container')
+				.getByTestId('parameter-input-image');
+			await eventually(
+				'the image input, given the binary field',
+				() => image.locator('input, textarea').first().inputValue({ timeout: 1000 }),
+				(value) => value === 'data',
+			);
 			await page.getByTestId('ndv-close-button').click();
 		});
 	});
 
-	it('chats with the chatflow example in n8n\'s chat: the answer streams in word by word, and the conversation is remembered', async () => {
+	it("chats with the chatflow example in n8n's chat: the answer streams in word by word, and the conversation is remembered", async () => {
 		const { page, base } = session;
 		const chat = page.getByTestId('canvas-chat-body');
 		const input = page.getByTestId('chat-input');
@@ -247,7 +408,11 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 		const send = async (message: string) => {
 			await input.fill(message);
 			await page.locator('.chat-input-send-button').click({ timeout: 30_000 });
-			await eventually(`"${message}" sent (the chat's input emptied)`, () => input.inputValue({ timeout: 1000 }), (value) => value === '');
+			await eventually(
+				`"${message}" sent (the chat's input emptied)`,
+				() => input.inputValue({ timeout: 1000 }),
+				(value) => value === '',
+			);
 		};
 		await step(page, 'chat open', async () => {
 			await page.goto(`${base}/workflow/cozeChatExample1`);
@@ -264,21 +429,42 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 			// Checked in the page on every frame it paints, as a person watching it would see it: a
 			// beginning of the answer on screen while its end is not yet. An answer sent in one piece
 			// goes straight from nothing to all of it.
-			const seen = await page.waitForFunction(
-				({ selector, start, end }) => {
-					const { document } = globalThis as unknown as { document: { querySelectorAll: (selector: string) => ArrayLike<{ innerText: string }> } };
-					const text = Array.from(document.querySelectorAll(selector), (message) => message.innerText).join('\n');
-					if (text.includes(end)) return { partial: false, text };
-					return text.includes(start) ? { partial: true, text } : false;
-				},
-				{ selector: '[data-test-id="canvas-chat-body"] .chat-message-from-bot', start: 'Nice to meet you', end: 'remember this conversation.' },
-				{ polling: 'raf', timeout: 30_000 },
-			).catch(async () => {
-				throw new Error(`no answer to "Mei" in the chat in 30 s; it showed:\n${await chat.innerText().catch(() => '(no chat)')}`);
-			});
+			const seen = await page
+				.waitForFunction(
+					({ selector, start, end }) => {
+						const { document } = globalThis as unknown as {
+							document: {
+								querySelectorAll: (selector: string) => ArrayLike<{ innerText: string }>;
+							};
+						};
+						const text = Array.from(
+							document.querySelectorAll(selector),
+							(message) => message.innerText,
+						).join('\n');
+						if (text.includes(end)) return { partial: false, text };
+						return text.includes(start) ? { partial: true, text } : false;
+					},
+					{
+						selector: '[data-test-id="canvas-chat-body"] .chat-message-from-bot',
+						start: 'Nice to meet you',
+						end: 'remember this conversation.',
+					},
+					{ polling: 'raf', timeout: 30_000 },
+				)
+				.catch(async () => {
+					throw new Error(
+						`no answer to "Mei" in the chat in 30 s; it showed:\n${await chat.innerText().catch(() => '(no chat)')}`,
+					);
+				});
 			const { partial, text } = (await seen.jsonValue()) as { partial: boolean; text: string };
-			if (!partial) throw new Error(`the answer was never seen part-way: the chat went straight to its end, not streamed. It showed:\n${text}`);
-			await shows(chat, 'Nice to meet you, Mei! 很高兴认识你。 Ask me anything: I will remember this conversation.');
+			if (!partial)
+				throw new Error(
+					`the answer was never seen part-way: the chat went straight to its end, not streamed. It showed:\n${text}`,
+				);
+			await shows(
+				chat,
+				'Nice to meet you, Mei! 很高兴认识你。 Ask me anything: I will remember this conversation.',
+			);
 		});
 		await step(page, 'chat remembers', async () => {
 			// Another execution of the workflow, in the same chat session: the same Coze conversation.
@@ -292,7 +478,10 @@ describe('n8n\'s editor with the Coze node, as a newcomer uses it', () => {
 		await step(page, 'credential', async () => {
 			await page.goto(`${base}/home/credentials`);
 			await page.getByText('Coze sandbox (local simulator)').first().click();
-			await shows(page.getByTestId('credentials-config-container-test-success'), 'Connection tested successfully');
+			await shows(
+				page.getByTestId('credentials-config-container-test-success'),
+				'Connection tested successfully',
+			);
 		});
 	});
 });

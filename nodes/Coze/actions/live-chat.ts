@@ -1,6 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { redactorFor, type CozeConnection, type RedactingStream, type Redactor } from '../transport/http';
+import {
+	redactorFor,
+	type CozeConnection,
+	type RedactingStream,
+	type Redactor,
+} from '../transport/http';
 import { optionIsSet, runsAsTool } from './tool-mode';
 
 /**
@@ -29,7 +34,11 @@ export class LiveChat {
 	 * A live chat for the item, or undefined when n8n is not streaming this execution. An AI
 	 * Agent's tool streams only when Stream to Chat is set: by default the agent does the talking.
 	 */
-	static open(context: IExecuteFunctions, itemIndex: number, connection: CozeConnection): LiveChat | undefined {
+	static open(
+		context: IExecuteFunctions,
+		itemIndex: number,
+		connection: CozeConnection,
+	): LiveChat | undefined {
 		if (typeof context.isStreaming !== 'function' || !context.isStreaming()) return undefined;
 		if (runsAsTool(context) && !optionIsSet(context, 'streamToChat')) return undefined;
 		return new LiveChat(context, itemIndex, redactorFor(connection));
@@ -70,7 +79,8 @@ export class LiveChat {
 		this.sending = this.sending.then(async () => {
 			try {
 				// Typed void, but n8n-core's sendChunk returns the hooks' promise.
-				await (this.context.sendChunk(type, this.itemIndex, content) as unknown as Promise<void> | undefined);
+				await (this.context.sendChunk(type, this.itemIndex, content) as unknown as
+					Promise<void> | undefined);
 			} catch {
 				// The caller went away; n8n closes the response. The run's items still come out.
 			}
@@ -79,7 +89,10 @@ export class LiveChat {
 }
 
 /** Runs `operation` with the item's live chat (if any), ending it, or failing it readably, whatever happens. */
-export async function withLiveChat<T>(chat: LiveChat | undefined, operation: () => Promise<T>): Promise<T> {
+export async function withLiveChat<T>(
+	chat: LiveChat | undefined,
+	operation: () => Promise<T>,
+): Promise<T> {
 	if (!chat) return await operation();
 	let result: T;
 	try {

@@ -7,7 +7,12 @@ import { CozeError, Redactor } from '../transport/http';
  * answered (with Coze's code, message and log id), NodeOperationError for the rest. Either way
  * it carries `itemIndex`, so n8n shows which input item failed.
  */
-export function toNodeError(node: INode, error: unknown, itemIndex: number, redact = new Redactor([])): NodeApiError | NodeOperationError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	redact = new Redactor([]),
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex ??= itemIndex;
 		return redacted(error, redact);
@@ -16,7 +21,8 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, reda
 		// Every text of the error may hold what a server sent: the secrets leave it here, before
 		// n8n copies message and description into the execution's data.
 		const message = redact.text(error.message);
-		const description = error.description === undefined ? undefined : redact.text(error.description);
+		const description =
+			error.description === undefined ? undefined : redact.text(error.description);
 		if (error.kind === 'api') {
 			const response: JsonObject = { message };
 			if (error.cozeCode !== undefined) response.code = error.cozeCode;
@@ -31,7 +37,11 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, reda
 		}
 		return new NodeOperationError(node, message, { description, itemIndex });
 	}
-	return new NodeOperationError(node, redact.text(error instanceof Error ? error.message : String(error)), { itemIndex });
+	return new NodeOperationError(
+		node,
+		redact.text(error instanceof Error ? error.message : String(error)),
+		{ itemIndex },
+	);
 }
 
 /**
@@ -52,7 +62,10 @@ function redacted<E extends NodeApiError | NodeOperationError>(error: E, redact:
  * exactly those keys, and keeps Coze's details (a set `item.error` would make n8n overwrite
  * the json with the message alone).
  */
-export function errorItemJson(error: NodeApiError | NodeOperationError, original: unknown): JsonObject {
+export function errorItemJson(
+	error: NodeApiError | NodeOperationError,
+	original: unknown,
+): JsonObject {
 	const details: JsonObject = {};
 	if (error.description) details.description = error.description;
 	// The HTTP status Coze answered with; NodeApiError's httpCode falls back to Coze's own code.

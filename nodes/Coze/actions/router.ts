@@ -1,7 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { connectionFromCredentials, CozeError, Redactor, redactorFor, type CozeConnection } from '../transport/http';
+import {
+	connectionFromCredentials,
+	CozeError,
+	Redactor,
+	redactorFor,
+	type CozeConnection,
+} from '../transport/http';
 import { ChatFailure } from '../transport/protocols/chat-collector';
 import { RunFailure } from '../transport/protocols/run-collector';
 import * as upload from './file/upload.operation';
@@ -43,9 +49,13 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const execute = operations.get(resource)?.get(operation);
 	if (!execute) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, {
-			description: 'Pick the resource and operation again in the node.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+			{
+				description: 'Pick the resource and operation again in the node.',
+			},
+		);
 	}
 	const { policy, concurrency } = readRequestOptions.call(this);
 	const cancel = this.getExecutionCancelSignal();
@@ -61,7 +71,10 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		while (!stopped && nextItem < items.length && !cancel?.aborted) {
 			const itemIndex = nextItem++;
 			try {
-				connection ??= connectionFromCredentials(await this.getCredentials('cozeApi', itemIndex), policy);
+				connection ??= connectionFromCredentials(
+					await this.getCredentials('cozeApi', itemIndex),
+					policy,
+				);
 				outcomes[itemIndex] = { result: await execute.call(this, itemIndex, connection, cancel) };
 			} catch (failure) {
 				outcomes[itemIndex] = { failure };
@@ -74,8 +87,12 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	// Everything this node outputs or throws passes here: the one place secrets are removed from
 	// what a server sent back (redaction.ts).
 	const redact = connection ? redactorFor(connection) : new Redactor([]);
-	const clean = (out: INodeExecutionData): INodeExecutionData => ({ ...out, json: redact.deep(out.json) });
-	const item = (json: IDataObject, itemIndex: number) => clean({ json, pairedItem: { item: itemIndex } });
+	const clean = (out: INodeExecutionData): INodeExecutionData => ({
+		...out,
+		json: redact.deep(out.json),
+	});
+	const item = (json: IDataObject, itemIndex: number) =>
+		clean({ json, pairedItem: { item: itemIndex } });
 	const main: INodeExecutionData[] = [];
 	const interrupts: INodeExecutionData[] = [];
 	for (const [itemIndex, outcome] of outcomes.entries()) {
@@ -87,13 +104,22 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			interrupts.push(...(outcome.result.interrupts ?? []).map(clean));
 			continue;
 		}
-		const partial = outcome.failure instanceof RunFailure || outcome.failure instanceof ChatFailure ? outcome.failure : undefined;
+		const partial =
+			outcome.failure instanceof RunFailure || outcome.failure instanceof ChatFailure
+				? outcome.failure
+				: undefined;
 		const failure = partial ? partial.failure : outcome.failure;
 		const nodeError = toNodeError(this.getNode(), failure, itemIndex, redact);
 		const uploaded = uploadsOf(this, itemIndex);
 		if (!continueOnFail) {
 			// n8n keeps nothing of a node that throws: the error says what that leaves behind.
-			const notes = failureNotes(itemIndex, partial?.messages.length ?? 0, uploaded, outcomes, redact);
+			const notes = failureNotes(
+				itemIndex,
+				partial?.messages.length ?? 0,
+				uploaded,
+				outcomes,
+				redact,
+			);
 			nodeError.description = [nodeError.description, ...notes].filter(Boolean).join('\n\n');
 			throw nodeError;
 		}
@@ -102,17 +128,29 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			const workflowId = String(this.getNodeParameter('workflowId', itemIndex, ''));
 			// The Error event's debug URL (Coze Studio sends one) shows the run these messages came from.
 			const debugUrl = failure instanceof CozeError ? failure.debugUrl : undefined;
-			for (const message of outcome.failure.messages) main.push(item(messageJson(message, debugUrl, workflowId), itemIndex));
+			for (const message of outcome.failure.messages)
+				main.push(item(messageJson(message, debugUrl, workflowId), itemIndex));
 		}
 		if (outcome.failure instanceof ChatFailure && outcome.failure.messages.length > 0) {
 			const workflowId = String(this.getNodeParameter('workflowId', itemIndex, ''));
-			main.push(item(partialChatJson(outcome.failure.messages, outcome.failure.conversationId, workflowId), itemIndex));
+			main.push(
+				item(
+					partialChatJson(outcome.failure.messages, outcome.failure.conversationId, workflowId),
+					itemIndex,
+				),
+			);
 		}
 		const errorJson = errorItemJson(nodeError, failure);
 		if (uploaded.length > 0) (errorJson.details as IDataObject).uploaded_files = uploaded;
 		main.push(item(errorJson, itemIndex));
 	}
 	// Only the first output reaches an agent: an interrupt goes there, as a question to pass on.
-	if (asTool) main.push(...interrupts.splice(0).map((out) => ({ ...out, json: { status: 'interrupted', ...out.json, next_step: INTERRUPT_NEXT_STEP } })));
+	if (asTool)
+		main.push(
+			...interrupts.splice(0).map((out) => ({
+				...out,
+				json: { status: 'interrupted', ...out.json, next_step: INTERRUPT_NEXT_STEP },
+			})),
+		);
 	return [main, interrupts].slice(0, outputCount(resource));
 }

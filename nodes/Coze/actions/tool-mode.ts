@@ -12,7 +12,10 @@ export type ToolTypeRule = (nodeType: string) => boolean;
  * execute context, whose isToolExecution() is false (execute-context.js, requests-response.js):
  * there only the type says it, by n8n's own rule for tool types.
  */
-export function runsAsTool(context: IExecuteFunctions, isToolType: ToolTypeRule = n8nToolTypeRule()): boolean {
+export function runsAsTool(
+	context: IExecuteFunctions,
+	isToolType: ToolTypeRule = n8nToolTypeRule(),
+): boolean {
 	const isToolExecution = (context as { isToolExecution?: () => boolean }).isToolExecution;
 	if (typeof isToolExecution === 'function' && isToolExecution.call(context) === true) return true;
 	return isToolType(context.getNode().type);
@@ -20,7 +23,9 @@ export function runsAsTool(context: IExecuteFunctions, isToolType: ToolTypeRule 
 
 /** n8n's NodeHelpers.isToolType, or, in an n8n without it, the name check it stands for (typeNameEndsInTool). */
 export function n8nToolTypeRule(helpers: { isToolType?: unknown } = NodeHelpers): ToolTypeRule {
-	return typeof helpers.isToolType === 'function' ? (helpers.isToolType as ToolTypeRule) : typeNameEndsInTool;
+	return typeof helpers.isToolType === 'function'
+		? (helpers.isToolType as ToolTypeRule)
+		: typeNameEndsInTool;
 }
 
 /** Fallback for an n8n without NodeHelpers.isToolType: n8n names the tool it makes of a node `<name>Tool`. */

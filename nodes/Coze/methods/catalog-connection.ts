@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 
 import type { ILoadOptionsFunctions, NodeOperationError } from 'n8n-workflow';
 
-import { connectionFromCredentials, CozeError, redactorFor, type CozeConnection } from '../transport/http';
+import {
+	connectionFromCredentials,
+	CozeError,
+	redactorFor,
+	type CozeConnection,
+} from '../transport/http';
 import { listAdvice } from './editor-advice';
 import { editorError } from './editor-error';
 
@@ -14,10 +19,14 @@ const EDITOR_POLICY = { maxRetries: 1 };
  * holding any secret. A credential that cannot make one throws its CozeError ('config'): the
  * list and the mapper each say it their own way.
  */
-export async function editorConnection(this: ILoadOptionsFunctions): Promise<{ connection: CozeConnection; cacheKey: string }> {
+export async function editorConnection(
+	this: ILoadOptionsFunctions,
+): Promise<{ connection: CozeConnection; cacheKey: string }> {
 	const credentials = (await this.getCredentials('cozeApi')) as Record<string, unknown>;
 	const connection = connectionFromCredentials(credentials, EDITOR_POLICY);
-	const cacheKey = createHash('sha256').update(JSON.stringify(Object.entries(credentials).sort())).digest('hex');
+	const cacheKey = createHash('sha256')
+		.update(JSON.stringify(Object.entries(credentials).sort()))
+		.digest('hex');
 	return { connection, cacheKey };
 }
 
@@ -28,7 +37,11 @@ export async function editorConnection(this: ILoadOptionsFunctions): Promise<{ c
  * test shows the message). The token never appears (the message is redacted, as the run's
  * errors are). One line in n8n's log (editor-error.ts).
  */
-export function catalogError(this: ILoadOptionsFunctions, error: unknown, connection?: CozeConnection): NodeOperationError {
+export function catalogError(
+	this: ILoadOptionsFunctions,
+	error: unknown,
+	connection?: CozeConnection,
+): NodeOperationError {
 	// The transport's own hint stays as the description, for a later editor that shows it.
 	const hint = error instanceof CozeError && error.description ? error.description : undefined;
 	const description = hint && connection ? redactorFor(connection).text(hint) : hint;

@@ -1,4 +1,11 @@
-import { CozeError, isPermissionRefusal, isStudioUnknownPath, redactorFor, STUDIO_INVALID_TOKEN_CODE, type CozeConnection } from '../transport/http';
+import {
+	CozeError,
+	isPermissionRefusal,
+	isStudioUnknownPath,
+	redactorFor,
+	STUDIO_INVALID_TOKEN_CODE,
+	type CozeConnection,
+} from '../transport/http';
 
 /**
  * Why Coze did not give the editor the Workflow list or a workflow's inputs. Each reason has its
@@ -56,15 +63,27 @@ function apiFailureOf(error: CozeError): EditorFailure {
 	const { httpStatus = 0, cozeCode } = error;
 	// Coze Studio answers a path it does not serve with its session 401 {"code":401}, or its router's
 	// 404 {"code":404}; a server without Coze's error body answers a bare 404.
-	if (isStudioUnknownPath(error) || (httpStatus === 404 && (cozeCode === undefined || cozeCode === 404))) return 'noSuchApi';
-	if (error.tokenExchange || httpStatus === 401 || cozeCode === 4100 || cozeCode === STUDIO_INVALID_TOKEN_CODE) return 'authentication';
+	if (
+		isStudioUnknownPath(error) ||
+		(httpStatus === 404 && (cozeCode === undefined || cozeCode === 404))
+	)
+		return 'noSuchApi';
+	if (
+		error.tokenExchange ||
+		httpStatus === 401 ||
+		cozeCode === 4100 ||
+		cozeCode === STUDIO_INVALID_TOKEN_CODE
+	)
+		return 'authentication';
 	if (isPermissionRefusal(httpStatus, cozeCode)) return 'permission';
-	if (httpStatus === 404 || (cozeCode !== undefined && NOT_FOUND_CODES.has(cozeCode))) return 'notFound';
+	if (httpStatus === 404 || (cozeCode !== undefined && NOT_FOUND_CODES.has(cozeCode)))
+		return 'notFound';
 	if (httpStatus === 429 || cozeCode === RATE_LIMITED_CODE || httpStatus >= 500) return 'tryAgain';
 	return 'other';
 }
 
-const REGION = "that the credential's Region is the site where the token was made (a coze.com token is refused by coze.cn and the reverse)";
+const REGION =
+	"that the credential's Region is the site where the token was made (a coze.com token is refused by coze.cn and the reverse)";
 
 /**
  * What the Workflow list says when Coze gives none: the advice first, then Coze's words (its
@@ -84,7 +103,9 @@ export function listAdvice(error: unknown, connection?: CozeConnection): string 
 			return `Coze refused the access token: check the token in the credential, and ${REGION}. Coze said: ${said}`;
 		case 'permission': {
 			const refused = error instanceof CozeError ? error.permission : undefined;
-			const lacks = refused ? `it lacks the ${refused.permission} permission, which ${refused.use} needs` : 'it lacks a permission';
+			const lacks = refused
+				? `it lacks the ${refused.permission} permission, which ${refused.use} needs`
+				: 'it lacks a permission';
 			return `The token may not list workspaces and workflows (${lacks}): add listWorkspace and listWorkflow to the token in Coze, or ${instead}. Coze said: ${said}`;
 		}
 		case 'noSuchApi':
@@ -106,7 +127,11 @@ export function listAdvice(error: unknown, connection?: CozeConnection): string 
  * notice it showed before), so every failure is a notice. The notice is HTML in the editor:
  * Coze's words are escaped.
  */
-export function inputsAdvice(error: unknown, workflowId: string, connection?: CozeConnection): string {
+export function inputsAdvice(
+	error: unknown,
+	workflowId: string,
+	connection?: CozeConnection,
+): string {
 	const failure = failureOf(error);
 	const redact = (text: string) => (connection ? redactorFor(connection).text(text) : text);
 	const said = redact(error instanceof Error ? error.message : String(error));
@@ -125,7 +150,8 @@ export function inputsAdvice(error: unknown, workflowId: string, connection?: Co
 					: `Coze refused the access token, so the workflow's inputs cannot be read: check the token in the credential, and ${REGION}. Coze said: ${said}`;
 			break;
 		case 'permission': {
-			const permission = (error instanceof CozeError && error.permission?.permission) || 'getMetaData';
+			const permission =
+				(error instanceof CozeError && error.permission?.permission) || 'getMetaData';
 			advice = `The token may not read this workflow's inputs (it lacks the ${permission} permission, or the workflow is in a workspace the token cannot see): add ${permission} and the workspace to the token in Coze, ${instead}. Coze said: ${said}`;
 			break;
 		}
@@ -152,5 +178,9 @@ export function inputsAdvice(error: unknown, workflowId: string, connection?: Co
 
 /** Text as HTML that shows it as it is: n8n renders a mapper's notice as HTML. */
 export function escapeHtml(text: string): string {
-	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+	return text
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;');
 }

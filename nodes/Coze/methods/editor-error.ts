@@ -7,6 +7,10 @@ import { NodeOperationError, type INode } from 'n8n-workflow';
  * that text once more as its cause: made from the text's fields instead, it has no cause, and
  * its level stays "warning" (an expected answer, not a fault of n8n or of this node).
  */
-export function editorError(node: INode, message: string, description?: string): NodeOperationError {
+export function editorError(
+	node: INode,
+	message: string,
+	description?: string,
+): NodeOperationError {
 	return new NodeOperationError(node, { message }, { message, description, level: 'warning' });
 }

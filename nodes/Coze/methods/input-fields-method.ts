@@ -12,19 +12,30 @@ import { inputsAdvice } from './editor-advice';
 const CHAT_OWN_INPUTS = new Set(['USER_INPUT']);
 
 /** Run: one field per start-node input of the chosen workflow. */
-export async function getWorkflowInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+export async function getWorkflowInputs(
+	this: ILoadOptionsFunctions,
+): Promise<ResourceMapperFields> {
 	return await inputFields.call(this, new Set());
 }
 
 /** Chat: the chatflow's inputs but the message (USER_INPUT), which the Message field gives. */
-export async function getChatflowInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+export async function getChatflowInputs(
+	this: ILoadOptionsFunctions,
+): Promise<ResourceMapperFields> {
 	return await inputFields.call(this, CHAT_OWN_INPUTS);
 }
 
-async function inputFields(this: ILoadOptionsFunctions, skip: Set<string>): Promise<ResourceMapperFields> {
+async function inputFields(
+	this: ILoadOptionsFunctions,
+	skip: Set<string>,
+): Promise<ResourceMapperFields> {
 	const workflowId = chosenWorkflowId.call(this);
 	if (!workflowId) {
-		return { fields: [], emptyFieldsNotice: 'Choose a workflow first, from the list, by URL or by ID. Its inputs are read once it is a fixed workflow, not an expression.' };
+		return {
+			fields: [],
+			emptyFieldsNotice:
+				'Choose a workflow first, from the list, by URL or by ID. Its inputs are read once it is a fixed workflow, not an expression.',
+		};
 	}
 	// n8n's mapper shows nothing of an error this method throws (its store answers "no fields" and
 	// the notice shown before stays), so every failure is told in the notice (editor-advice.ts).
@@ -35,11 +46,16 @@ async function inputFields(this: ILoadOptionsFunctions, skip: Set<string>): Prom
 		({ inputs } = await readWorkflowInputs(connection, workflowId));
 	} catch (error) {
 		// Coze Studio answers this path for chatflows only, with their role and no inputs.
-		if (!isStudioNotAChatflow(error)) return { fields: [], emptyFieldsNotice: inputsAdvice(error, workflowId, connection) };
+		if (!isStudioNotAChatflow(error))
+			return { fields: [], emptyFieldsNotice: inputsAdvice(error, workflowId, connection) };
 		inputs = undefined;
 	}
 	if (!inputs) {
-		return { fields: [], emptyFieldsNotice: 'This Coze server does not describe the workflow\'s inputs (Coze Studio\'s API does not): choose Inputs → JSON and write them there.' };
+		return {
+			fields: [],
+			emptyFieldsNotice:
+				"This Coze server does not describe the workflow's inputs (Coze Studio's API does not): choose Inputs → JSON and write them there.",
+		};
 	}
 	const shown = Object.entries(inputs).filter(([name]) => !skip.has(name));
 	// The fields are saved with the workflow (the mapper's schema): the credential's secrets leave
@@ -48,11 +64,14 @@ async function inputFields(this: ILoadOptionsFunctions, skip: Set<string>): Prom
 	if (shown.some(([name]) => redact.finds(name))) {
 		return {
 			fields: [],
-			emptyFieldsNotice: "An input's name holds a secret of the credential, so the inputs are not shown: check that the credential's Base URL points at the Coze API, or choose Inputs → JSON.",
+			emptyFieldsNotice:
+				"An input's name holds a secret of the credential, so the inputs are not shown: check that the credential's Base URL points at the Coze API, or choose Inputs → JSON.",
 		};
 	}
 	const fields = shown.map(([name, parameter]) => redact.deep(fieldOfInput(name, parameter ?? {})));
-	return fields.length ? { fields } : { fields, emptyFieldsNotice: 'This workflow\'s start node takes no inputs.' };
+	return fields.length
+		? { fields }
+		: { fields, emptyFieldsNotice: "This workflow's start node takes no inputs." };
 }
 
 /** The workflow the Workflow field names, when it is a fixed one (an expression has no value in the editor). */
@@ -65,7 +84,12 @@ function chosenWorkflowId(this: ILoadOptionsFunctions): string | undefined {
 	}
 	if (!isLocator(locator)) return undefined;
 	const { mode, value } = locator;
-	const text = typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : '';
+	const text =
+		typeof value === 'string'
+			? value.trim()
+			: typeof value === 'number' && Number.isSafeInteger(value)
+				? String(value)
+				: '';
 	if (!text || text.startsWith('=')) return undefined;
 	if (mode === 'url') return workflowIdFromUrl(text);
 	return WORKFLOW_ID.test(text) ? text : undefined;

@@ -5,7 +5,15 @@ import type { CozeInputParameter } from '../transport/protocols/workflow-catalog
 /** How the node reads and sends a start-node input, from the type Coze gives it. */
 export type InputKind = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'file';
 
-const INPUT_KINDS: ReadonlySet<string> = new Set<InputKind>(['string', 'integer', 'number', 'boolean', 'object', 'array', 'file']);
+const INPUT_KINDS: ReadonlySet<string> = new Set<InputKind>([
+	'string',
+	'integer',
+	'number',
+	'boolean',
+	'object',
+	'array',
+	'file',
+]);
 
 /**
  * The name of the option entry that carries a field's kind. n8n saves a mapper field whole with
@@ -19,7 +27,21 @@ const KIND_OPTION = 'cozeInputKind';
  * Coze's file types: "file", or the kind of file directly as the type (coze-openapi.yaml
  * OpenAPIParameter: default, image, svg, audio, video, voice, doc, ppt, excel, txt, code, zip).
  */
-const FILE_TYPES = new Set(['file', 'default', 'image', 'svg', 'audio', 'video', 'voice', 'doc', 'ppt', 'excel', 'txt', 'code', 'zip']);
+const FILE_TYPES = new Set([
+	'file',
+	'default',
+	'image',
+	'svg',
+	'audio',
+	'video',
+	'voice',
+	'doc',
+	'ppt',
+	'excel',
+	'txt',
+	'code',
+	'zip',
+]);
 
 /**
  * Coze's type of an input, in lower case. Coze names every type as text; anything else (a number,
@@ -33,7 +55,14 @@ function cozeType(parameter: CozeInputParameter): string {
 function kindOf(parameter: CozeInputParameter): InputKind {
 	const type = cozeType(parameter);
 	if (FILE_TYPES.has(type)) return 'file';
-	if (type === 'integer' || type === 'number' || type === 'boolean' || type === 'object' || type === 'array') return type;
+	if (
+		type === 'integer' ||
+		type === 'number' ||
+		type === 'boolean' ||
+		type === 'object' ||
+		type === 'array'
+	)
+		return type;
 	// string, time, and any type Coze adds later: text is what it takes.
 	return 'string';
 }
@@ -94,7 +123,10 @@ export function fieldOfInput(name: string, parameter: CozeInputParameter): Resou
 }
 
 /** Coze's default_value is always text; a field shows it as its own type. */
-function defaultOf(kind: InputKind, text: string | undefined): string | number | boolean | undefined {
+function defaultOf(
+	kind: InputKind,
+	text: string | undefined,
+): string | number | boolean | undefined {
 	if (text === undefined || text === '') return undefined;
 	if (kind === 'boolean') return text === 'true' ? true : text === 'false' ? false : undefined;
 	if (kind === 'number') return Number.isFinite(Number(text)) ? Number(text) : undefined;
@@ -106,12 +138,20 @@ function defaultOf(kind: InputKind, text: string | undefined): string | number |
  * The kind a saved field was made for: the one its data carries; for a field saved before it
  * carried one, the one its label names (kindFromLabel); for a field without either, n8n's type.
  */
-export function kindOfField(field: Pick<ResourceMapperField, 'displayName' | 'type' | 'options'>): InputKind {
-	return kindInData(field.options) ?? kindFromLabel(field.displayName ?? '') ?? kindOfFieldType(field.type);
+export function kindOfField(
+	field: Pick<ResourceMapperField, 'displayName' | 'type' | 'options'>,
+): InputKind {
+	return (
+		kindInData(field.options) ??
+		kindFromLabel(field.displayName ?? '') ??
+		kindOfFieldType(field.type)
+	);
 }
 
 function kindInData(options: ResourceMapperField['options']): InputKind | undefined {
-	const value = Array.isArray(options) ? options.find((option) => option?.name === KIND_OPTION)?.value : undefined;
+	const value = Array.isArray(options)
+		? options.find((option) => option?.name === KIND_OPTION)?.value
+		: undefined;
 	return typeof value === 'string' && INPUT_KINDS.has(value) ? (value as InputKind) : undefined;
 }
 
@@ -124,7 +164,14 @@ export function kindFromLabel(displayName: string): InputKind | undefined {
 	if (!label) return undefined;
 	if (label.startsWith('array of ')) return 'array';
 	if (label === 'file' || label.endsWith(' file')) return 'file';
-	if (label === 'integer' || label === 'number' || label === 'boolean' || label === 'object' || label === 'array') return label;
+	if (
+		label === 'integer' ||
+		label === 'number' ||
+		label === 'boolean' ||
+		label === 'object' ||
+		label === 'array'
+	)
+		return label;
 	return 'string';
 }
 

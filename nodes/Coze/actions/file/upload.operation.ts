@@ -9,7 +9,11 @@ import {
 } from 'n8n-workflow';
 
 import { ownValue, type CozeConnection } from '../../transport/http';
-import { MAX_UPLOAD_BYTES, uploadFile, type StreamedUpload } from '../../transport/protocols/file-upload';
+import {
+	MAX_UPLOAD_BYTES,
+	uploadFile,
+	type StreamedUpload,
+} from '../../transport/protocols/file-upload';
 import type { OperationResult } from '../types';
 import { noteUpload } from './uploads-ledger';
 
@@ -28,7 +32,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'data',
 		hint: 'The name of the input binary field holding the file to upload',
-		description: 'Up to 512 MB. Coze keeps the file for 3 months; pass the output\'s "file_ref" to a workflow\'s file input.',
+		description:
+			'Up to 512 MB. Coze keeps the file for 3 months; pass the output\'s "file_ref" to a workflow\'s file input.',
 		displayOptions: { show: { resource: ['file'], operation: ['upload'] } },
 	},
 ];
@@ -40,7 +45,14 @@ export async function execute(
 	signal?: AbortSignal,
 ): Promise<OperationResult> {
 	const propertyName = (this.getNodeParameter('binaryPropertyName', itemIndex) as string).trim();
-	return { main: [{ json: await uploadBinary.call(this, itemIndex, propertyName, connection, signal), pairedItem: { item: itemIndex } }] };
+	return {
+		main: [
+			{
+				json: await uploadBinary.call(this, itemIndex, propertyName, connection, signal),
+				pairedItem: { item: itemIndex },
+			},
+		],
+	};
 }
 
 /**
@@ -58,24 +70,44 @@ export async function uploadBinary(
 	field = 'Input Binary Field',
 ): Promise<IDataObject> {
 	const binary = findBinary.call(this, itemIndex, propertyName, field);
-	const file = await uploadFile(connection, { open: async () => await openUpload.call(this, itemIndex, propertyName, binary), name: binary.fileName ?? propertyName }, signal);
-	noteUpload(this, itemIndex, { id: file.id, file_name: file.file_name ?? binary.fileName, binary_field: propertyName });
+	const file = await uploadFile(
+		connection,
+		{
+			open: async () => await openUpload.call(this, itemIndex, propertyName, binary),
+			name: binary.fileName ?? propertyName,
+		},
+		signal,
+	);
+	noteUpload(this, itemIndex, {
+		id: file.id,
+		file_name: file.file_name ?? binary.fileName,
+		binary_field: propertyName,
+	});
 	return { ...file };
 }
 
 /** The item's binary field, or an error naming the field and the item's binary fields. */
-export function findBinary(this: IExecuteFunctions, itemIndex: number, propertyName: string, field: string): IBinaryData {
+export function findBinary(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+	field: string,
+): IBinaryData {
 	const item = this.getInputData()[itemIndex];
 	// The field's name is the user's: "constructor" is a field the item may lack, not Object's.
 	const binary = ownValue(item.binary, propertyName) as IBinaryData | undefined;
 	if (binary) return binary;
 	const present = Object.keys(item.binary ?? {});
-	throw new NodeOperationError(this.getNode(), `Input item ${itemIndex} has no binary field "${propertyName}"`, {
-		itemIndex,
-		description: present.length
-			? `Its binary fields are: ${present.map((name) => `"${name}"`).join(', ')}. Set "${field}" to the one holding the file.`
-			: 'It has no binary data at all. Put a node that reads or downloads a file (Read/Write Files from Disk, HTTP Request, a form upload) before this one.',
-	});
+	throw new NodeOperationError(
+		this.getNode(),
+		`Input item ${itemIndex} has no binary field "${propertyName}"`,
+		{
+			itemIndex,
+			description: present.length
+				? `Its binary fields are: ${present.map((name) => `"${name}"`).join(', ')}. Set "${field}" to the one holding the file.`
+				: 'It has no binary data at all. Put a node that reads or downloads a file (Read/Write Files from Disk, HTTP Request, a form upload) before this one.',
+		},
+	);
 }
 
 /** Opens the file as a stream without reading it whole; only in-memory (base64) data is already whole. */
@@ -91,7 +123,12 @@ async function openUpload(
 		const fileName = binary.fileName ?? metadata.fileName ?? propertyName;
 		assertUploadable.call(this, itemIndex, fileName, metadata.fileSize);
 		const source = await this.helpers.getBinaryStream(binary.id, UPLOAD_CHUNK_BYTES);
-		return { source, bytes: metadata.fileSize, fileName, mimeType: binary.mimeType || metadata.mimeType || mimeType };
+		return {
+			source,
+			bytes: metadata.fileSize,
+			fileName,
+			mimeType: binary.mimeType || metadata.mimeType || mimeType,
+		};
 	}
 	const buffer = await this.helpers.getBinaryDataBuffer(itemIndex, propertyName);
 	const fileName = binary.fileName ?? propertyName;
@@ -106,11 +143,21 @@ function* slices(buffer: Buffer): Generator<Buffer> {
 	}
 }
 
-function assertUploadable(this: IExecuteFunctions, itemIndex: number, fileName: string, bytes: number): void {
+function assertUploadable(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	fileName: string,
+	bytes: number,
+): void {
 	if (bytes <= MAX_UPLOAD_BYTES) return;
 	const megabytes = (bytes / 1024 / 1024).toFixed(1);
-	throw new NodeOperationError(this.getNode(), `The file "${fileName}" is ${megabytes} MB; Coze accepts at most 512 MB`, {
-		itemIndex,
-		description: 'Nothing was sent. Split or compress the file, or pass Coze a URL to it instead of an upload.',
-	});
+	throw new NodeOperationError(
+		this.getNode(),
+		`The file "${fileName}" is ${megabytes} MB; Coze accepts at most 512 MB`,
+		{
+			itemIndex,
+			description:
+				'Nothing was sent. Split or compress the file, or pass Coze a URL to it instead of an upload.',
+		},
+	);
 }

@@ -4,7 +4,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { CozeError, RawJson, type CozeConnection } from '../../transport/http';
 import { createConversation } from '../../transport/protocols/conversations';
-import { learnTakesOnlyChatflowConversations, takesOnlyChatflowConversations, type ConversationMemory } from './conversation-memory';
+import {
+	learnTakesOnlyChatflowConversations,
+	takesOnlyChatflowConversations,
+	type ConversationMemory,
+} from './conversation-memory';
 
 /** The start-node input by which a chatflow finds or makes its conversation when no conversation_id is sent. */
 const CONVERSATION_NAME = 'CONVERSATION_NAME';
@@ -45,7 +49,13 @@ export class ChatConversation {
 
 	constructor(
 		private readonly connection: CozeConnection,
-		private readonly options: { mode: 'session' | 'new'; memory?: ConversationMemory; sessionId?: string; botId?: string; connectorId?: string },
+		private readonly options: {
+			mode: 'session' | 'new';
+			memory?: ConversationMemory;
+			sessionId?: string;
+			botId?: string;
+			connectorId?: string;
+		},
 		parameters: RawJson | IDataObject,
 		private readonly signal?: AbortSignal,
 	) {
@@ -60,8 +70,16 @@ export class ChatConversation {
 		// A CONVERSATION_NAME of the user's own is Coze's to find; the id it reports is remembered after the turn.
 		if (this.userName) return {};
 		if (takesOnlyChatflowConversations(this.connection.baseUrl)) return { name: this.nodeName() };
-		const create = () => createConversation(this.connection, { botId: this.options.botId, connectorId: this.options.connectorId }, this.signal);
-		const conversationId = memory && sessionId !== undefined ? await memory.recallOrCreate(sessionId, create) : await create();
+		const create = () =>
+			createConversation(
+				this.connection,
+				{ botId: this.options.botId, connectorId: this.options.connectorId },
+				this.signal,
+			);
+		const conversationId =
+			memory && sessionId !== undefined
+				? await memory.recallOrCreate(sessionId, create)
+				: await create();
 		return conversationId ? { conversationId, chosenByNode: true } : {};
 	}
 
@@ -77,13 +95,19 @@ export class ChatConversation {
 
 	private nodeName(): string {
 		const { memory, sessionId } = this.options;
-		return memory && sessionId !== undefined ? memory.conversationName(sessionId) : `n8n-${randomUUID()}`;
+		return memory && sessionId !== undefined
+			? memory.conversationName(sessionId)
+			: `n8n-${randomUUID()}`;
 	}
 }
 
 /** Coze Studio refused to start a chatflow turn (HTTP 200 with its code, before any event). */
 export function isStudioRefusal(error: unknown): error is CozeError {
-	return error instanceof CozeError && error.kind === 'api' && error.cozeCode === STUDIO_WORKFLOW_OPERATION_FAIL;
+	return (
+		error instanceof CozeError &&
+		error.kind === 'api' &&
+		error.cozeCode === STUDIO_WORKFLOW_OPERATION_FAIL
+	);
 }
 
 /** Studio's refusal of a Conversation ID the user gave, with what it takes instead. */
@@ -102,17 +126,23 @@ export function explainConversationRefusal(error: unknown): unknown {
 }
 
 /** The parameters with the CONVERSATION_NAME to send (typed JSON keeps every digit: the name is written in before its closing brace). */
-export function withConversationName(parameters: RawJson | IDataObject, name: string | undefined): RawJson | IDataObject {
+export function withConversationName(
+	parameters: RawJson | IDataObject,
+	name: string | undefined,
+): RawJson | IDataObject {
 	if (name === undefined) return parameters;
 	if (!(parameters instanceof RawJson)) return { ...parameters, [CONVERSATION_NAME]: name };
 	const text = parameters.text.trim();
 	const added = `${JSON.stringify(CONVERSATION_NAME)}:${JSON.stringify(name)}`;
-	return new RawJson(/^\{\s*\}$/.test(text) ? `{${added}}` : `${text.slice(0, -1).trimEnd()},${added}}`);
+	return new RawJson(
+		/^\{\s*\}$/.test(text) ? `{${added}}` : `${text.slice(0, -1).trimEnd()},${added}}`,
+	);
 }
 
 /** Whether the Parameters (typed JSON or an object from an expression) name the conversation themselves. */
 export function namesConversation(parameters: RawJson | IDataObject): boolean {
-	const value = parameters instanceof RawJson ? (JSON.parse(parameters.text) as IDataObject) : parameters;
+	const value =
+		parameters instanceof RawJson ? (JSON.parse(parameters.text) as IDataObject) : parameters;
 	const name = Object.hasOwn(value, CONVERSATION_NAME) ? value[CONVERSATION_NAME] : undefined;
 	return typeof name === 'string' && name.trim() !== '';
 }

@@ -7,7 +7,8 @@ import type { CollectedChat, CollectedChatMessage } from '../../transport/protoc
 function messagesByType(messages: CollectedChatMessage[]): IDataObject {
 	// A type is the server's word: "constructor" or "__proto__" is a group like any other.
 	const byType = new Map<string, IDataObject[]>();
-	for (const { type, ...message } of messages) byType.set(type, [...(byType.get(type) ?? []), message as IDataObject]);
+	for (const { type, ...message } of messages)
+		byType.set(type, [...(byType.get(type) ?? []), message as IDataObject]);
 	const json: IDataObject = {};
 	for (const [type, group] of byType) setOwn(json, type, group);
 	return json;
@@ -18,13 +19,19 @@ function messagesByType(messages: CollectedChatMessage[]): IDataObject {
  * other messages by type (follow_up suggestions first among them), usage and the debug URL.
  * `status` is "requires_action" when a question or input node asked: the answer is its question.
  */
-export function chatJson(turn: CollectedChat, workflowId: string, sentConversationId: string | undefined): IDataObject {
+export function chatJson(
+	turn: CollectedChat,
+	workflowId: string,
+	sentConversationId: string | undefined,
+): IDataObject {
 	const json: IDataObject = {
 		answer: turn.answer,
 		conversation_id: turn.conversationId ?? sentConversationId,
 		chat_id: turn.chatId,
 		status: turn.status,
-		follow_ups: turn.messages.filter((message) => message.type === 'follow_up').map((message) => message.content),
+		follow_ups: turn.messages
+			.filter((message) => message.type === 'follow_up')
+			.map((message) => message.content),
 		messages: messagesByType(turn.messages),
 		workflow_id: workflowId,
 	};
@@ -35,7 +42,11 @@ export function chatJson(turn: CollectedChat, workflowId: string, sentConversati
 }
 
 /** What a failed turn had answered before it failed, so that nothing is lost with "Continue on Fail". */
-export function partialChatJson(messages: CollectedChatMessage[], conversationId: string | undefined, workflowId: string): IDataObject {
+export function partialChatJson(
+	messages: CollectedChatMessage[],
+	conversationId: string | undefined,
+	workflowId: string,
+): IDataObject {
 	return {
 		answer: messages
 			.filter((message) => message.type === 'answer')

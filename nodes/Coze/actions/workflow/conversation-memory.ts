@@ -12,7 +12,9 @@ export const MAX_REMEMBERED_SESSIONS = 1000;
 export const MAX_SESSIONS_IN_PROCESS = MAX_REMEMBERED_SESSIONS * 10;
 
 /** Manual executions (testing in the editor) do not save static data: the process remembers for them. */
-const inProcess = processCache<string, string>('conversations', { maxEntries: MAX_SESSIONS_IN_PROCESS });
+const inProcess = processCache<string, string>('conversations', {
+	maxEntries: MAX_SESSIONS_IN_PROCESS,
+});
 
 /** Conversation ids by session key, least recently used first (object keys keep insertion order). */
 type Remembered = Record<string, string>;
@@ -66,7 +68,10 @@ export class ConversationMemory {
 	}
 
 	/** The session's conversation, or the one `create` makes (once, however many ask at the same time); `create` may make none. */
-	async recallOrCreate(sessionId: string, create: () => Promise<string | undefined>): Promise<string | undefined> {
+	async recallOrCreate(
+		sessionId: string,
+		create: () => Promise<string | undefined>,
+	): Promise<string | undefined> {
 		const remembered = this.recall(sessionId);
 		if (remembered) return remembered;
 		const processKey = this.processKey(this.key(sessionId));
@@ -89,7 +94,8 @@ export class ConversationMemory {
 		delete this.store[key];
 		this.store[key] = conversationId;
 		const keys = Object.keys(this.store);
-		for (const old of keys.slice(0, Math.max(0, keys.length - MAX_REMEMBERED_SESSIONS))) delete this.store[old];
+		for (const old of keys.slice(0, Math.max(0, keys.length - MAX_REMEMBERED_SESSIONS)))
+			delete this.store[old];
 
 		inProcess.set(this.processKey(key), conversationId);
 	}
@@ -109,7 +115,10 @@ export class ConversationMemory {
 	}
 
 	private key(sessionId: string): string {
-		return createHash('sha256').update(`${this.scope.baseUrl}\u0000${this.scope.workflowId}\u0000${sessionId}`).digest('base64url').slice(0, 32);
+		return createHash('sha256')
+			.update(`${this.scope.baseUrl}\u0000${this.scope.workflowId}\u0000${sessionId}`)
+			.digest('base64url')
+			.slice(0, 32);
 	}
 
 	/** In-process memory is shared by every workflow and node of this n8n process. */
@@ -126,7 +135,10 @@ export const MAX_REMEMBERED_SERVERS = 100;
  * do: learned from their refusal, so that this process makes later conversations there by name
  * at once instead of asking /v1/conversation/create first.
  */
-const chatflowConversationsOnly = processCache<string, true>('servers-taking-only-chatflow-conversations', { maxEntries: MAX_REMEMBERED_SERVERS });
+const chatflowConversationsOnly = processCache<string, true>(
+	'servers-taking-only-chatflow-conversations',
+	{ maxEntries: MAX_REMEMBERED_SERVERS },
+);
 
 export function takesOnlyChatflowConversations(baseUrl: string): boolean {
 	return chatflowConversationsOnly.get(baseUrl) === true;

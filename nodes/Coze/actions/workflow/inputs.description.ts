@@ -17,8 +17,16 @@ export const inputsDescription = (operation: 'run' | 'chat'): INodeProperties[] 
 			noDataExpression: true,
 			default: 'fields',
 			options: [
-				{ name: 'Map Each Input', value: 'fields', description: 'One field per start-node input, with the type Coze gives it' },
-				{ name: 'JSON', value: 'json', description: 'The inputs as one JSON object, for what the fields cannot describe' },
+				{
+					name: 'Map Each Input',
+					value: 'fields',
+					description: 'One field per start-node input, with the type Coze gives it',
+				},
+				{
+					name: 'JSON',
+					value: 'json',
+					description: 'The inputs as one JSON object, for what the fields cannot describe',
+				},
 			],
 			displayOptions: { show },
 		},
@@ -61,14 +69,17 @@ export const inputsDescription = (operation: 'run' | 'chat'): INodeProperties[] 
 };
 
 /** Parameters: the start-node inputs as one JSON object, version 1's only way and version 2's "JSON" mode. */
-export const parametersField = (operation: 'run' | 'chat', show: IDisplayOptions['show']): INodeProperties => ({
+export const parametersField = (
+	operation: 'run' | 'chat',
+	show: IDisplayOptions['show'],
+): INodeProperties => ({
 	displayName: 'Parameters',
 	name: 'parameters',
 	type: 'json',
 	default: '{}',
 	description:
 		operation === 'chat'
-			? 'The chatflow\'s other start-node inputs as a JSON object (the message is its USER_INPUT)'
+			? "The chatflow's other start-node inputs as a JSON object (the message is its USER_INPUT)"
 			: 'The workflow\'s start-node inputs as a JSON object. A file input takes a URL or the "file_ref" of Upload File.',
 	displayOptions: { show },
 });

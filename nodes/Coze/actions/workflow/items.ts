@@ -3,7 +3,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { parseJsonKeepingLongIntegers, policyOf, type CozeConnection } from '../../transport/http';
 import { runsAsTool } from '../tool-mode';
 import type { OperationResult } from '../types';
-import type { CollectedInterrupt, CollectedMessage, CollectedRun, CollectOptions } from '../../transport/protocols/run-collector';
+import type {
+	CollectedInterrupt,
+	CollectedMessage,
+	CollectedRun,
+	CollectOptions,
+} from '../../transport/protocols/run-collector';
 
 /** How the Messages output presents a run's messages. */
 export type OutputMode = 'eachMessage' | 'lastMessage' | 'allMessages';
@@ -23,7 +28,10 @@ export function defaultOutputMode(context: IExecuteFunctions): OutputMode {
 
 /** What the collector keeps of a stream: Final Message Only needs just the last message, so it holds no more. */
 export function collectOptions(connection: CozeConnection, mode: OutputMode): CollectOptions {
-	return { maxOutputBytes: policyOf(connection).maxOutputBytes, keep: mode === 'lastMessage' ? 'last' : 'all' };
+	return {
+		maxOutputBytes: policyOf(connection).maxOutputBytes,
+		keep: mode === 'lastMessage' ? 'last' : 'all',
+	};
 }
 
 interface RunContext {
@@ -33,13 +41,18 @@ interface RunContext {
 }
 
 /** The json of one message item; `parsed` holds `content` read as JSON when it is an object or array. */
-export function messageJson(message: CollectedMessage, debugUrl: string | undefined, workflowId: string): IDataObject {
+export function messageJson(
+	message: CollectedMessage,
+	debugUrl: string | undefined,
+	workflowId: string,
+): IDataObject {
 	const { content, ...fields } = message;
 	const json: IDataObject = { content };
 	const parsed = parseJsonContent(content);
 	if (parsed !== undefined) json.parsed = parsed;
 	// Every field Coze sent with the message, named as Coze names them (undefined ones are absent).
-	for (const [key, value] of Object.entries(fields)) if (value !== undefined) json[key] = value as IDataObject[string];
+	for (const [key, value] of Object.entries(fields))
+		if (value !== undefined) json[key] = value as IDataObject[string];
 	json.debug_url = debugUrl;
 	json.workflow_id = workflowId;
 	return json;
@@ -56,7 +69,12 @@ function parseJsonContent(content: string): IDataObject | IDataObject[] | undefi
 	}
 }
 
-function interruptJson(interrupt: CollectedInterrupt, messages: CollectedMessage[], context: RunContext, executeId: string | undefined): IDataObject {
+function interruptJson(
+	interrupt: CollectedInterrupt,
+	messages: CollectedMessage[],
+	context: RunContext,
+	executeId: string | undefined,
+): IDataObject {
 	const json: IDataObject = {
 		workflow_id: context.workflowId,
 		event_id: interrupt.event_id,
@@ -67,26 +85,37 @@ function interruptJson(interrupt: CollectedInterrupt, messages: CollectedMessage
 		node_title: interrupt.node_title,
 		debug_url: interrupt.debug_url,
 		run_mode: context.runMode,
-		messages: messages.map((message) => messageJson(message, interrupt.debug_url, context.workflowId)),
+		messages: messages.map((message) =>
+			messageJson(message, interrupt.debug_url, context.workflowId),
+		),
 	};
-	if (interrupt.required_parameters !== undefined) json.required_parameters = interrupt.required_parameters as IDataObject;
+	if (interrupt.required_parameters !== undefined)
+		json.required_parameters = interrupt.required_parameters as IDataObject;
 	if (executeId) json.execute_id = executeId;
 	return json;
 }
 
 /** Turns a collected run into the node's two outputs, every item paired with its input item. */
-export function runItems(run: CollectedRun, mode: OutputMode, context: RunContext): OperationResult {
+export function runItems(
+	run: CollectedRun,
+	mode: OutputMode,
+	context: RunContext,
+): OperationResult {
 	const pairedItem = { item: context.itemIndex };
 	const item = (json: IDataObject): INodeExecutionData => ({ json, pairedItem });
 	if (run.interrupt) {
-		return { main: [], interrupts: [item(interruptJson(run.interrupt, run.messages, context, run.executeId))] };
+		return {
+			main: [],
+			interrupts: [item(interruptJson(run.interrupt, run.messages, context, run.executeId))],
+		};
 	}
 	const messages = run.messages.map((message) => {
 		const json = messageJson(message, run.debugUrl, context.workflowId);
 		if (run.executeId) json.execute_id = run.executeId;
 		return json;
 	});
-	if (mode === 'lastMessage') return { main: messages.length ? [item(messages[messages.length - 1])] : [] };
+	if (mode === 'lastMessage')
+		return { main: messages.length ? [item(messages[messages.length - 1])] : [] };
 	if (mode === 'allMessages') {
 		const all: IDataObject = { messages, debug_url: run.debugUrl, workflow_id: context.workflowId };
 		if (run.executeId) all.execute_id = run.executeId;

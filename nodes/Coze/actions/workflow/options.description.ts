@@ -7,17 +7,19 @@ const outputModeOption: INodeProperties = {
 	name: 'outputMode',
 	type: 'options',
 	default: 'eachMessage',
-	description: "How the run's messages become items. Used as an AI Agent's tool, the node gives Final Message Only unless this is set.",
+	description:
+		"How the run's messages become items. Used as an AI Agent's tool, the node gives Final Message Only unless this is set.",
 	options: [
 		{
 			name: 'One Item per Message',
 			value: 'eachMessage',
-			description: 'Each node message of the run (its streamed chunks joined) becomes an item, in the order the nodes finished',
+			description:
+				'Each node message of the run (its streamed chunks joined) becomes an item, in the order the nodes finished',
 		},
 		{
 			name: 'Final Message Only',
 			value: 'lastMessage',
-			description: 'Only the last message: usually the End node\'s answer',
+			description: "Only the last message: usually the End node's answer",
 		},
 		{
 			name: 'All Messages in One Item',
@@ -28,7 +30,10 @@ const outputModeOption: INodeProperties = {
 };
 
 /** What a Chat Trigger or a streaming Webhook shows live while the run (or chat) goes on: one of `choices`. */
-export const streamToChatField = (fallback: string, choices: INodePropertyOptions[]): INodeProperties => ({
+export const streamToChatField = (
+	fallback: string,
+	choices: INodePropertyOptions[],
+): INodeProperties => ({
 	displayName: 'Stream to Chat',
 	name: 'streamToChat',
 	type: 'options',
@@ -43,12 +48,13 @@ export const streamToChatOption = streamToChatField('messages', [
 	{
 		name: 'Output and End Node Text',
 		value: 'messages',
-		description: 'The text of Output and End nodes (and a question the workflow asks), chunk by chunk; an End node\'s JSON shows its "output"',
+		description:
+			'The text of Output and End nodes (and a question the workflow asks), chunk by chunk; an End node\'s JSON shows its "output"',
 	},
 	{
 		name: 'Final Answer Only',
 		value: 'final',
-		description: 'Only the workflow\'s End node',
+		description: "Only the workflow's End node",
 	},
 	{
 		name: 'Nothing',
@@ -56,7 +62,11 @@ export const streamToChatOption = streamToChatField('messages', [
 	},
 ]);
 
-export const idOption = (displayName: string, name: string, description: string): INodeProperties => ({
+export const idOption = (
+	displayName: string,
+	name: string,
+	description: string,
+): INodeProperties => ({
 	displayName,
 	name,
 	type: 'string',
@@ -81,7 +91,10 @@ export const extOption = (what: string): INodeProperties => ({
 
 /** "Options" of Run Workflow. */
 /** Asynchronous mode's two settings, for Run (shown for that mode) and Resume (for the runs made so). */
-const pollingOptions = (what: string, extra: Partial<INodeProperties> = {}): { maxWait: INodeProperties; pollInterval: INodeProperties } => ({
+const pollingOptions = (
+	what: string,
+	extra: Partial<INodeProperties> = {},
+): { maxWait: INodeProperties; pollInterval: INodeProperties } => ({
 	maxWait: {
 		displayName: 'Max Wait (Minutes)',
 		name: 'maxWaitMinutes',
@@ -101,7 +114,9 @@ const pollingOptions = (what: string, extra: Partial<INodeProperties> = {}): { m
 		...extra,
 	},
 });
-const runPolling = pollingOptions('Asynchronous mode', { displayOptions: { show: { runMode: ['async'] } } });
+const runPolling = pollingOptions('Asynchronous mode', {
+	displayOptions: { show: { runMode: ['async'] } },
+});
 const resumePolling = pollingOptions('Asynchronous runs');
 
 export const runOptions: INodeProperties = {
@@ -112,9 +127,21 @@ export const runOptions: INodeProperties = {
 	default: {},
 	displayOptions: { show: { resource: ['workflow'], operation: ['run'] } },
 	options: [
-		idOption('App ID', 'appId', 'For a workflow inside a Coze app: the app\'s ID. Left empty, node version 2 sends the chosen workflow\'s app itself. Not together with Bot ID.'),
-		idOption('Bot ID', 'botId', 'The agent to run the workflow as; needed by workflows with database or variable nodes. Not together with App ID: when set, no app ID is sent.'),
-		idOption('Connector ID', 'connectorId', 'The channel the run is attributed to; Coze uses 1024 (API) when empty'),
+		idOption(
+			'App ID',
+			'appId',
+			"For a workflow inside a Coze app: the app's ID. Left empty, node version 2 sends the chosen workflow's app itself. Not together with Bot ID.",
+		),
+		idOption(
+			'Bot ID',
+			'botId',
+			'The agent to run the workflow as; needed by workflows with database or variable nodes. Not together with App ID: when set, no app ID is sent.',
+		),
+		idOption(
+			'Connector ID',
+			'connectorId',
+			'The channel the run is attributed to; Coze uses 1024 (API) when empty',
+		),
 		extOption('workflow'),
 		...filesFromBinaryOptions,
 		runPolling.maxWait,
@@ -129,12 +156,14 @@ export const runOptions: INodeProperties = {
 				{
 					name: 'Stream (Recommended)',
 					value: 'stream',
-					description: 'Receive messages as the workflow produces them; supports interrupts and long runs',
+					description:
+						'Receive messages as the workflow produces them; supports interrupts and long runs',
 				},
 				{
 					name: 'Synchronous',
 					value: 'sync',
-					description: 'One answer at the end; Coze cuts runs over 90 seconds and refuses streaming Output nodes',
+					description:
+						'One answer at the end; Coze cuts runs over 90 seconds and refuses streaming Output nodes',
 				},
 				{
 					name: 'Asynchronous',
@@ -144,7 +173,11 @@ export const runOptions: INodeProperties = {
 			],
 		},
 		streamToChatOption,
-		idOption('Workflow Version', 'workflowVersion', 'A published version such as v0.0.5 (library workflows only); the latest when empty'),
+		idOption(
+			'Workflow Version',
+			'workflowVersion',
+			'A published version such as v0.0.5 (library workflows only); the latest when empty',
+		),
 	],
 };
 
@@ -176,8 +209,17 @@ export const resumeOptions: INodeProperties = {
 					description: 'The run_mode of the interrupt item (Stream when it has none)',
 				},
 				{ name: 'Stream', value: 'stream', description: 'The run was made with Run Mode "Stream"' },
-				{ name: 'Synchronous', value: 'sync', description: 'The run was made with Run Mode "Synchronous"' },
-				{ name: 'Asynchronous', value: 'async', description: 'The run was made with Run Mode "Asynchronous"; the node then waits for its result' },
+				{
+					name: 'Synchronous',
+					value: 'sync',
+					description: 'The run was made with Run Mode "Synchronous"',
+				},
+				{
+					name: 'Asynchronous',
+					value: 'async',
+					description:
+						'The run was made with Run Mode "Asynchronous"; the node then waits for its result',
+				},
 			],
 		},
 		streamToChatOption,

@@ -19,45 +19,96 @@ export function readWorkflowId(this: IExecuteFunctions, itemIndex: number): stri
 		const address = String(locator.value ?? '').trim();
 		const id = workflowIdFromUrl(address);
 		if (id) return id;
-		throw new NodeOperationError(this.getNode(), address ? `The address ${quoted(address, 200)} holds no Coze workflow ID` : 'Workflow (By URL) is empty', {
+		throw new NodeOperationError(
+			this.getNode(),
+			address
+				? `The address ${quoted(address, 200)} holds no Coze workflow ID`
+				: 'Workflow (By URL) is empty',
+			{
+				itemIndex,
+				description:
+					'Open the workflow in Coze and paste the address from the browser: it has workflow_id= in it, e.g. https://www.coze.cn/work_flow?space_id=…&workflow_id=7404830425073352713. Or choose By ID.',
+			},
+		);
+	}
+	if (
+		isLocator(locator) &&
+		locator.mode === 'list' &&
+		String(locator.value).startsWith(LIST_END_NOTICE)
+	) {
+		throw new NodeOperationError(
+			this.getNode(),
+			"Workflow: the list's notice that it ends there is chosen, not a workflow",
+			{
+				itemIndex,
+				description:
+					'Choose a workflow from the list, or choose By URL or By ID for a workflow the list does not show.',
+			},
+		);
+	}
+	const id = readId.call(
+		this,
+		'workflowId',
+		'Workflow ID',
+		itemIndex,
+		'It is the number after workflow_id= in the address of the workflow in Coze.',
+	);
+	if (WORKFLOW_ID.test(id)) return id;
+	throw new NodeOperationError(
+		this.getNode(),
+		`Workflow ID ${quoted(id, 80)} is not a Coze workflow ID`,
+		{
 			itemIndex,
 			description:
-				'Open the workflow in Coze and paste the address from the browser: it has workflow_id= in it, e.g. https://www.coze.cn/work_flow?space_id=…&workflow_id=7404830425073352713. Or choose By ID.',
-		});
-	}
-	if (isLocator(locator) && locator.mode === 'list' && String(locator.value).startsWith(LIST_END_NOTICE)) {
-		throw new NodeOperationError(this.getNode(), 'Workflow: the list\'s notice that it ends there is chosen, not a workflow', {
-			itemIndex,
-			description: 'Choose a workflow from the list, or choose By URL or By ID for a workflow the list does not show.',
-		});
-	}
-	const id = readId.call(this, 'workflowId', 'Workflow ID', itemIndex, 'It is the number after workflow_id= in the address of the workflow in Coze.');
-	if (WORKFLOW_ID.test(id)) return id;
-	throw new NodeOperationError(this.getNode(), `Workflow ID ${quoted(id, 80)} is not a Coze workflow ID`, {
-		itemIndex,
-		description: 'A workflow ID is a number, e.g. 7404830425073352713: the digits after workflow_id= in the workflow\'s address in Coze.',
-	});
+				"A workflow ID is a number, e.g. 7404830425073352713: the digits after workflow_id= in the workflow's address in Coze.",
+		},
+	);
 }
 
 /** Reads the Event ID of an interrupt being answered. */
 export function readEventId(this: IExecuteFunctions, itemIndex: number): string {
-	const id = readId.call(this, 'eventId', 'Event ID', itemIndex, 'It comes from the Coze node\'s Interrupts output.');
-	if (EVENT_ID.test(id) && !id.split('/').includes('..')) return id;
-	throw new NodeOperationError(this.getNode(), `Event ID ${quoted(id, 120)} is not a Coze interrupt's event ID`, {
+	const id = readId.call(
+		this,
+		'eventId',
+		'Event ID',
 		itemIndex,
-		description: 'Use the event_id of the Coze node\'s interrupt item unchanged, e.g. {{ $json.event_id }} (it looks like 7404830425073352999/6961231853298581504).',
-	});
+		"It comes from the Coze node's Interrupts output.",
+	);
+	if (EVENT_ID.test(id) && !id.split('/').includes('..')) return id;
+	throw new NodeOperationError(
+		this.getNode(),
+		`Event ID ${quoted(id, 120)} is not a Coze interrupt's event ID`,
+		{
+			itemIndex,
+			description:
+				"Use the event_id of the Coze node's interrupt item unchanged, e.g. {{ $json.event_id }} (it looks like 7404830425073352999/6961231853298581504).",
+		},
+	);
 }
 
 /**
  * Reads a Coze id parameter (or a resource locator's value) as an exact string: ids are 19
  * digits, never a JS number. `emptyHint` says where the id comes from.
  */
-export function readId(this: IExecuteFunctions, name: string, label: string, itemIndex: number, emptyHint: string): string {
+export function readId(
+	this: IExecuteFunctions,
+	name: string,
+	label: string,
+	itemIndex: number,
+	emptyHint: string,
+): string {
 	const parameter = this.getNodeParameter(name, itemIndex, '') as unknown;
-	const text = idText.call(this, isLocator(parameter) ? parameter.value : parameter, label, itemIndex);
+	const text = idText.call(
+		this,
+		isLocator(parameter) ? parameter.value : parameter,
+		label,
+		itemIndex,
+	);
 	if (text) return text;
-	throw new NodeOperationError(this.getNode(), `${label} is empty`, { itemIndex, description: `Set "${label}". ${emptyHint}` });
+	throw new NodeOperationError(this.getNode(), `${label} is empty`, {
+		itemIndex,
+		description: `Set "${label}". ${emptyHint}`,
+	});
 }
 
 /**
@@ -65,15 +116,24 @@ export function readId(this: IExecuteFunctions, name: string, label: string, ite
  * empty). A number beyond 2^53 has already lost digits (an expression read a 19-digit id as a
  * number): refused, naming `label`, rather than sent as some other id.
  */
-export function idText(this: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string {
+export function idText(
+	this: IExecuteFunctions,
+	value: unknown,
+	label: string,
+	itemIndex: number,
+): string {
 	if (value === undefined || value === null) return '';
 	if (typeof value === 'string') return value.trim();
 	if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
 	if (typeof value === 'number') {
-		throw new NodeOperationError(this.getNode(), `${label} arrived as a number and has lost digits`, {
-			itemIndex,
-			description: `Coze ids are longer than a JavaScript number can hold exactly. Pass it as a string: for an expression, use {{ String(...) }} on the original text, or quote it in the source data.`,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`${label} arrived as a number and has lost digits`,
+			{
+				itemIndex,
+				description: `Coze ids are longer than a JavaScript number can hold exactly. Pass it as a string: for an expression, use {{ String(...) }} on the original text, or quote it in the source data.`,
+			},
+		);
 	}
 	throw new NodeOperationError(this.getNode(), `${label} must be a Coze id`, {
 		itemIndex,
@@ -86,9 +146,18 @@ export function idText(this: IExecuteFunctions, value: unknown, label: string, i
  * (RawJson), leading zeros dropped so that the body stays JSON.
  */
 export function readInterruptType(this: IExecuteFunctions, itemIndex: number): RawJson {
-	const hint = 'Use the interrupt item\'s interrupt_type, e.g. {{ $json.interrupt_type }}.';
-	const text = idText.call(this, this.getNodeParameter('interruptType', itemIndex, ''), 'Interrupt Type', itemIndex);
-	if (!text) throw new NodeOperationError(this.getNode(), 'Interrupt Type is empty', { itemIndex, description: `Set "Interrupt Type". ${hint}` });
+	const hint = "Use the interrupt item's interrupt_type, e.g. {{ $json.interrupt_type }}.";
+	const text = idText.call(
+		this,
+		this.getNodeParameter('interruptType', itemIndex, ''),
+		'Interrupt Type',
+		itemIndex,
+	);
+	if (!text)
+		throw new NodeOperationError(this.getNode(), 'Interrupt Type is empty', {
+			itemIndex,
+			description: `Set "Interrupt Type". ${hint}`,
+		});
 	const digits = /^0*(\d+)$/.exec(text)?.[1];
 	if (digits) return new RawJson(digits);
 	throw new NodeOperationError(this.getNode(), 'Interrupt Type must be a whole number', {
@@ -103,7 +172,10 @@ export function readInterruptType(this: IExecuteFunctions, itemIndex: number): R
  * every digit. An object from an expression is already JavaScript: a number JavaScript cannot
  * hold exactly has lost digits by now, so it is refused with the field's path.
  */
-export function readWorkflowParameters(this: IExecuteFunctions, itemIndex: number): RawJson | IDataObject {
+export function readWorkflowParameters(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): RawJson | IDataObject {
 	const value = this.getNodeParameter('parameters', itemIndex, '{}') as unknown;
 	if (typeof value === 'string') {
 		const text = value.trim() === '' ? '{}' : value;
@@ -111,10 +183,15 @@ export function readWorkflowParameters(this: IExecuteFunctions, itemIndex: numbe
 		try {
 			parsed = JSON.parse(text);
 		} catch (error) {
-			throw new NodeOperationError(this.getNode(), `Parameters is not valid JSON: ${whereJsonBreaks(text, error as Error)}`, {
-				itemIndex,
-				description: 'Give a JSON object of the workflow\'s start-node inputs, e.g. {"input": "hello", "file": "{\\"file_id\\":\\"…\\"}"}',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`Parameters is not valid JSON: ${whereJsonBreaks(text, error as Error)}`,
+				{
+					itemIndex,
+					description:
+						'Give a JSON object of the workflow\'s start-node inputs, e.g. {"input": "hello", "file": "{\\"file_id\\":\\"…\\"}"}',
+				},
+			);
 		}
 		assertObject.call(this, parsed, itemIndex);
 		return new RawJson(text.trim());
@@ -133,18 +210,28 @@ function assertObject(this: IExecuteFunctions, value: unknown, itemIndex: number
 }
 
 /** Refuses numbers that JSON cannot carry exactly: integers beyond 2^53 (already rounded), NaN, Infinity. */
-export function assertExactNumbers(this: IExecuteFunctions, value: unknown, path: string, itemIndex: number): void {
+export function assertExactNumbers(
+	this: IExecuteFunctions,
+	value: unknown,
+	path: string,
+	itemIndex: number,
+): void {
 	if (typeof value === 'number') {
 		if (Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value))) return;
-		const what = Number.isFinite(value) ? `the integer ${value}, beyond what JavaScript holds exactly (2^53), so it has lost digits` : `${value}, which JSON cannot carry`;
+		const what = Number.isFinite(value)
+			? `the integer ${value}, beyond what JavaScript holds exactly (2^53), so it has lost digits`
+			: `${value}, which JSON cannot carry`;
 		throw new NodeOperationError(this.getNode(), `${path} is ${what}`, {
 			itemIndex,
-			description: 'Quote it as a string in the data it comes from (a Coze id is a string of digits), or type Parameters as JSON text, which is sent digit for digit.',
+			description:
+				'Quote it as a string in the data it comes from (a Coze id is a string of digits), or type Parameters as JSON text, which is sent digit for digit.',
 		});
 	}
-	if (Array.isArray(value)) value.forEach((entry, i) => assertExactNumbers.call(this, entry, `${path}[${i}]`, itemIndex));
+	if (Array.isArray(value))
+		value.forEach((entry, i) => assertExactNumbers.call(this, entry, `${path}[${i}]`, itemIndex));
 	else if (value !== null && typeof value === 'object') {
-		for (const [key, entry] of Object.entries(value)) assertExactNumbers.call(this, entry, `${path}.${key}`, itemIndex);
+		for (const [key, entry] of Object.entries(value))
+			assertExactNumbers.call(this, entry, `${path}.${key}`, itemIndex);
 	}
 }
 
@@ -156,7 +243,9 @@ export function assertExactNumbers(this: IExecuteFunctions, value: unknown, path
  * fault is, so it can hold half of a secret that the error mapper would no longer recognise.
  */
 export function whereJsonBreaks(text: string, error: Error): string {
-	const message = error.message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
+	const message = error.message
+		.replace(/\s*\(line \d+ column \d+\)/, '')
+		.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
 	const position = /position (\d+)/.exec(message);
 	if (!position) return message;
 	const offset = Number(position[1]);
@@ -170,15 +259,22 @@ export function whereJsonBreaks(text: string, error: Error): string {
 export function readRunOptions(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
-	const text = (key: string) => (typeof options[key] === 'string' ? (options[key] as string).trim() : options[key] === undefined ? '' : String(options[key]));
-	const id = (key: string, label: string) => idText.call(this, options[key], `Options → ${label}`, itemIndex);
+	const text = (key: string) =>
+		typeof options[key] === 'string'
+			? (options[key] as string).trim()
+			: options[key] === undefined
+				? ''
+				: String(options[key]);
+	const id = (key: string, label: string) =>
+		idText.call(this, options[key], `Options → ${label}`, itemIndex);
 	const botId = id('botId', 'Bot ID');
 	const appId = id('appId', 'App ID');
 	const connectorId = id('connectorId', 'Connector ID');
 	if (botId && appId) {
 		throw new NodeOperationError(this.getNode(), 'Bot ID and App ID cannot both be set', {
 			itemIndex,
-			description: 'Coze refuses a run with both. Set App ID only for a workflow inside a Coze app, Bot ID only for one that needs an agent (database or variable nodes).',
+			description:
+				'Coze refuses a run with both. Set App ID only for a workflow inside a Coze app, Bot ID only for one that needs an agent (database or variable nodes).',
 		});
 	}
 	if (botId) body.bot_id = botId;
@@ -192,8 +288,11 @@ export function readRunOptions(this: IExecuteFunctions, itemIndex: number): IDat
 	if (connectorId) body.connector_id = connectorId;
 	const ext = options.ext as IDataObject | undefined;
 	if (ext) {
-		const entries = Object.entries(ext).filter(([, value]) => value !== undefined && String(value).trim() !== '');
-		if (entries.length) body.ext = Object.fromEntries(entries.map(([key, value]) => [key, String(value).trim()]));
+		const entries = Object.entries(ext).filter(
+			([, value]) => value !== undefined && String(value).trim() !== '',
+		);
+		if (entries.length)
+			body.ext = Object.fromEntries(entries.map(([key, value]) => [key, String(value).trim()]));
 	}
 	return body;
 }
@@ -202,7 +301,11 @@ export function readRunOptions(this: IExecuteFunctions, itemIndex: number): IDat
  * Asynchronous mode's Poll Interval and Max Wait. Either may come from an expression, so both
  * are checked here; an interval under a second is raised to one (the transport enforces it too).
  */
-export function readPolling(this: IExecuteFunctions, options: IDataObject, itemIndex: number): Polling {
+export function readPolling(
+	this: IExecuteFunctions,
+	options: IDataObject,
+	itemIndex: number,
+): Polling {
 	const read = (name: string, label: string, fallback: number, unitMs: number): number => {
 		const value = options[name] ?? fallback;
 		const number = typeof value === 'number' ? value : Number(value);
@@ -213,7 +316,10 @@ export function readPolling(this: IExecuteFunctions, options: IDataObject, itemI
 		});
 	};
 	return {
-		intervalMs: Math.max(MIN_POLL_INTERVAL_MS, read('pollIntervalSeconds', 'Poll Interval', 5, 1000)),
+		intervalMs: Math.max(
+			MIN_POLL_INTERVAL_MS,
+			read('pollIntervalSeconds', 'Poll Interval', 5, 1000),
+		),
 		maxWaitMs: read('maxWaitMinutes', 'Max Wait', 60, 60_000),
 	};
 }

@@ -1,16 +1,36 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { stringifyJson, type CozeConnection } from '../../transport/http';
 import { streamWorkflowEvents } from '../../transport/protocols/workflow-stream';
 import type { OperationResult } from '../types';
-import { collectOptions, defaultOutputMode, RUN_MODES, runItems, type OutputMode, type RunMode } from './items';
+import {
+	collectOptions,
+	defaultOutputMode,
+	RUN_MODES,
+	runItems,
+	type OutputMode,
+	type RunMode,
+} from './items';
 import { resumeOptions } from './options.description';
 import { readEventId, readInterruptType, readPolling, readWorkflowId } from './parameters';
 import { workflowLocator } from './workflow-id.description';
 import { versions } from '../versions';
 import { collectRun } from '../../transport/protocols/run-collector';
-import { readerTextOfMessages, tapReaderText, type StreamToChat } from '../../transport/protocols/reader-text';
-import { resumeAsync, resumeSync, type ResumeBody } from '../../transport/protocols/workflow-resume';
+import {
+	readerTextOfMessages,
+	tapReaderText,
+	type StreamToChat,
+} from '../../transport/protocols/reader-text';
+import {
+	resumeAsync,
+	resumeSync,
+	type ResumeBody,
+} from '../../transport/protocols/workflow-resume';
 import { LiveChat, withLiveChat } from '../live-chat';
 
 const show = { resource: ['workflow'], operation: ['resume'] };
@@ -28,7 +48,11 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...show, '@version': versions.first } },
 	},
 	{
-		...workflowLocator({ operation: 'resume', description: 'The interrupted workflow; by default the interrupt item\'s', searchListMethod: 'searchWorkflows' }),
+		...workflowLocator({
+			operation: 'resume',
+			description: "The interrupted workflow; by default the interrupt item's",
+			searchListMethod: 'searchWorkflows',
+		}),
 		default: { mode: 'id', value: '={{ $json.workflow_id }}' },
 	},
 	{
@@ -46,7 +70,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.interrupt_type }}',
 		required: true,
-		description: 'The interrupt\'s type (2 question, 5 input, 6 client plugin, 7 OAuth plugin); from the interrupt item',
+		description:
+			"The interrupt's type (2 question, 5 input, 6 client plugin, 7 OAuth plugin); from the interrupt item",
 		displayOptions: { show },
 	},
 	{
@@ -55,13 +80,19 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.resume_data }}',
 		required: true,
-		description: 'The answer: text for a question, the JSON the input node asked for, or a file as {"file_id":"…"}',
+		description:
+			'The answer: text for a question, the JSON the input node asked for, or a file as {"file_id":"…"}',
 		displayOptions: { show },
 	},
 	resumeOptions,
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, signal?: AbortSignal): Promise<OperationResult> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: CozeConnection,
+	signal?: AbortSignal,
+): Promise<OperationResult> {
 	const workflowId = readWorkflowId.call(this, itemIndex);
 	const eventId = readEventId.call(this, itemIndex);
 	const interruptType = readInterruptType.call(this, itemIndex);
@@ -69,7 +100,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 	if (resumeData === undefined || resumeData === null || resumeData === '') {
 		throw new NodeOperationError(this.getNode(), 'Resume Data is empty', {
 			itemIndex,
-			description: 'Give the answer to the interrupt: set a "resume_data" field on the item (e.g. with an Edit Fields node), or type an expression here.',
+			description:
+				'Give the answer to the interrupt: set a "resume_data" field on the item (e.g. with an Edit Fields node), or type an expression here.',
 		});
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -86,11 +118,23 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 	const chat = streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
 	return await withLiveChat(chat, async () => {
 		if (runMode === 'stream') {
-			let events = streamWorkflowEvents(connection, '/v1/workflow/stream_resume', stringifyJson(body), signal);
+			let events = streamWorkflowEvents(
+				connection,
+				'/v1/workflow/stream_resume',
+				stringifyJson(body),
+				signal,
+			);
 			if (chat) events = tapReaderText(events, streamToChat, chat.text);
-			return runItems(await collectRun(events, collectOptions(connection, outputMode)), outputMode, context);
+			return runItems(
+				await collectRun(events, collectOptions(connection, outputMode)),
+				outputMode,
+				context,
+			);
 		}
-		const run = runMode === 'sync' ? await resumeSync(connection, body, signal) : await resumeAsync(connection, body, readPolling.call(this, options, itemIndex), signal);
+		const run =
+			runMode === 'sync'
+				? await resumeSync(connection, body, signal)
+				: await resumeAsync(connection, body, readPolling.call(this, options, itemIndex), signal);
 		if (chat) chat.text(readerTextOfMessages(run.messages, streamToChat));
 		return runItems(run, outputMode, context);
 	});
@@ -102,23 +146,35 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
  * Interrupts → Resume needs no typing; an item without one (from a version before run_mode)
  * came from a stream.
  */
-function readResumeRunMode(this: IExecuteFunctions, options: IDataObject, itemIndex: number): RunMode {
+function readResumeRunMode(
+	this: IExecuteFunctions,
+	options: IDataObject,
+	itemIndex: number,
+): RunMode {
 	const chosen = options.runMode ?? 'fromInterrupt';
 	if (chosen !== 'fromInterrupt') {
 		if (isRunMode(chosen)) return chosen;
-		throw new NodeOperationError(this.getNode(), `Options → Run Mode ${shown(chosen)} is not a run mode`, {
-			itemIndex,
-			description: `Choose one of ${RUN_MODES.join(', ')}, or "From the Interrupt Item".`,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Options → Run Mode ${shown(chosen)} is not a run mode`,
+			{
+				itemIndex,
+				description: `Choose one of ${RUN_MODES.join(', ')}, or "From the Interrupt Item".`,
+			},
+		);
 	}
 	const item = this.getInputData()[itemIndex]?.json;
 	const fromItem = item && Object.hasOwn(item, 'run_mode') ? item.run_mode : undefined;
 	if (fromItem === undefined || fromItem === null || fromItem === '') return 'stream';
 	if (isRunMode(fromItem)) return fromItem;
-	throw new NodeOperationError(this.getNode(), `The interrupt item's run_mode ${shown(fromItem)} is not a run mode`, {
-		itemIndex,
-		description: `The Coze node's Interrupts output sets run_mode to ${RUN_MODES.join(', ')}. Keep it as it came, or set Options → Run Mode.`,
-	});
+	throw new NodeOperationError(
+		this.getNode(),
+		`The interrupt item's run_mode ${shown(fromItem)} is not a run mode`,
+		{
+			itemIndex,
+			description: `The Coze node's Interrupts output sets run_mode to ${RUN_MODES.join(', ')}. Keep it as it came, or set Options → Run Mode.`,
+		},
+	);
 }
 
 function isRunMode(value: unknown): value is RunMode {
@@ -127,5 +183,7 @@ function isRunMode(value: unknown): value is RunMode {
 
 /** A wrong value, quoted only when it is a short word: whatever else it holds stays out of the error. */
 function shown(value: unknown): string {
-	return typeof value === 'string' && /^[a-z_]{1,20}$/i.test(value) ? `"${value}"` : `(a ${Array.isArray(value) ? 'list' : typeof value})`;
+	return typeof value === 'string' && /^[a-z_]{1,20}$/i.test(value)
+		? `"${value}"`
+		: `(a ${Array.isArray(value) ? 'list' : typeof value})`;
 }

@@ -1,6 +1,18 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type ResourceMapperField } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type ResourceMapperField,
+} from 'n8n-workflow';
 
-import { hasOwn, ownValue, parseJsonKeepingLongIntegers, RawJson, setOwn, type CozeConnection } from '../../transport/http';
+import {
+	hasOwn,
+	ownValue,
+	parseJsonKeepingLongIntegers,
+	RawJson,
+	setOwn,
+	type CozeConnection,
+} from '../../transport/http';
 import { uploadBinary } from '../file/upload.operation';
 import { quoted } from '../quoted';
 import { kindOfField, type InputKind } from '../../shared/input-fields';
@@ -31,8 +43,17 @@ function jsonNumber(text: string | undefined, form: RegExp): RawJson | undefined
  * Map Each Input), each read by the type Coze gave it, or the JSON of Inputs → JSON. Values keep
  * every digit: an integer or a number written as text is sent as that text.
  */
-export async function readInputs(this: IExecuteFunctions, itemIndex: number, connection: CozeConnection, signal?: AbortSignal): Promise<RawJson | IDataObject> {
-	if (this.getNode().typeVersion < 2 || this.getNodeParameter('inputMode', itemIndex, 'fields') === 'json') return readWorkflowParameters.call(this, itemIndex);
+export async function readInputs(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: CozeConnection,
+	signal?: AbortSignal,
+): Promise<RawJson | IDataObject> {
+	if (
+		this.getNode().typeVersion < 2 ||
+		this.getNodeParameter('inputMode', itemIndex, 'fields') === 'json'
+	)
+		return readWorkflowParameters.call(this, itemIndex);
 	const mapper = this.getNodeParameter('inputs', itemIndex, {}) as MapperValue;
 	const item = this.getInputData()[itemIndex];
 	// Map Automatically: each input takes the input item's field of the same name.
@@ -48,21 +69,33 @@ export async function readInputs(this: IExecuteFunctions, itemIndex: number, con
 		const kind = kindOfField(field);
 		if (value === undefined || value === null || value === '') {
 			if (field.required && kind !== 'boolean') {
-				throw new NodeOperationError(this.getNode(), `Input "${field.id}" is required by the workflow and has no value`, {
-					itemIndex,
-					description:
-						!automatic && NAMES_N8N_DROPS.has(field.id)
-							? `n8n leaves a value named "${field.id}" out of a node's parameters, so Map Each Input cannot give it. Choose Map Automatically and give the input item a field "${field.id}", or write the inputs under Inputs → JSON.`
-							: `Give "${field.id}" a value under Inputs${automatic ? `, or a field "${field.id}" in the input item` : ''}.`,
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					`Input "${field.id}" is required by the workflow and has no value`,
+					{
+						itemIndex,
+						description:
+							!automatic && NAMES_N8N_DROPS.has(field.id)
+								? `n8n leaves a value named "${field.id}" out of a node's parameters, so Map Each Input cannot give it. Choose Map Automatically and give the input item a field "${field.id}", or write the inputs under Inputs → JSON.`
+								: `Give "${field.id}" a value under Inputs${automatic ? `, or a field "${field.id}" in the input item` : ''}.`,
+					},
+				);
 			}
 			continue;
 		}
-		checked.push(kind === 'file' ? fileValue.call(this, itemIndex, field.id, value) : { name: field.id, value: typedValue.call(this, itemIndex, field.id, kind, value) });
+		checked.push(
+			kind === 'file'
+				? fileValue.call(this, itemIndex, field.id, value)
+				: { name: field.id, value: typedValue.call(this, itemIndex, field.id, kind, value) },
+		);
 	}
 	const parameters: IDataObject = {};
 	for (const { name, value, upload } of checked) {
-		const sent = upload === undefined ? value : (await uploadBinary.call(this, itemIndex, upload, connection, signal, `Input "${name}"`)).file_ref;
+		const sent =
+			upload === undefined
+				? value
+				: (await uploadBinary.call(this, itemIndex, upload, connection, signal, `Input "${name}"`))
+						.file_ref;
 		// "__proto__" too is a key of its own (an assignment would set the object's prototype).
 		setOwn(parameters, name, sent);
 	}
@@ -75,7 +108,13 @@ export async function readInputs(this: IExecuteFunctions, itemIndex: number, con
  */
 const NAMES_N8N_DROPS = new Set(['__proto__', 'constructor', 'prototype']);
 
-function typedValue(this: IExecuteFunctions, itemIndex: number, name: string, kind: Exclude<InputKind, 'file'>, value: unknown): unknown {
+function typedValue(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	kind: Exclude<InputKind, 'file'>,
+	value: unknown,
+): unknown {
 	const refuse = (expected: string, hint: string) =>
 		new NodeOperationError(this.getNode(), `Input "${name}" must be ${expected}`, {
 			itemIndex,
@@ -95,17 +134,26 @@ function typedValue(this: IExecuteFunctions, itemIndex: number, name: string, ki
 			const typed = jsonNumber(text, whole ? INTEGER_TEXT : NUMBER_TEXT);
 			if (typed) return typed;
 			throw whole
-				? refuse('a whole number', 'Type its digits, e.g. 42 or 7404830425073352713 (sent with every digit).')
+				? refuse(
+						'a whole number',
+						'Type its digits, e.g. 42 or 7404830425073352713 (sent with every digit).',
+					)
 				: refuse('a number', 'Type a number such as 3.5 or -2.');
 		}
 		case 'boolean':
 			if (typeof value === 'boolean') return value;
 			if (text === 'true' || text === 'false') return text === 'true';
-			throw refuse('true or false', 'Switch it on or off, or give an expression that is true or false.');
+			throw refuse(
+				'true or false',
+				'Switch it on or off, or give an expression that is true or false.',
+			);
 		case 'object':
 		case 'array': {
 			const wanted = kind === 'object' ? 'a JSON object' : 'a JSON array';
-			const isWanted = (entry: unknown) => (kind === 'array' ? Array.isArray(entry) : entry !== null && typeof entry === 'object' && !Array.isArray(entry));
+			const isWanted = (entry: unknown) =>
+				kind === 'array'
+					? Array.isArray(entry)
+					: entry !== null && typeof entry === 'object' && !Array.isArray(entry);
 			if (text !== undefined) {
 				let parsed: unknown;
 				try {
@@ -113,11 +161,21 @@ function typedValue(this: IExecuteFunctions, itemIndex: number, name: string, ki
 				} catch {
 					parsed = undefined;
 				}
-				if (!isWanted(parsed)) throw refuse(wanted, `Write it as JSON, e.g. ${kind === 'object' ? '{"city": "Hangzhou"}' : '["a", "b"]'}.`);
+				if (!isWanted(parsed))
+					throw refuse(
+						wanted,
+						`Write it as JSON, e.g. ${kind === 'object' ? '{"city": "Hangzhou"}' : '["a", "b"]'}.`,
+					);
 				// Sent as written: every digit of every number in it.
 				return new RawJson(text);
 			}
-			if (!isWanted(value)) throw refuse(wanted, kind === 'object' ? 'Give an object, e.g. {{ $json.profile }}.' : 'Give a list, e.g. {{ $json.tags }}.');
+			if (!isWanted(value))
+				throw refuse(
+					wanted,
+					kind === 'object'
+						? 'Give an object, e.g. {{ $json.profile }}.'
+						: 'Give a list, e.g. {{ $json.tags }}.',
+				);
 			assertExactNumbers.call(this, value, `Input "${name}"`, itemIndex);
 			return value;
 		}
@@ -129,8 +187,17 @@ function typedValue(this: IExecuteFunctions, itemIndex: number, name: string, ki
  * sent as it is; the name of one of the item's binary fields is uploaded (after every input is
  * checked) and what the server's workflows take for it is sent.
  */
-function fileValue(this: IExecuteFunctions, itemIndex: number, name: string, value: unknown): { name: string; value?: unknown; upload?: string } {
-	if (value !== null && typeof value === 'object' && typeof ownValue(value as IDataObject, 'file_id') === 'string') {
+function fileValue(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	value: unknown,
+): { name: string; value?: unknown; upload?: string } {
+	if (
+		value !== null &&
+		typeof value === 'object' &&
+		typeof ownValue(value as IDataObject, 'file_id') === 'string'
+	) {
 		return { name, value: JSON.stringify({ file_id: ownValue(value as IDataObject, 'file_id') }) };
 	}
 	const text = typeof value === 'string' ? value.trim() : '';
@@ -139,14 +206,19 @@ function fileValue(this: IExecuteFunctions, itemIndex: number, name: string, val
 	const binary = this.getInputData()[itemIndex]?.binary ?? {};
 	if (text && hasOwn(binary, text)) return { name, upload: text };
 	const fields = Object.keys(binary);
-	throw new NodeOperationError(this.getNode(), `Input "${name}" is a file, and ${describe(value)} is not a URL, a file reference or a binary field of the item`, {
-		itemIndex,
-		description: `Give the file's URL (https://…), the file_ref of File → Upload ({"file_id": "…"}), or the name of the item's binary field that holds it${fields.length ? ` (this item has: ${fields.join(', ')})` : ' (this item has no binary data)'}.`,
-	});
+	throw new NodeOperationError(
+		this.getNode(),
+		`Input "${name}" is a file, and ${describe(value)} is not a URL, a file reference or a binary field of the item`,
+		{
+			itemIndex,
+			description: `Give the file's URL (https://…), the file_ref of File → Upload ({"file_id": "…"}), or the name of the item's binary field that holds it${fields.length ? ` (this item has: ${fields.join(', ')})` : ' (this item has no binary data)'}.`,
+		},
+	);
 }
 
 function describe(value: unknown): string {
-	if (typeof value === 'string') return value.length > 60 ? `a text ${quoted(value, 60)}` : quoted(value, 60);
+	if (typeof value === 'string')
+		return value.length > 60 ? `a text ${quoted(value, 60)}` : quoted(value, 60);
 	if (Array.isArray(value)) return 'a list';
 	if (value !== null && typeof value === 'object') return 'an object';
 	return `${typeof value} ${String(value)}`;

@@ -12,7 +12,10 @@ export const KNOWN_FOR_MS = 10 * 60_000;
 /** The most workflows whose app the process keeps, the least recently used going first. */
 export const MAX_KNOWN = 500;
 /** What details said, by server and workflow: the app's ID, or undefined for none. */
-const known = processCache<string, { appId: string | undefined }>('workflow-apps', { maxEntries: MAX_KNOWN, maxAgeMs: KNOWN_FOR_MS });
+const known = processCache<string, { appId: string | undefined }>('workflow-apps', {
+	maxEntries: MAX_KNOWN,
+	maxAgeMs: KNOWN_FOR_MS,
+});
 /** The lookups of one execution (one connection), shared by its items: one request, whatever it answers. */
 const askedByExecution = new WeakMap<CozeConnection, Map<string, Promise<string | undefined>>>();
 
@@ -56,7 +59,10 @@ export async function withWorkflowApp(
  * Runs `work`; Coze's bad-request refusal of a run sent with Bot ID, for a workflow of an app,
  * then says which app, and how to run the workflow in it.
  */
-export async function explainingAppBesideBot<T>(app: WorkflowApp, work: () => Promise<T>): Promise<T> {
+export async function explainingAppBesideBot<T>(
+	app: WorkflowApp,
+	work: () => Promise<T>,
+): Promise<T> {
 	try {
 		return await work();
 	} catch (error) {
@@ -76,11 +82,16 @@ function appOfLocator(this: IExecuteFunctions, itemIndex: number): string | unde
 	// The list links an app's workflow to its page inside the app, any other to its own editor
 	// (workflow-search.ts editorUrl); n8n keeps the link with the choice as cachedResultUrl.
 	const link = (locator as { cachedResultUrl?: unknown }).cachedResultUrl;
-	if (locator.mode === 'list' && typeof link === 'string' && link.trim() !== '') return appIdFromUrl(link) ?? '';
+	if (locator.mode === 'list' && typeof link === 'string' && link.trim() !== '')
+		return appIdFromUrl(link) ?? '';
 	return undefined;
 }
 
-async function appOfDetail(connection: CozeConnection, workflowId: string, signal?: AbortSignal): Promise<string | undefined> {
+async function appOfDetail(
+	connection: CozeConnection,
+	workflowId: string,
+	signal?: AbortSignal,
+): Promise<string | undefined> {
 	const key = `${connection.baseUrl}\u0000${workflowId}`;
 	const remembered = known.get(key);
 	if (remembered) return remembered.appId;
@@ -94,7 +105,12 @@ async function appOfDetail(connection: CozeConnection, workflowId: string, signa
 	return await answer;
 }
 
-async function readApp(connection: CozeConnection, workflowId: string, key: string, signal?: AbortSignal): Promise<string | undefined> {
+async function readApp(
+	connection: CozeConnection,
+	workflowId: string,
+	key: string,
+	signal?: AbortSignal,
+): Promise<string | undefined> {
 	try {
 		const appId = await readWorkflowApp(connection, workflowId, signal);
 		remember(key, appId);
@@ -115,9 +131,12 @@ function remember(key: string, appId: string | undefined): void {
 }
 
 function withAppHint(error: unknown, appId: string): unknown {
-	if (error instanceof RunFailure) return new RunFailure(withAppHint(error.failure, appId), error.messages);
-	if (error instanceof ChatFailure) return new ChatFailure(withAppHint(error.failure, appId), error.messages, error.conversationId);
-	if (!(error instanceof CozeError) || error.kind !== 'api' || error.cozeCode !== BAD_REQUEST) return error;
+	if (error instanceof RunFailure)
+		return new RunFailure(withAppHint(error.failure, appId), error.messages);
+	if (error instanceof ChatFailure)
+		return new ChatFailure(withAppHint(error.failure, appId), error.messages, error.conversationId);
+	if (!(error instanceof CozeError) || error.kind !== 'api' || error.cozeCode !== BAD_REQUEST)
+		return error;
 	const hint = `This workflow belongs to the Coze app ${appId}, and Options → Bot ID was sent instead of the app: clear Options → Bot ID to run it in its app (the node then sends the app's ID itself).`;
 	return error.with({ description: error.description ? `${hint} ${error.description}` : hint });
 }

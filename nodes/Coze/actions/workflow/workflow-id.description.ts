@@ -3,7 +3,10 @@ import type { INodeProperties } from 'n8n-workflow';
 import { versions } from '../versions';
 
 /** Version 1's Workflow ID field of Run and Chat: a published workflow's or chatflow's number. */
-export const workflowIdField = (operation: 'run' | 'chat', description: string): INodeProperties => ({
+export const workflowIdField = (
+	operation: 'run' | 'chat',
+	description: string,
+): INodeProperties => ({
 	displayName: 'Workflow ID',
 	name: 'workflowId',
 	type: 'string',
@@ -11,7 +14,9 @@ export const workflowIdField = (operation: 'run' | 'chat', description: string):
 	required: true,
 	placeholder: 'e.g. 7404830425073352713',
 	description,
-	displayOptions: { show: { resource: ['workflow'], operation: [operation], '@version': versions.first } },
+	displayOptions: {
+		show: { resource: ['workflow'], operation: [operation], '@version': versions.first },
+	},
 });
 
 /**
@@ -30,7 +35,13 @@ export const workflowLocator = (options: {
 	default: { mode: 'list', value: '' },
 	required: true,
 	description: options.description,
-	displayOptions: { show: { resource: ['workflow'], operation: [options.operation], '@version': versions.fromSecond } },
+	displayOptions: {
+		show: {
+			resource: ['workflow'],
+			operation: [options.operation],
+			'@version': versions.fromSecond,
+		},
+	},
 	modes: [
 		{
 			displayName: 'From List',
@@ -44,11 +55,15 @@ export const workflowLocator = (options: {
 			name: 'url',
 			type: 'string',
 			placeholder: 'https://www.coze.cn/work_flow?space_id=…&workflow_id=7404830425073352713',
-			hint: 'The address of the workflow\'s page in Coze (its editor or its app)',
+			hint: "The address of the workflow's page in Coze (its editor or its app)",
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: WORKFLOW_URL_PATTERN, errorMessage: 'This address holds no workflow ID: open the workflow in Coze and copy the address bar' },
+					properties: {
+						regex: WORKFLOW_URL_PATTERN,
+						errorMessage:
+							'This address holds no workflow ID: open the workflow in Coze and copy the address bar',
+					},
 				},
 			],
 		},
@@ -57,7 +72,15 @@ export const workflowLocator = (options: {
 			name: 'id',
 			type: 'string',
 			placeholder: 'e.g. 7404830425073352713',
-			validation: [{ type: 'regex', properties: { regex: '^\\s*\\d{1,30}\\s*$', errorMessage: 'A workflow ID is a number, e.g. 7404830425073352713' } }],
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: '^\\s*\\d{1,30}\\s*$',
+						errorMessage: 'A workflow ID is a number, e.g. 7404830425073352713',
+					},
+				},
+			],
 		},
 	],
 });

@@ -8,7 +8,10 @@ import { CozeError } from './coze-error';
 export function abortFailure(signal: AbortSignal | undefined, cause?: unknown): CozeError {
 	const reason: unknown = signal?.reason;
 	if (reason instanceof CozeError) return reason;
-	return new CozeError('The execution was stopped while talking to Coze', { kind: 'cancelled', cause });
+	return new CozeError('The execution was stopped while talking to Coze', {
+		kind: 'cancelled',
+		cause,
+	});
 }
 
 /** The most a Node.js timer can wait (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
@@ -24,7 +27,8 @@ export interface Deadline {
 
 /** A signal that aborts after `ms` with `failure` as its reason, or when `parent` aborts. */
 export function deadline(ms: number, failure: () => CozeError, parent?: AbortSignal): Deadline {
-	if (!(ms > 0 && ms <= MAX_TIMER_MS)) throw new RangeError(`a deadline of ${ms} ms is out of range`);
+	if (!(ms > 0 && ms <= MAX_TIMER_MS))
+		throw new RangeError(`a deadline of ${ms} ms is out of range`);
 	const controller = new AbortController();
 	const timer = setTimeout(() => controller.abort(failure()), ms);
 	const onParentAbort = () => controller.abort(parent?.reason);
@@ -47,13 +51,21 @@ interface TimeLimit {
 }
 
 /** What each kind of call is called in the Run Time Limit's message. */
-const CALL_NAMES = { startsRun: 'The Coze run', upload: 'The upload to Coze', read: 'A request to Coze' } as const;
+const CALL_NAMES = {
+	startsRun: 'The Coze run',
+	upload: 'The upload to Coze',
+	read: 'A request to Coze',
+} as const;
 
 /**
  * The Run Time Limit of one call (see RequestPolicy.runTimeLimitMs): a signal that aborts with
  * its own message when the limit passes, or `parent` itself when there is no limit.
  */
-export function runTimeLimit(limitMs: number, kind: keyof typeof CALL_NAMES, parent?: AbortSignal): TimeLimit {
+export function runTimeLimit(
+	limitMs: number,
+	kind: keyof typeof CALL_NAMES,
+	parent?: AbortSignal,
+): TimeLimit {
 	if (!limitMs) return { signal: parent, clear: () => undefined };
 	const seconds = Math.round(limitMs / 1000);
 	return deadline(
@@ -61,7 +73,8 @@ export function runTimeLimit(limitMs: number, kind: keyof typeof CALL_NAMES, par
 		() =>
 			new CozeError(`${CALL_NAMES[kind]} took longer than the Run Time Limit (${seconds} s)`, {
 				kind: 'timeout',
-				description: "Raise Run Time Limit in the node's Request Options (0 turns it off). A workflow may still be running in Coze.",
+				description:
+					"Raise Run Time Limit in the node's Request Options (0 turns it off). A workflow may still be running in Coze.",
 			}),
 		parent,
 	);

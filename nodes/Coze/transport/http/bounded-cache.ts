@@ -43,7 +43,8 @@ export class BoundedCache<K, V> {
 		const replaced = this.entries.get(key);
 		this.entries.delete(key);
 		this.entries.set(key, { value, setAt: Date.now() });
-		if (replaced !== undefined && replaced.value !== value) void this.bounds.onEvict?.(replaced.value);
+		if (replaced !== undefined && replaced.value !== value)
+			void this.bounds.onEvict?.(replaced.value);
 		for (const [oldest, entry] of this.entries) {
 			if (this.entries.size <= this.bounds.maxEntries) break;
 			this.entries.delete(oldest);

@@ -47,7 +47,15 @@ export interface CozeResponse {
 const USER_AGENT = 'n8n-nodes-coze-workflow';
 
 /** Failures of the connection itself: nothing was sent, so any request may be sent again. */
-const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_CONNECTED_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'EADDRNOTAVAIL',
+	'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 export function policyOf(connection: CozeConnection): RequestPolicy {
 	return connection.policy ?? DEFAULT_POLICY;
@@ -59,7 +67,10 @@ export function policyOf(connection: CozeConnection): RequestPolicy {
  * connection, a stopped execution, a redirect (not followed: it would carry the token to
  * another host), or a body encoded in a way that was not asked for.
  */
-export async function sendCozeRequest(connection: CozeConnection, req: CozeRequest): Promise<CozeResponse> {
+export async function sendCozeRequest(
+	connection: CozeConnection,
+	req: CozeRequest,
+): Promise<CozeResponse> {
 	const url = new URL(connection.baseUrl + req.path);
 	for (const [key, value] of Object.entries(req.query ?? {})) url.searchParams.set(key, value);
 	const policy = policyOf(connection);
@@ -98,38 +109,58 @@ export async function sendCozeRequest(connection: CozeConnection, req: CozeReque
 		throw requestFailure(error, connection, req.signal);
 	}
 
-	const logId = headerText(response.headers['x-tt-logid']) ?? headerText(response.headers['x-log-id']);
+	const logId =
+		headerText(response.headers['x-tt-logid']) ?? headerText(response.headers['x-log-id']);
 	if (response.statusCode >= 300 && response.statusCode < 400) {
 		await response.body.dump();
 		const location = headerText(response.headers.location) ?? 'another address';
-		throw new CozeError(`Coze answered with a redirect (HTTP ${response.statusCode}), which is not followed`, {
-			kind: 'protocol',
-			httpStatus: response.statusCode,
-			logId,
-			description: `The server points to ${location}. Following it would send your access token there, so set the credential's Base URL to the final address instead.`,
-		});
+		throw new CozeError(
+			`Coze answered with a redirect (HTTP ${response.statusCode}), which is not followed`,
+			{
+				kind: 'protocol',
+				httpStatus: response.statusCode,
+				logId,
+				description: `The server points to ${location}. Following it would send your access token there, so set the credential's Base URL to the final address instead.`,
+			},
+		);
 	}
 	const encoding = headerText(response.headers['content-encoding'])?.trim().toLowerCase();
 	if (encoding && encoding !== 'identity') {
 		await response.body.dump().catch(() => undefined);
-		throw new CozeError(`Coze answered with a ${encoding}-encoded body, which the node did not ask for`, {
-			kind: 'protocol',
-			httpStatus: response.statusCode,
-			logId,
-			description: `The node asks for plain bodies. Something between n8n and Coze (a proxy or gateway at ${connection.baseUrl}) encoded it: configure it to pass Coze's answers through unchanged.`,
-		});
+		throw new CozeError(
+			`Coze answered with a ${encoding}-encoded body, which the node did not ask for`,
+			{
+				kind: 'protocol',
+				httpStatus: response.statusCode,
+				logId,
+				description: `The node asks for plain bodies. Something between n8n and Coze (a proxy or gateway at ${connection.baseUrl}) encoded it: configure it to pass Coze's answers through unchanged.`,
+			},
+		);
 	}
-	return { statusCode: response.statusCode, headers: response.headers, body: response.body, logId, path: req.path };
+	return {
+		statusCode: response.statusCode,
+		headers: response.headers,
+		body: response.body,
+		logId,
+		path: req.path,
+	};
 }
 
 /** Sends a request whose answer is Coze's JSON envelope, with retries by its kind, and returns it once `code` is 0. */
-export async function requestCozeJson<T extends CozeEnvelope>(connection: CozeConnection, req: CozeRequest): Promise<T> {
+export async function requestCozeJson<T extends CozeEnvelope>(
+	connection: CozeConnection,
+	req: CozeRequest,
+): Promise<T> {
 	const policy = policyOf(connection);
 	const limit = runTimeLimit(policy.runTimeLimitMs, req.kind, req.signal);
 	try {
 		return await withRetries(policy, req.kind, limit.signal, () =>
 			withFreshToken(connection, limit.signal, async (bearer) => {
-				const response = await sendCozeRequest(connection, { ...req, bearer, signal: limit.signal });
+				const response = await sendCozeRequest(connection, {
+					...req,
+					bearer,
+					signal: limit.signal,
+				});
 				return await readCozeJson<T>(connection, response, limit.signal);
 			}),
 		);
@@ -140,7 +171,11 @@ export async function requestCozeJson<T extends CozeEnvelope>(connection: CozeCo
 
 /** Coze refused the token itself: HTTP 401, or code 4100 (coze-js error.ts maps both to AuthenticationError). */
 function isTokenRefused(error: unknown): boolean {
-	return error instanceof CozeError && error.kind === 'api' && (error.httpStatus === 401 || error.cozeCode === 4100);
+	return (
+		error instanceof CozeError &&
+		error.kind === 'api' &&
+		(error.httpStatus === 401 || error.cozeCode === 4100)
+	);
 }
 
 /**
@@ -149,7 +184,11 @@ function isTokenRefused(error: unknown): boolean {
  * request was not taken on, so even one that starts a run may be sent again. A second refusal
  * is final. A personal access token is what it is: its refusal is final at once.
  */
-export async function withFreshToken<T>(connection: CozeConnection, signal: AbortSignal | undefined, attempt: (bearer: string) => Promise<T>): Promise<T> {
+export async function withFreshToken<T>(
+	connection: CozeConnection,
+	signal: AbortSignal | undefined,
+	attempt: (bearer: string) => Promise<T>,
+): Promise<T> {
 	const { oauth } = connection;
 	if (!oauth) return await attempt(connection.accessToken);
 	const token = await oauth.token(connection, signal);
@@ -164,16 +203,24 @@ export async function withFreshToken<T>(connection: CozeConnection, signal: Abor
 	} catch (error) {
 		if (!isTokenRefused(error) || !(error instanceof CozeError)) throw forOAuthApp(error);
 		throw error.with({
-			description: `Coze refused a token the OAuth app had just been given. Check that the app has the permissions this needs (workflow, file) and is authorised for the workspace. ${error.description ?? ''}`.trim(),
+			description:
+				`Coze refused a token the OAuth app had just been given. Check that the app has the permissions this needs (workflow, file) and is authorised for the workspace. ${error.description ?? ''}`.trim(),
 		});
 	}
 }
 
 /** A missing permission (HTTP 403, code 4101) is the OAuth app's, not a token's to edit. */
 function forOAuthApp(error: unknown): unknown {
-	if (!(error instanceof CozeError) || error.kind !== 'api' || !isPermissionRefusal(error.httpStatus, error.cozeCode)) return error;
+	if (
+		!(error instanceof CozeError) ||
+		error.kind !== 'api' ||
+		!isPermissionRefusal(error.httpStatus, error.cozeCode)
+	)
+		return error;
 	const needed = error.permission;
-	const what = needed ? `the ${needed.permission} permission, which ${needed.use} needs` : 'the permission (running workflows, uploading files, conversations)';
+	const what = needed
+		? `the ${needed.permission} permission, which ${needed.use} needs`
+		: 'the permission (running workflows, uploading files, conversations)';
 	return error.with({
 		description: `The OAuth app lacks a permission this needs: in Coze, open the app under API → Authorization → OAuth apps, grant it ${what}, and authorise it for the workspace of this workflow. Or the credential's Region is not the site where the app was made.`,
 	});
@@ -192,7 +239,8 @@ export async function readCozeJson<T extends CozeEnvelope>(
 	emptyAnswer?: CozeError,
 ): Promise<T> {
 	const text = await readText(connection, response, signal);
-	if (emptyAnswer && response.statusCode < 300 && text.trim() === '') throw emptyAnswer.with({ httpStatus: response.statusCode, logId: response.logId });
+	if (emptyAnswer && response.statusCode < 300 && text.trim() === '')
+		throw emptyAnswer.with({ httpStatus: response.statusCode, logId: response.logId });
 	let parsed: unknown;
 	try {
 		parsed = parseJsonKeepingLongIntegers(text);
@@ -212,11 +260,18 @@ export async function readCozeJson<T extends CozeEnvelope>(
 	}
 	const envelope = parsed as T;
 	const failed = response.statusCode >= 400 || (envelope.code !== undefined && envelope.code !== 0);
-	if (failed) throw apiErrorFromEnvelope(envelope, response.statusCode, response.logId, response.path).with({ retryAfterMs: retryAfterMs(response.headers['retry-after']) });
+	if (failed)
+		throw apiErrorFromEnvelope(envelope, response.statusCode, response.logId, response.path).with({
+			retryAfterMs: retryAfterMs(response.headers['retry-after']),
+		});
 	return envelope;
 }
 
-async function readText(connection: CozeConnection, response: CozeResponse, signal?: AbortSignal): Promise<string> {
+async function readText(
+	connection: CozeConnection,
+	response: CozeResponse,
+	signal?: AbortSignal,
+): Promise<string> {
 	const limit = policyOf(connection).maxOutputBytes;
 	const chunks: Buffer[] = [];
 	let bytes = 0;
@@ -225,12 +280,16 @@ async function readText(connection: CozeConnection, response: CozeResponse, sign
 			bytes += (chunk as Buffer).length;
 			if (bytes > limit) {
 				response.body.destroy();
-				throw new CozeError(`Coze's answer is larger than Max Output Size (${Math.round(limit / 1024 / 1024)} MB)`, {
-					kind: 'protocol',
-					httpStatus: response.statusCode,
-					logId: response.logId,
-					description: "Raise Max Output Size in the node's Request Options if n8n has the memory for it.",
-				});
+				throw new CozeError(
+					`Coze's answer is larger than Max Output Size (${Math.round(limit / 1024 / 1024)} MB)`,
+					{
+						kind: 'protocol',
+						httpStatus: response.statusCode,
+						logId: response.logId,
+						description:
+							"Raise Max Output Size in the node's Request Options if n8n has the memory for it.",
+					},
+				);
 			}
 			chunks.push(chunk as Buffer);
 		}
@@ -244,7 +303,9 @@ function notJson(connection: CozeConnection, response: CozeResponse, text: strin
 	const said = redactorFor(connection).snippet(text, 200);
 	const status = response.statusCode;
 	return new CozeError(
-		status >= 400 ? `Coze answered HTTP ${status} without a Coze error body` : 'Coze answered with something that is not JSON',
+		status >= 400
+			? `Coze answered HTTP ${status} without a Coze error body`
+			: 'Coze answered with something that is not JSON',
 		{
 			kind: status >= 400 ? 'api' : 'protocol',
 			httpStatus: status,
@@ -259,28 +320,40 @@ function notJson(connection: CozeConnection, response: CozeResponse, text: strin
  * Turns undici's failure into a CozeError that says where we tried to go and what to check,
  * and whether a connection had been made (retry-rules.ts decides on that).
  */
-export function requestFailure(error: unknown, connection: CozeConnection, signal?: AbortSignal, answered = false): CozeError {
+export function requestFailure(
+	error: unknown,
+	connection: CozeConnection,
+	signal?: AbortSignal,
+	answered = false,
+): CozeError {
 	if (error instanceof CozeError) return error;
 	if (signal?.aborted) return abortFailure(signal, error);
 	const local = LocalReadError.within(error);
 	if (local) return local.toCozeError();
 	const code = causeCode(error);
-	if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return idleTimeoutFailure(connection);
+	if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+		return idleTimeoutFailure(connection);
 	// Only a failure known to come before the connection proves nothing was sent; any other
 	// (a reset, a closed socket, a code not seen before) may have come after the request went out.
 	const connected = answered || !NOT_CONNECTED_CODES.has(code ?? '');
-	return new CozeError(connected ? `The connection to Coze at ${connection.baseUrl} broke` : `Could not talk to Coze at ${connection.baseUrl}`, {
-		kind: 'network',
-		connected,
-		description: `${describeCause(error)}. Check the credential's Region or Base URL, your network, and HTTPS_PROXY / NO_PROXY if n8n reaches the internet through a proxy.`,
-	});
+	return new CozeError(
+		connected
+			? `The connection to Coze at ${connection.baseUrl} broke`
+			: `Could not talk to Coze at ${connection.baseUrl}`,
+		{
+			kind: 'network',
+			connected,
+			description: `${describeCause(error)}. Check the credential's Region or Base URL, your network, and HTTPS_PROXY / NO_PROXY if n8n reaches the internet through a proxy.`,
+		},
+	);
 }
 
 export function idleTimeoutFailure(connection: CozeConnection): CozeError {
 	const seconds = Math.round(policyOf(connection).idleTimeoutMs / 1000);
 	return new CozeError(`Coze sent nothing for ${seconds} s (Idle Timeout)`, {
 		kind: 'timeout',
-		description: 'The connection looked dead, so it was closed. If Coze is just slow, raise Idle Timeout in the node\'s Request Options. A workflow may still be running in Coze.',
+		description:
+			"The connection looked dead, so it was closed. If Coze is just slow, raise Idle Timeout in the node's Request Options. A workflow may still be running in Coze.",
 	});
 }
 

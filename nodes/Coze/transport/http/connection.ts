@@ -23,7 +23,9 @@ export interface CozeConnection {
 const SECRET_FIELDS = ['accessToken', 'privateKey'];
 
 export function credentialSecrets(credentials: Record<string, unknown>): string[] {
-	return SECRET_FIELDS.map((field) => credentials[field]).filter((value): value is string => typeof value === 'string' && value.trim() !== '');
+	return SECRET_FIELDS.map((field) => credentials[field]).filter(
+		(value): value is string => typeof value === 'string' && value.trim() !== '',
+	);
 }
 
 // Where the node's callers have always found it; it lives with the Redactor, which the HTTP
@@ -42,11 +44,22 @@ const REGION_BASE_URLS = new Map<string, string>([
  * Turns the stored `cozeApi` credential into a connection, or says which field is wrong. The
  * policy is `requested` on top of the defaults for the credential's server.
  */
-export function connectionFromCredentials(credentials: Record<string, unknown>, requested: Partial<RequestPolicy> = {}): CozeConnection {
+export function connectionFromCredentials(
+	credentials: Record<string, unknown>,
+	requested: Partial<RequestPolicy> = {},
+): CozeConnection {
 	const secrets = credentialSecrets(credentials);
 	const { baseUrl, policy } = serverOf(credentials, requested);
-	if (credentials.authentication === 'oauthJwt') return { baseUrl, accessToken: '', oauth: oauthTokens(baseUrl, oauthAppOf(credentials)), secrets, policy };
-	const accessToken = typeof credentials.accessToken === 'string' ? credentials.accessToken.trim() : '';
+	if (credentials.authentication === 'oauthJwt')
+		return {
+			baseUrl,
+			accessToken: '',
+			oauth: oauthTokens(baseUrl, oauthAppOf(credentials)),
+			secrets,
+			policy,
+		};
+	const accessToken =
+		typeof credentials.accessToken === 'string' ? credentials.accessToken.trim() : '';
 	if (!accessToken) {
 		throw new CozeError('The Coze API credential has no Access Token', {
 			kind: 'config',
@@ -58,11 +71,17 @@ export function connectionFromCredentials(credentials: Record<string, unknown>, 
 }
 
 /** The server of the credential's Region, and the request policy for it: `requested` on top of its defaults. */
-function serverOf(credentials: Record<string, unknown>, requested: Partial<RequestPolicy>): { baseUrl: string; policy: RequestPolicy } {
+function serverOf(
+	credentials: Record<string, unknown>,
+	requested: Partial<RequestPolicy>,
+): { baseUrl: string; policy: RequestPolicy } {
 	const region = (credentials.region ?? 'cn') as CozeRegion;
 	if (region === 'custom') {
 		// Custom is a self-hosted Coze Studio, whose streams are silent until their first event.
-		return { baseUrl: normaliseCustomBaseUrl(credentials.baseUrl), policy: { ...DEFAULT_POLICY, idleTimeoutMs: STUDIO_IDLE_TIMEOUT_MS, ...requested } };
+		return {
+			baseUrl: normaliseCustomBaseUrl(credentials.baseUrl),
+			policy: { ...DEFAULT_POLICY, idleTimeoutMs: STUDIO_IDLE_TIMEOUT_MS, ...requested },
+		};
 	}
 	const baseUrl = REGION_BASE_URLS.get(region);
 	if (!baseUrl) {
@@ -79,26 +98,44 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 86399;
 
 /** The credential's OAuth app (Authentication: OAuth App (JWT)), each field checked. */
 function oauthAppOf(credentials: Record<string, unknown>): OAuthApp {
-	const text = (name: string) => (typeof credentials[name] === 'string' ? (credentials[name] as string).trim() : credentials[name] === undefined ? '' : String(credentials[name]));
-	const missing = ([
-		['appId', 'App ID', "the OAuth app's ID (client id), on Coze's OAuth apps page"],
-		['publicKeyId', 'Public Key ID', 'the id Coze shows beside the app\'s public key'],
-		['privateKey', 'Private Key', 'the private key file of that key pair'],
-	] as const).find(([name]) => !text(name));
+	const text = (name: string) =>
+		typeof credentials[name] === 'string'
+			? (credentials[name] as string).trim()
+			: credentials[name] === undefined
+				? ''
+				: String(credentials[name]);
+	const missing = (
+		[
+			['appId', 'App ID', "the OAuth app's ID (client id), on Coze's OAuth apps page"],
+			['publicKeyId', 'Public Key ID', "the id Coze shows beside the app's public key"],
+			['privateKey', 'Private Key', 'the private key file of that key pair'],
+		] as const
+	).find(([name]) => !text(name));
 	if (missing) {
 		throw new CozeError(`The Coze API credential has no ${missing[1]}`, {
 			kind: 'config',
 			description: `Open the credential and fill in ${missing[1]}: ${missing[2]}.`,
 		});
 	}
-	const lifetime = credentials.tokenLifetime === undefined || credentials.tokenLifetime === '' ? 900 : Number(credentials.tokenLifetime);
+	const lifetime =
+		credentials.tokenLifetime === undefined || credentials.tokenLifetime === ''
+			? 900
+			: Number(credentials.tokenLifetime);
 	if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
-		throw new CozeError(`The Coze API credential's Token Lifetime must be a whole number of seconds from 1 to ${MAX_TOKEN_LIFETIME_SECONDS}`, {
-			kind: 'config',
-			description: `It is ${JSON.stringify(credentials.tokenLifetime)}. Leave it empty for 900 (15 minutes).`,
-		});
+		throw new CozeError(
+			`The Coze API credential's Token Lifetime must be a whole number of seconds from 1 to ${MAX_TOKEN_LIFETIME_SECONDS}`,
+			{
+				kind: 'config',
+				description: `It is ${JSON.stringify(credentials.tokenLifetime)}. Leave it empty for 900 (15 minutes).`,
+			},
+		);
 	}
-	return { appId: text('appId'), publicKeyId: text('publicKeyId'), key: readPrivateKey(credentials.privateKey), tokenLifetime: lifetime };
+	return {
+		appId: text('appId'),
+		publicKeyId: text('publicKeyId'),
+		key: readPrivateKey(credentials.privateKey),
+		tokenLifetime: lifetime,
+	};
 }
 
 function normaliseCustomBaseUrl(raw: unknown): string {
@@ -122,15 +159,19 @@ function normaliseCustomBaseUrl(raw: unknown): string {
 	if (url.username || url.password || text.includes('?') || text.includes('#')) {
 		throw new CozeError(`The Coze API credential's Base URL must be a plain address`, {
 			kind: 'config',
-			description: 'Remove any user name, password, "?query" or "#fragment" from it, e.g. http://localhost:8888',
+			description:
+				'Remove any user name, password, "?query" or "#fragment" from it, e.g. http://localhost:8888',
 		});
 	}
 	if (url.protocol === 'http:' && !isLocalOrPrivateHost(url.hostname)) {
-		throw new CozeError(`The Coze API credential's Base URL must use https:// for ${url.hostname}`, {
-			kind: 'config',
-			description:
-				'Plain http:// would send your access token unencrypted across the internet. It is allowed only for this machine or a private network (localhost, 10.x, 172.16–31.x, 192.168.x, fc00::/7, or a one-word host name such as a Docker service).',
-		});
+		throw new CozeError(
+			`The Coze API credential's Base URL must use https:// for ${url.hostname}`,
+			{
+				kind: 'config',
+				description:
+					'Plain http:// would send your access token unencrypted across the internet. It is allowed only for this machine or a private network (localhost, 10.x, 172.16–31.x, 192.168.x, fc00::/7, or a one-word host name such as a Docker service).',
+			},
+		);
 	}
 	return url.href.replace(/\/+$/, '');
 }
@@ -139,7 +180,13 @@ function normaliseCustomBaseUrl(raw: unknown): string {
  * Cloud metadata services answer on link-local or private-looking addresses and names; they
  * are not a Coze Studio, and sending a token there in plain text is what an attacker wants.
  */
-const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal', 'instance-data', 'instance-data.ec2.internal', 'fd00:ec2::254']);
+const METADATA_HOSTS = new Set([
+	'metadata',
+	'metadata.google.internal',
+	'instance-data',
+	'instance-data.ec2.internal',
+	'fd00:ec2::254',
+]);
 
 /** Loopback, private ranges and names that only resolve inside a private network; not link-local. */
 function isLocalOrPrivateHost(hostname: string): boolean {

@@ -21,7 +21,14 @@ const agents = processCache<string, EnvHttpProxyAgent>('dispatchers', {
 	onEvict: (agent) => agent.close().catch(() => undefined),
 });
 
-const PROXY_VARIABLES = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
+const PROXY_VARIABLES = [
+	'http_proxy',
+	'HTTP_PROXY',
+	'https_proxy',
+	'HTTPS_PROXY',
+	'no_proxy',
+	'NO_PROXY',
+];
 
 export function cozeDispatcher(connectTimeoutMs: number): EnvHttpProxyAgent {
 	const key = `${connectTimeoutMs}\n${PROXY_VARIABLES.map((name) => process.env[name] ?? '').join('\n')}`;

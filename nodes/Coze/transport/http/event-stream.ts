@@ -19,7 +19,10 @@ const MAX_EVENT_CHARS = 64 * 1024 * 1024;
  * `decode` skips (a PING) yields an empty batch, so the caller sees the sign of life; a chunk
  * that completed no event yields nothing.
  */
-export async function* readEventStream<T>(body: AsyncIterable<Uint8Array>, decode: (event: EventSourceMessage) => T | undefined): AsyncGenerator<T[]> {
+export async function* readEventStream<T>(
+	body: AsyncIterable<Uint8Array>,
+	decode: (event: EventSourceMessage) => T | undefined,
+): AsyncGenerator<T[]> {
 	const decoder = new TextDecoder('utf-8');
 	const parsed: EventSourceMessage[] = [];
 	let parseError: Error | undefined;
@@ -44,7 +47,11 @@ export async function* readEventStream<T>(body: AsyncIterable<Uint8Array>, decod
 				const typed = decode(event);
 				if (typed) batch.push(typed);
 			}
-			if (parseError) throw new CozeError('Coze sent an event larger than 64 MB', { kind: 'protocol', cause: parseError });
+			if (parseError)
+				throw new CozeError('Coze sent an event larger than 64 MB', {
+					kind: 'protocol',
+					cause: parseError,
+				});
 			return { batch, any };
 		} catch (error) {
 			return { batch, any, error };
@@ -57,7 +64,8 @@ export async function* readEventStream<T>(body: AsyncIterable<Uint8Array>, decod
 	// Coze's JSON error envelope sent as a stream (coze-js's fetcher reads it so).
 	let unframed: string | undefined = '';
 	const feed = (text: string) => {
-		if (unframed !== undefined) unframed = unframed.length + text.length <= MAX_UNFRAMED_CHARS ? unframed + text : undefined;
+		if (unframed !== undefined)
+			unframed = unframed.length + text.length <= MAX_UNFRAMED_CHARS ? unframed + text : undefined;
 		parser.feed(text);
 	};
 
@@ -100,10 +108,13 @@ function envelopeIn(text: string): CozeEnvelope | undefined {
 
 /** An event whose JSON nests deeper than the node reads (lossless-json's JsonTooDeep): refused, naming the event. */
 export function eventTooDeep(eventName: string | undefined): CozeError {
-	return new CozeError(`Coze sent a ${eventName ?? 'message'} event nested deeper than ${MAX_JSON_DEPTH} levels`, {
-		kind: 'protocol',
-		description: `The node reads JSON up to ${MAX_JSON_DEPTH} levels deep, so that such data cannot overflow n8n's call stack. Coze's own events are a few levels deep: check the workflow's output in Coze, and that the Base URL points at the Coze API.`,
-	});
+	return new CozeError(
+		`Coze sent a ${eventName ?? 'message'} event nested deeper than ${MAX_JSON_DEPTH} levels`,
+		{
+			kind: 'protocol',
+			description: `The node reads JSON up to ${MAX_JSON_DEPTH} levels deep, so that such data cannot overflow n8n's call stack. Coze's own events are a few levels deep: check the workflow's output in Coze, and that the Base URL points at the Coze API.`,
+		},
+	);
 }
 
 /** Event ids are counters from 0; a longer one is not Coze's (and is not worth parsing). */
@@ -125,7 +136,8 @@ class IdSequence {
 		if (id.length > MAX_ID_DIGITS) {
 			throw new CozeError(`Coze sent an event id of ${id.length} characters`, {
 				kind: 'protocol',
-				description: 'Event ids count 0, 1, 2, …; this stream is not a Coze workflow run. Check the credential\'s Base URL.',
+				description:
+					"Event ids count 0, 1, 2, …; this stream is not a Coze workflow run. Check the credential's Base URL.",
 			});
 		}
 		if (!DIGITS.test(id)) return;
@@ -136,12 +148,23 @@ class IdSequence {
 		if (typeof last === 'number' && typeof current === 'number' && current === last + 1) return;
 		const [before, now] = [String(last), String(current)];
 		if (now === incrementDecimal(before)) return;
-		const lostDescription = 'The workflow may have run, but its output arrived incomplete. Run it again, or check its result in Coze with the debug URL.';
-		if (now === before) throw new CozeError(`Coze sent event ${now} twice`, { kind: 'protocol', description: lostDescription });
+		const lostDescription =
+			'The workflow may have run, but its output arrived incomplete. Run it again, or check its result in Coze with the debug URL.';
+		if (now === before)
+			throw new CozeError(`Coze sent event ${now} twice`, {
+				kind: 'protocol',
+				description: lostDescription,
+			});
 		if (compareDecimal(now, before) < 0) {
-			throw new CozeError(`Coze's event stream went back from event ${before} to ${now}`, { kind: 'protocol', description: lostDescription });
+			throw new CozeError(`Coze's event stream went back from event ${before} to ${now}`, {
+				kind: 'protocol',
+				description: lostDescription,
+			});
 		}
-		throw new CozeError(`Coze's event stream skipped from event ${before} to ${now}: events were lost`, { kind: 'protocol', description: lostDescription });
+		throw new CozeError(
+			`Coze's event stream skipped from event ${before} to ${now}: events were lost`,
+			{ kind: 'protocol', description: lostDescription },
+		);
 	}
 }
 
@@ -157,4 +180,3 @@ function compareDecimal(a: string, b: string): number {
 	if (a.length !== b.length) return a.length - b.length;
 	return a < b ? -1 : a > b ? 1 : 0;
 }
-

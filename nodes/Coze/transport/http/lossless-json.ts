@@ -39,8 +39,11 @@ function assertDepth(value: unknown): void {
 	const pending: Array<{ container: object; depth: number }> = [{ container: value, depth: 1 }];
 	for (let next = pending.pop(); next; next = pending.pop()) {
 		if (next.depth > MAX_JSON_DEPTH) throw new JsonTooDeep();
-		for (const entry of Array.isArray(next.container) ? next.container : Object.values(next.container)) {
-			if (entry !== null && typeof entry === 'object') pending.push({ container: entry as object, depth: next.depth + 1 });
+		for (const entry of Array.isArray(next.container)
+			? next.container
+			: Object.values(next.container)) {
+			if (entry !== null && typeof entry === 'object')
+				pending.push({ container: entry as object, depth: next.depth + 1 });
 		}
 	}
 }
@@ -72,7 +75,9 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
 	if (!trimmed.startsWith('{')) return undefined;
 	try {
 		const value = parseJsonKeepingLongIntegers(trimmed);
-		return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+		return value !== null && typeof value === 'object' && !Array.isArray(value)
+			? (value as Record<string, unknown>)
+			: undefined;
 	} catch {
 		return undefined;
 	}
@@ -136,7 +141,8 @@ export class RawJson {
 /** JSON.stringify for request bodies, writing RawJson as its text; undefined properties are left out. */
 export function stringifyJson(value: unknown): string {
 	if (value instanceof RawJson) return value.text;
-	if (Array.isArray(value)) return `[${value.map((entry) => (entry === undefined ? 'null' : stringifyJson(entry))).join(',')}]`;
+	if (Array.isArray(value))
+		return `[${value.map((entry) => (entry === undefined ? 'null' : stringifyJson(entry))).join(',')}]`;
 	if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
 		const fields: string[] = [];
 		for (const [key, entry] of Object.entries(value)) {

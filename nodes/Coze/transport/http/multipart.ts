@@ -69,7 +69,9 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * only for such names, where nothing else carries them.
  */
 export function fileNameParameters(fileName: string): string {
-	const escaped = fileName.replace(/[\\"]/g, (ch) => `\\${ch}`).replace(new RegExp(CONTROL, 'g'), (ch) => percent(ch.charCodeAt(0)));
+	const escaped = fileName
+		.replace(/[\\"]/g, (ch) => `\\${ch}`)
+		.replace(new RegExp(CONTROL, 'g'), (ch) => percent(ch.charCodeAt(0)));
 	const quoted = `filename="${escaped}"`;
 	if (!CONTROL.test(fileName)) return quoted;
 	return `${quoted}; filename*=UTF-8''${extendedValue(fileName)}`;
@@ -78,7 +80,8 @@ export function fileNameParameters(fileName: string): string {
 /** RFC 5987's ext-value: attr-chars as they are, every other UTF-8 byte as %XX. */
 function extendedValue(text: string): string {
 	let out = '';
-	for (const byte of Buffer.from(text, 'utf8')) out += ATTR_CHAR.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : percent(byte);
+	for (const byte of Buffer.from(text, 'utf8'))
+		out += ATTR_CHAR.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : percent(byte);
 	return out;
 }
 

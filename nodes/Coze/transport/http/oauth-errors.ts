@@ -55,7 +55,8 @@ const BY_CODE = new Map<string, Advice>([
 		'internal_error',
 		{
 			headline: 'Coze failed to issue a token to the OAuth app',
-			fix: () => "This is Coze's own fault, not the credential's: try again later. If it goes on, give Coze support the log id.",
+			fix: () =>
+				"This is Coze's own fault, not the credential's: try again later. If it goes on, give Coze support the log id.",
 		},
 	],
 ]);
@@ -72,9 +73,12 @@ export function fieldNamedInMessage(said: string, app: OAuthAppFields): string {
 	if (/\bkid\b|public key/.test(text)) {
 		return `Public Key ID "${app.publicKeyId}" is not a key of this app on this server: check it, and that the credential's Region is the site where the app was made.`;
 	}
-	if (/signature|verify|sign/.test(text)) return 'The Private Key does not match the Public Key ID: paste the private key of that key pair.';
-	if (/\biss\b|client id/.test(text)) return `App ID "${app.appId}" is not the ID of the app this key belongs to: use the app's ID (client id) from Coze's OAuth apps page.`;
-	if (/\bexp\b|\biat\b|expire|clock/.test(text)) return 'Coze refused the time in the token: the clock of the machine n8n runs on is probably wrong (check NTP).';
+	if (/signature|verify|sign/.test(text))
+		return 'The Private Key does not match the Public Key ID: paste the private key of that key pair.';
+	if (/\biss\b|client id/.test(text))
+		return `App ID "${app.appId}" is not the ID of the app this key belongs to: use the app's ID (client id) from Coze's OAuth apps page.`;
+	if (/\bexp\b|\biat\b|expire|clock/.test(text))
+		return 'Coze refused the time in the token: the clock of the machine n8n runs on is probably wrong (check NTP).';
 	return EVERY_FIELD(app);
 }
 
@@ -84,29 +88,43 @@ export function fieldNamedInMessage(said: string, app: OAuthAppFields): string {
  */
 export function exchangeFailure(error: unknown, app: OAuthAppFields): unknown {
 	if (!(error instanceof CozeError) || error.tokenExchange) return error;
-	if (error.kind !== 'api') return error.with({ message: `Could not get an access token for the OAuth app: ${error.message}`, tokenExchange: true });
+	if (error.kind !== 'api')
+		return error.with({
+			message: `Could not get an access token for the OAuth app: ${error.message}`,
+			tokenExchange: true,
+		});
 	if (isStudioUnknownPath(error)) {
 		return new CozeError('This Coze server has no OAuth token exchange', {
 			kind: 'config',
 			httpStatus: error.httpStatus,
 			logId: error.logId,
 			tokenExchange: true,
-			description: "Coze Studio accepts personal access tokens only: set the credential's Authentication to Personal Access Token.",
+			description:
+				"Coze Studio accepts personal access tokens only: set the credential's Authentication to Personal Access Token.",
 		});
 	}
 	const advice = error.oauthCode !== undefined ? BY_CODE.get(error.oauthCode) : undefined;
-	if (advice) return error.with({ message: `${advice.headline}: ${error.message}`, description: advice.fix(app), tokenExchange: true });
-	const description = error.oauthCode !== undefined ? EVERY_FIELD(app) : fieldNamedInMessage(error.message, app);
+	if (advice)
+		return error.with({
+			message: `${advice.headline}: ${error.message}`,
+			description: advice.fix(app),
+			tokenExchange: true,
+		});
+	const description =
+		error.oauthCode !== undefined ? EVERY_FIELD(app) : fieldNamedInMessage(error.message, app);
 	return error.with({ message: `${REFUSED}: ${error.message}`, description, tokenExchange: true });
 }
 
 /** Coze answered with success but without a token: not a refusal, and not worth the same request again. */
 export function noTokenInAnswer(httpStatus: number, logId: string | undefined): CozeError {
-	return new CozeError(`Coze's answer to the OAuth app's token request has no access token${logId ? ` (log id ${logId})` : ''}`, {
-		kind: 'protocol',
-		httpStatus,
-		logId,
-		tokenExchange: true,
-		description: `It answered HTTP ${httpStatus} with neither access_token nor error_code. Check that the credential's Region (or Base URL) is Coze's API, not a proxy; if it is, give Coze support the log id.`,
-	});
+	return new CozeError(
+		`Coze's answer to the OAuth app's token request has no access token${logId ? ` (log id ${logId})` : ''}`,
+		{
+			kind: 'protocol',
+			httpStatus,
+			logId,
+			tokenExchange: true,
+			description: `It answered HTTP ${httpStatus} with neither access_token nor error_code. Check that the credential's Region (or Base URL) is Coze's API, not a proxy; if it is, give Coze support the log id.`,
+		},
+	);
 }

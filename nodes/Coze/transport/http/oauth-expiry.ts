@@ -24,7 +24,11 @@ const LIFETIME_FLOOR_MS = 60_000;
 const MAX_RENEWAL_MARGIN_MS = 30_000;
 
 /** When a token that arrived at `receivedAt` (ms) is to be renewed: see the rules above. */
-export function renewalTime(expiresIn: unknown, receivedAt: number, askedLifetimeSeconds: number): number {
+export function renewalTime(
+	expiresIn: unknown,
+	receivedAt: number,
+	askedLifetimeSeconds: number,
+): number {
 	const floor = receivedAt + Math.min(LIFETIME_FLOOR_MS, (askedLifetimeSeconds * 1000) / 2);
 	const endsAt = tokenEnd(expiresIn, receivedAt);
 	if (endsAt === undefined || endsAt <= receivedAt) return floor;
@@ -34,7 +38,8 @@ export function renewalTime(expiresIn: unknown, receivedAt: number, askedLifetim
 
 /** When the token ends (ms), or undefined when `expiresIn` does not say. */
 function tokenEnd(expiresIn: unknown, now: number): number | undefined {
-	const seconds = typeof expiresIn === 'string' && /^\d+$/.test(expiresIn.trim()) ? Number(expiresIn) : expiresIn;
+	const seconds =
+		typeof expiresIn === 'string' && /^\d+$/.test(expiresIn.trim()) ? Number(expiresIn) : expiresIn;
 	if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return undefined;
 	return seconds < SMALLEST_UNIX_TIME ? now + seconds * 1000 : seconds * 1000;
 }

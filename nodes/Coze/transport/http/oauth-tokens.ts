@@ -80,25 +80,37 @@ export class OAuthTokens {
 		// The JWT is for the API host (cozepy: urlparse(base_url).netloc; coze-js's examples: api.coze.cn).
 		const audience = new URL(connection.baseUrl).host;
 		// A token asked for twice is harmless: retried like a read.
-		const { answer, httpStatus, logId } = await withRetries(policyOf(connection), 'read', undefined, async () => {
-			const jwt = signAppJwt({ ...this.app, audience });
-			this.remember(jwt);
-			const response = await sendCozeRequest(connection, {
-				method: 'POST',
-				path: '/api/permission/oauth2/token',
-				kind: 'read',
-				json: JSON.stringify({ duration_seconds: this.app.tokenLifetime, grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer' }),
-				bearer: jwt,
-			});
-			const read = await readCozeJson<TokenAnswer>(connection, response);
-			// A refusal may come with HTTP 200 (cozepy's tests send {"error_code": …} so): its code says it is one.
-			if (typeof read.error_code === 'string' && read.error_code) throw apiErrorFromEnvelope(read, response.statusCode, response.logId);
-			return { answer: read, httpStatus: response.statusCode, logId: response.logId };
-		});
+		const { answer, httpStatus, logId } = await withRetries(
+			policyOf(connection),
+			'read',
+			undefined,
+			async () => {
+				const jwt = signAppJwt({ ...this.app, audience });
+				this.remember(jwt);
+				const response = await sendCozeRequest(connection, {
+					method: 'POST',
+					path: '/api/permission/oauth2/token',
+					kind: 'read',
+					json: JSON.stringify({
+						duration_seconds: this.app.tokenLifetime,
+						grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+					}),
+					bearer: jwt,
+				});
+				const read = await readCozeJson<TokenAnswer>(connection, response);
+				// A refusal may come with HTTP 200 (cozepy's tests send {"error_code": …} so): its code says it is one.
+				if (typeof read.error_code === 'string' && read.error_code)
+					throw apiErrorFromEnvelope(read, response.statusCode, response.logId);
+				return { answer: read, httpStatus: response.statusCode, logId: response.logId };
+			},
+		);
 		const token = typeof answer.access_token === 'string' ? answer.access_token.trim() : '';
 		if (!token) throw noTokenInAnswer(httpStatus, logId);
 		this.remember(token);
-		this.current = { token, renewAt: renewalTime(answer.expires_in, Date.now(), this.app.tokenLifetime) };
+		this.current = {
+			token,
+			renewAt: renewalTime(answer.expires_in, Date.now(), this.app.tokenLifetime),
+		};
 		return token;
 	}
 }
@@ -122,10 +134,18 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 export const MAX_OAUTH_SOURCES = 100;
 
 /** Every OAuth app's tokens in this process, by server, app and key. */
-const sources = processCache<string, OAuthTokens>('oauth-token-sources', { maxEntries: MAX_OAUTH_SOURCES });
+const sources = processCache<string, OAuthTokens>('oauth-token-sources', {
+	maxEntries: MAX_OAUTH_SOURCES,
+});
 
 export function oauthTokens(baseUrl: string, app: OAuthApp): OAuthTokens {
-	const key = [baseUrl, app.appId, app.publicKeyId, keyFingerprint(app.key), app.tokenLifetime].join('\u0000');
+	const key = [
+		baseUrl,
+		app.appId,
+		app.publicKeyId,
+		keyFingerprint(app.key),
+		app.tokenLifetime,
+	].join('\u0000');
 	let source = sources.get(key);
 	if (!source) {
 		source = new OAuthTokens(app);

@@ -8,14 +8,23 @@
 
 /** The value `record` holds under `name` itself (undefined when it has none, or is no object). */
 export function ownValue(record: unknown, name: string): unknown {
-	if (record === null || (typeof record !== 'object' && typeof record !== 'function') || !Object.hasOwn(record, name)) return undefined;
+	if (
+		record === null ||
+		(typeof record !== 'object' && typeof record !== 'function') ||
+		!Object.hasOwn(record, name)
+	)
+		return undefined;
 	// An own property is found before anything inherited, `__proto__` included.
 	return (record as Record<string, unknown>)[name];
 }
 
 /** Whether `record` itself holds `name`. */
 export function hasOwn(record: unknown, name: string): boolean {
-	return record !== null && (typeof record === 'object' || typeof record === 'function') && Object.hasOwn(record, name);
+	return (
+		record !== null &&
+		(typeof record === 'object' || typeof record === 'function') &&
+		Object.hasOwn(record, name)
+	);
 }
 
 /**
@@ -23,6 +32,11 @@ export function hasOwn(record: unknown, name: string): boolean {
  * Object.entries, the spread operator and JSON.stringify carry it like any other.
  */
 export function setOwn<T extends object>(record: T, name: string, value: unknown): T {
-	Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
+	Object.defineProperty(record, name, {
+		value,
+		enumerable: true,
+		writable: true,
+		configurable: true,
+	});
 	return record;
 }

@@ -9,20 +9,40 @@
  * cloud's. First match wins: `/v1/workflows/chat` before a workflow's detail.
  */
 const ENDPOINT_PERMISSIONS: ReadonlyArray<{ path: RegExp; permission: string; use: string }> = [
-	{ path: /^\/v1\/workflow\/(run|stream_run|stream_resume)$/, permission: 'run', use: 'running a workflow' },
-	{ path: /^\/v1\/workflows\/resume$/, permission: 'run', use: 'answering a workflow\'s question (Resume)' },
+	{
+		path: /^\/v1\/workflow\/(run|stream_run|stream_resume)$/,
+		permission: 'run',
+		use: 'running a workflow',
+	},
+	{
+		path: /^\/v1\/workflows\/resume$/,
+		permission: 'run',
+		use: "answering a workflow's question (Resume)",
+	},
 	{ path: /^\/v1\/workflows\/chat$/, permission: 'run', use: 'running a chatflow (Chat)' },
 	{
 		path: /^\/v1\/conversation\/create$/,
 		permission: 'createConversation',
 		use: 'making the conversation of a chat (Chat with Conversation "Remember per Chat Session" or "New Each Time")',
 	},
-	{ path: /^\/v1\/workflows\/[^/]+\/run_histories\//, permission: 'listRunHistory', use: 'reading the result of an asynchronous run (Run Mode "Asynchronous")' },
-	{ path: /^\/v1\/workflow\/get_run_history$/, permission: 'listRunHistory', use: 'reading the result of an asynchronous run (Run Mode "Asynchronous")' },
+	{
+		path: /^\/v1\/workflows\/[^/]+\/run_histories\//,
+		permission: 'listRunHistory',
+		use: 'reading the result of an asynchronous run (Run Mode "Asynchronous")',
+	},
+	{
+		path: /^\/v1\/workflow\/get_run_history$/,
+		permission: 'listRunHistory',
+		use: 'reading the result of an asynchronous run (Run Mode "Asynchronous")',
+	},
 	{ path: /^\/v1\/files\/upload$/, permission: 'uploadFile', use: 'uploading a file' },
 	{ path: /^\/v1\/workspaces$/, permission: 'listWorkspace', use: 'listing workspaces' },
 	{ path: /^\/v1\/workflows$/, permission: 'listWorkflow', use: 'listing workflows' },
-	{ path: /^\/v1\/workflows\/[^/]+$/, permission: 'getMetaData', use: "reading a workflow's details" },
+	{
+		path: /^\/v1\/workflows\/[^/]+$/,
+		permission: 'getMetaData',
+		use: "reading a workflow's details",
+	},
 ];
 
 export interface EndpointPermission {

@@ -33,13 +33,15 @@ export class Redactor {
 	private get secrets(): string[] {
 		const later = this.later?.();
 		if (!later || later.length === 0) return this.fixed;
-		if (this.lately?.from !== later) this.lately = { from: later, secrets: partsOf([...this.fixed, ...later]) };
+		if (this.lately?.from !== later)
+			this.lately = { from: later, secrets: partsOf([...this.fixed, ...later]) };
 		return this.lately.secrets;
 	}
 
 	text(text: string): string {
 		let out = text;
-		for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+		for (const secret of this.secrets)
+			if (out.includes(secret)) out = out.split(secret).join(REDACTED);
 		return out;
 	}
 
@@ -84,7 +86,10 @@ export class Redactor {
 	 * server chose can overflow the call stack here.
 	 */
 	deep<T>(value: T): T {
-		const pending: Array<{ from: unknown[] | Record<string, unknown>; to: unknown[] | Record<string, unknown> }> = [];
+		const pending: Array<{
+			from: unknown[] | Record<string, unknown>;
+			to: unknown[] | Record<string, unknown>;
+		}> = [];
 		const copy = (entry: unknown): unknown => {
 			if (typeof entry === 'string') return this.text(entry);
 			if (Array.isArray(entry)) {
@@ -92,7 +97,11 @@ export class Redactor {
 				pending.push({ from: entry, to });
 				return to;
 			}
-			if (entry !== null && typeof entry === 'object' && Object.getPrototypeOf(entry) === Object.prototype) {
+			if (
+				entry !== null &&
+				typeof entry === 'object' &&
+				Object.getPrototypeOf(entry) === Object.prototype
+			) {
 				const to: Record<string, unknown> = {};
 				pending.push({ from: entry as Record<string, unknown>, to });
 				return to;
@@ -117,9 +126,14 @@ export class Redactor {
  * Removes the connection's token and every other secret of its credential from what leaves the
  * node, an OAuth app's tokens and JWTs included, even those made after the redactor was.
  */
-export function redactorFor(connection: Pick<CozeConnection, 'accessToken' | 'secrets' | 'oauth'>): Redactor {
+export function redactorFor(
+	connection: Pick<CozeConnection, 'accessToken' | 'secrets' | 'oauth'>,
+): Redactor {
 	const { oauth } = connection;
-	return new Redactor([connection.accessToken, ...(connection.secrets ?? [])], oauth ? () => oauth.secrets() : undefined);
+	return new Redactor(
+		[connection.accessToken, ...(connection.secrets ?? [])],
+		oauth ? () => oauth.secrets() : undefined,
+	);
 }
 
 function partsOf(secrets: Array<string | undefined>): string[] {
@@ -129,12 +143,14 @@ function partsOf(secrets: Array<string | undefined>): string[] {
 		if (!text) continue;
 		parts.add(text);
 		// A multi-line secret (a PEM private key) may come back re-wrapped: match each line.
-		for (const line of text.split(/\s+/)) if (line.length >= MIN_SECRET_PART && !line.startsWith('-----')) parts.add(line);
+		for (const line of text.split(/\s+/))
+			if (line.length >= MIN_SECRET_PART && !line.startsWith('-----')) parts.add(line);
 		// A JWT is three dot-separated parts, each of which a server may echo alone. The payload and
 		// the signature are what a replay needs (with the header, which anyone can rebuild from the
 		// public key id). The header is public, but the same in every JWT of the app: it goes too,
 		// so that one rule covers any dotted secret and no part is judged harmless by its shape.
-		for (const segment of text.split('.')) if (segment.length >= MIN_SECRET_PART && segment !== text) parts.add(segment);
+		for (const segment of text.split('.'))
+			if (segment.length >= MIN_SECRET_PART && segment !== text) parts.add(segment);
 	}
 	// Longest first, so a whole key is replaced before its lines.
 	return [...parts].sort((a, b) => b.length - a.length);

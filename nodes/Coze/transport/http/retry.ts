@@ -3,7 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { abortFailure } from './abort';
 import { CozeError } from './coze-error';
 import type { RequestPolicy } from './policy';
-import { isWorthRetrying, mayHaveStartedRun, runMayHaveStarted, type RequestKind } from './retry-rules';
+import {
+	isWorthRetrying,
+	mayHaveStartedRun,
+	runMayHaveStarted,
+	type RequestKind,
+} from './retry-rules';
 
 const FIRST_WAIT_MS = 500;
 
@@ -13,7 +18,12 @@ const FIRST_WAIT_MS = 500;
  * jitter (so items retrying together spread out), or follow Retry-After. The final error says
  * how many tries were made, and, for a run, whether Coze may have started it.
  */
-export async function withRetries<T>(policy: RequestPolicy, kind: RequestKind, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
+export async function withRetries<T>(
+	policy: RequestPolicy,
+	kind: RequestKind,
+	signal: AbortSignal | undefined,
+	attempt: () => Promise<T>,
+): Promise<T> {
 	for (let tries = 1; ; tries++) {
 		try {
 			return await attempt();
@@ -23,7 +33,12 @@ export async function withRetries<T>(policy: RequestPolicy, kind: RequestKind, s
 			if (!retry || tries > policy.maxRetries) throw finalError(error, kind, tries);
 			const wait = error.retryAfterMs ?? backoff(tries, policy.maxRetryWaitMs);
 			if (wait > policy.maxRetryWaitMs) {
-				throw finalError(error, kind, tries, `Coze asked to wait ${Math.ceil(wait / 1000)} s before trying again, longer than Max Retry Wait.`);
+				throw finalError(
+					error,
+					kind,
+					tries,
+					`Coze asked to wait ${Math.ceil(wait / 1000)} s before trying again, longer than Max Retry Wait.`,
+				);
 			}
 			try {
 				await sleep(wait, undefined, { signal });

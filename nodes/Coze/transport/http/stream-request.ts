@@ -1,7 +1,14 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 
 import { abortFailure, deadline, runTimeLimit, type Deadline } from './abort';
-import { idleTimeoutFailure, policyOf, readCozeJson, sendCozeRequest, withFreshToken, type CozeResponse } from './client';
+import {
+	idleTimeoutFailure,
+	policyOf,
+	readCozeJson,
+	sendCozeRequest,
+	withFreshToken,
+	type CozeResponse,
+} from './client';
 import type { CozeConnection } from './connection';
 import { CozeError } from './coze-error';
 import { apiErrorFromEnvelope } from './envelope';
@@ -28,7 +35,11 @@ export interface StreamRequest<T> {
  * like a silent one. The connection is released when the caller stops reading, whatever the
  * reason.
  */
-export async function* streamEvents<T>(connection: CozeConnection, request: StreamRequest<T>, signal?: AbortSignal): AsyncGenerator<T[]> {
+export async function* streamEvents<T>(
+	connection: CozeConnection,
+	request: StreamRequest<T>,
+	signal?: AbortSignal,
+): AsyncGenerator<T[]> {
 	const policy = policyOf(connection);
 	const limit = runTimeLimit(policy.runTimeLimitMs, 'startsRun', signal);
 	let opened: { response: CozeResponse; idle: Deadline };
@@ -36,9 +47,18 @@ export async function* streamEvents<T>(connection: CozeConnection, request: Stre
 		// Retried only where Coze provably did not start the run (retry-rules.ts).
 		opened = await withRetries(policy, 'startsRun', limit.signal, async () => {
 			// Idle Timeout of this try: the wait for the answer, then (refreshed) for each event.
-			const idle = deadline(policy.idleTimeoutMs, () => idleTimeoutFailure(connection), limit.signal);
+			const idle = deadline(
+				policy.idleTimeoutMs,
+				() => idleTimeoutFailure(connection),
+				limit.signal,
+			);
 			try {
-				return { response: await withFreshToken(connection, idle.signal, (bearer) => openStream(connection, request, bearer, idle.signal)), idle };
+				return {
+					response: await withFreshToken(connection, idle.signal, (bearer) =>
+						openStream(connection, request, bearer, idle.signal),
+					),
+					idle,
+				};
 			} catch (error) {
 				idle.clear();
 				throw error;
@@ -51,14 +71,22 @@ export async function* streamEvents<T>(connection: CozeConnection, request: Stre
 	const { response, idle: timer } = opened;
 	try {
 		const redact = redactorFor(connection);
-		for await (const batch of readEventStream(response.body, (event) => request.decode(event, redact))) {
+		for await (const batch of readEventStream(response.body, (event) =>
+			request.decode(event, redact),
+		)) {
 			// Every whole event, a PING included, is a sign of life.
 			timer.refresh();
 			yield batch;
 		}
 	} catch (error) {
 		if (error instanceof CozeError) throw error;
-		if (error instanceof EnvelopeInStream) throw apiErrorFromEnvelope(error.envelope, response.statusCode, response.logId, response.path);
+		if (error instanceof EnvelopeInStream)
+			throw apiErrorFromEnvelope(
+				error.envelope,
+				response.statusCode,
+				response.logId,
+				response.path,
+			);
 		if (timer.signal.aborted) throw abortFailure(timer.signal, error);
 		throw new CozeError('The connection to Coze broke while the workflow was streaming', {
 			kind: 'network',
@@ -74,8 +102,21 @@ export async function* streamEvents<T>(connection: CozeConnection, request: Stre
 }
 
 /** One try: the answer, once it is an event stream; anything else is read as the error it is. */
-async function openStream<T>(connection: CozeConnection, request: StreamRequest<T>, bearer: string, signal: AbortSignal): Promise<CozeResponse> {
-	const answer = await sendCozeRequest(connection, { method: 'POST', path: request.path, kind: 'startsRun', json: request.json, bearer, signal, stream: true });
+async function openStream<T>(
+	connection: CozeConnection,
+	request: StreamRequest<T>,
+	bearer: string,
+	signal: AbortSignal,
+): Promise<CozeResponse> {
+	const answer = await sendCozeRequest(connection, {
+		method: 'POST',
+		path: request.path,
+		kind: 'startsRun',
+		json: request.json,
+		bearer,
+		signal,
+		stream: true,
+	});
 	const contentType = String(answer.headers['content-type'] ?? '');
 	if (answer.statusCode < 300 && contentType.includes('text/event-stream')) return answer;
 	await readCozeJson(connection, answer, signal, request.emptyAnswer);

@@ -8,7 +8,10 @@ import type { TextSink } from './reader-text';
  * handed over whole. Answers are set apart by a blank line; other types (follow-ups, verbose,
  * tool output) are not for the person chatting.
  */
-export async function* tapChatAnswer(batches: AsyncIterable<ChatStreamEvent[]>, sink: TextSink): AsyncGenerator<ChatStreamEvent[]> {
+export async function* tapChatAnswer(
+	batches: AsyncIterable<ChatStreamEvent[]>,
+	sink: TextSink,
+): AsyncGenerator<ChatStreamEvent[]> {
 	const streamed = new Set<string>();
 	let last: string | undefined;
 	const write = (id: string, text: string) => {

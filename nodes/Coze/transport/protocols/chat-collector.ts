@@ -50,7 +50,10 @@ export class ChatFailure extends Error {
  * (what follows those is only the debug URL). `error`, `conversation.chat.failed`, or a stream
  * that stops before the chat ended are failures.
  */
-export async function collectChat(batches: AsyncIterable<ChatStreamEvent[]>, maxOutputBytes = DEFAULT_POLICY.maxOutputBytes): Promise<CollectedChat> {
+export async function collectChat(
+	batches: AsyncIterable<ChatStreamEvent[]>,
+	maxOutputBytes = DEFAULT_POLICY.maxOutputBytes,
+): Promise<CollectedChat> {
 	const turn = new ChatTurn(maxOutputBytes);
 	try {
 		for await (const batch of batches) {
@@ -66,7 +69,8 @@ export async function collectChat(batches: AsyncIterable<ChatStreamEvent[]>, max
 			`The Coze chat stream ended before the chat finished: no done or conversation.chat.completed event came, after ${arrived.length} message${arrived.length === 1 ? '' : 's'}`,
 			{
 				kind: 'protocol',
-				description: 'The connection was closed early (a proxy or load balancer timeout, or Coze itself). The chatflow may still be answering in Coze.',
+				description:
+					'The connection was closed early (a proxy or load balancer timeout, or Coze itself). The chatflow may still be answering in Coze.',
 			},
 		),
 		arrived,
@@ -80,8 +84,12 @@ export async function collectChat(batches: AsyncIterable<ChatStreamEvent[]>, max
  */
 function failedReason(data: ChatDetailData): { code?: number; msg?: string } {
 	const lastError = data.last_error ?? {};
-	const code = [lastError.code, data.code].map(errorCode).find((candidate) => candidate !== undefined && candidate !== 0);
-	const msg = [lastError.msg, data.msg].find((candidate): candidate is string => typeof candidate === 'string' && candidate.trim() !== '');
+	const code = [lastError.code, data.code]
+		.map(errorCode)
+		.find((candidate) => candidate !== undefined && candidate !== 0);
+	const msg = [lastError.msg, data.msg].find(
+		(candidate): candidate is string => typeof candidate === 'string' && candidate.trim() !== '',
+	);
 	return { code, msg };
 }
 
@@ -121,20 +129,29 @@ class ChatTurn {
 				return false;
 			case 'chat.failed': {
 				const { code, msg } = failedReason(event.data);
-				throw new CozeError(`The Coze chat failed${code ? ` with error ${code}` : ''}: ${msg || 'no message'}`, {
-					kind: 'api',
-					cozeCode: code,
-					description: 'Coze reported the chat as failed (conversation.chat.failed). Check the chatflow in Coze.',
-				});
+				throw new CozeError(
+					`The Coze chat failed${code ? ` with error ${code}` : ''}: ${msg || 'no message'}`,
+					{
+						kind: 'api',
+						cozeCode: code,
+						description:
+							'Coze reported the chat as failed (conversation.chat.failed). Check the chatflow in Coze.',
+					},
+				);
 			}
 			case 'error': {
 				const { code, msg, debug_url: debugUrl } = event.data;
-				throw new CozeError(`The Coze chatflow failed${code === undefined ? '' : ` with error ${code}`}: ${msg}`, {
-					kind: 'api',
-					cozeCode: code,
-					debugUrl,
-					description: debugUrl ? `See the run in Coze: ${debugUrl}` : "See the chatflow's run history in Coze.",
-				});
+				throw new CozeError(
+					`The Coze chatflow failed${code === undefined ? '' : ` with error ${code}`}: ${msg}`,
+					{
+						kind: 'api',
+						cozeCode: code,
+						debugUrl,
+						description: debugUrl
+							? `See the run in Coze: ${debugUrl}`
+							: "See the chatflow's run history in Coze.",
+					},
+				);
 			}
 			case 'done':
 				this.debugUrl = event.data.debug_url;
@@ -178,20 +195,31 @@ class ChatTurn {
 		const content = data.content ?? '';
 		let message = this.byKey.get(key);
 		if (!message) {
-			message = { ...(data.id ? { id: data.id } : {}), type, role: data.role, content: '', content_type: data.content_type };
+			message = {
+				...(data.id ? { id: data.id } : {}),
+				type,
+				role: data.role,
+				content: '',
+				content_type: data.content_type,
+			};
 			this.byKey.set(key, message);
 		}
 		if (this.completed.has(key)) return;
 		if (whole) {
 			// The whole text is what the pieces add up to (coze-studio chatflow.go, cozepy's fixture); it is the one kept.
-			this.count(content.length > message.content.length ? content.slice(message.content.length) : '');
+			this.count(
+				content.length > message.content.length ? content.slice(message.content.length) : '',
+			);
 			message.content = content;
 			this.completed.add(key);
 		} else {
 			this.count(content);
 			message.content += content;
 		}
-		if (data.reasoning_content !== undefined) message.reasoning_content = whole ? data.reasoning_content : (message.reasoning_content ?? '') + data.reasoning_content;
+		if (data.reasoning_content !== undefined)
+			message.reasoning_content = whole
+				? data.reasoning_content
+				: (message.reasoning_content ?? '') + data.reasoning_content;
 		message.content_type ??= data.content_type;
 	}
 
@@ -199,9 +227,13 @@ class ChatTurn {
 	private count(text: string): void {
 		this.bytes += Buffer.byteLength(text, 'utf8');
 		if (this.bytes <= this.maxOutputBytes) return;
-		throw new CozeError(`The Coze chat sent more than Max Output Size (${megabytes(this.maxOutputBytes)}) of messages`, {
-			kind: 'protocol',
-			description: "Raise Max Output Size in the node's Request Options if n8n has the memory for it.",
-		});
+		throw new CozeError(
+			`The Coze chat sent more than Max Output Size (${megabytes(this.maxOutputBytes)}) of messages`,
+			{
+				kind: 'protocol',
+				description:
+					"Raise Max Output Size in the node's Request Options if n8n has the memory for it.",
+			},
+		);
 	}
 }

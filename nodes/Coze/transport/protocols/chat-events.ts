@@ -57,22 +57,43 @@ export interface ChatErrorData {
 
 export type ChatStreamEvent =
 	| { type: 'message.delta' | 'message.completed'; data: ChatMessageData }
-	| { type: 'chat.created' | 'chat.in_progress' | 'chat.completed' | 'chat.failed' | 'chat.requires_action'; data: ChatDetailData }
+	| {
+			type:
+				| 'chat.created'
+				| 'chat.in_progress'
+				| 'chat.completed'
+				| 'chat.failed'
+				| 'chat.requires_action';
+			data: ChatDetailData;
+	  }
 	| { type: 'error'; data: ChatErrorData }
 	| { type: 'done'; data: { debug_url?: string } };
 
-const CHAT_EVENTS = new Set(['chat.created', 'chat.in_progress', 'chat.completed', 'chat.failed', 'chat.requires_action']);
+const CHAT_EVENTS = new Set([
+	'chat.created',
+	'chat.in_progress',
+	'chat.completed',
+	'chat.failed',
+	'chat.requires_action',
+]);
 const MESSAGE_EVENTS = new Set(['message.delta', 'message.completed']);
 
 /**
  * Types one event of a chat stream, or skips it (audio, PING, anything the node does not know).
  * `redact` cleans what an error quotes of the event before it is cut short.
  */
-export function decodeChatEvent(event: EventSourceMessage, redact: Redactor): ChatStreamEvent | undefined {
-	const name = event.event?.startsWith('conversation.') ? event.event.slice('conversation.'.length) : event.event;
+export function decodeChatEvent(
+	event: EventSourceMessage,
+	redact: Redactor,
+): ChatStreamEvent | undefined {
+	const name = event.event?.startsWith('conversation.')
+		? event.event.slice('conversation.'.length)
+		: event.event;
 	if (name === undefined) return undefined;
-	if (MESSAGE_EVENTS.has(name)) return { type: name, data: messageData(eventObject(event, redact)) } as ChatStreamEvent;
-	if (CHAT_EVENTS.has(name)) return { type: name, data: eventObject(event, redact) } as ChatStreamEvent;
+	if (MESSAGE_EVENTS.has(name))
+		return { type: name, data: messageData(eventObject(event, redact)) } as ChatStreamEvent;
+	if (CHAT_EVENTS.has(name))
+		return { type: name, data: eventObject(event, redact) } as ChatStreamEvent;
 	if (name === 'error') return { type: 'error', data: errorData(event) };
 	if (name === 'done') return { type: 'done', data: doneData(event.data) };
 	return undefined;
@@ -81,7 +102,8 @@ export function decodeChatEvent(event: EventSourceMessage, redact: Redactor): Ch
 /** A message's texts as text, whatever type the server used (see textOfServerValue); reasoning stays absent when absent. */
 function messageData(data: Record<string, unknown>): ChatMessageData {
 	const message: ChatMessageData = { ...data, content: textOfServerValue(data.content) };
-	if (data.reasoning_content !== undefined) message.reasoning_content = textOfServerValue(data.reasoning_content);
+	if (data.reasoning_content !== undefined)
+		message.reasoning_content = textOfServerValue(data.reasoning_content);
 	return message;
 }
 
@@ -105,7 +127,11 @@ function errorData(event: EventSourceMessage): ChatErrorData {
 function doneData(text: string): { debug_url?: string } {
 	try {
 		const parsed = JSON.parse(text) as unknown;
-		if (parsed && typeof parsed === 'object' && typeof (parsed as { debug_url?: unknown }).debug_url === 'string') {
+		if (
+			parsed &&
+			typeof parsed === 'object' &&
+			typeof (parsed as { debug_url?: unknown }).debug_url === 'string'
+		) {
 			return { debug_url: (parsed as { debug_url: string }).debug_url };
 		}
 	} catch {

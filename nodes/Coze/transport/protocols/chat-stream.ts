@@ -17,7 +17,11 @@ export function streamChatEvents(
 	json: string,
 	signal?: AbortSignal,
 ): AsyncGenerator<ChatStreamEvent[]> {
-	return streamEvents(connection, { path: '/v1/workflows/chat', json, decode: decodeChatEvent, emptyAnswer: EMPTY_CHAT_ANSWER }, signal);
+	return streamEvents(
+		connection,
+		{ path: '/v1/workflows/chat', json, decode: decodeChatEvent, emptyAnswer: EMPTY_CHAT_ANSWER },
+		signal,
+	);
 }
 
 /**
@@ -26,7 +30,11 @@ export function streamChatEvents(
  * still be sent another way. The events, the first included, then come from the returned stream,
  * which closes the connection however its reader stops.
  */
-export async function startChat(connection: CozeConnection, json: string, signal?: AbortSignal): Promise<AsyncGenerator<ChatStreamEvent[]>> {
+export async function startChat(
+	connection: CozeConnection,
+	json: string,
+	signal?: AbortSignal,
+): Promise<AsyncGenerator<ChatStreamEvent[]>> {
 	const events = streamChatEvents(connection, json, signal);
 	const first = await events.next();
 	return (async function* () {

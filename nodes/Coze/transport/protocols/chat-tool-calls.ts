@@ -9,10 +9,18 @@ import type { CollectedChat } from './chat-collector';
  * question), and the next message answers it.
  */
 export function assertNoToolCalls(turn: CollectedChat, redact: Redactor): void {
-	if (turn.status !== 'requires_action' || turn.requiredAction === undefined || turn.requiredAction === null) return;
-	throw new CozeError('The Coze chatflow waits for the output of a local plugin, which this node cannot send', {
-		kind: 'api',
-		debugUrl: turn.debugUrl,
-		description: `Coze asked for: ${redact.snippet(JSON.stringify(turn.requiredAction), 300)}. Use a cloud plugin in the chatflow instead of a local one.`,
-	});
+	if (
+		turn.status !== 'requires_action' ||
+		turn.requiredAction === undefined ||
+		turn.requiredAction === null
+	)
+		return;
+	throw new CozeError(
+		'The Coze chatflow waits for the output of a local plugin, which this node cannot send',
+		{
+			kind: 'api',
+			debugUrl: turn.debugUrl,
+			description: `Coze asked for: ${redact.snippet(JSON.stringify(turn.requiredAction), 300)}. Use a cloud plugin in the chatflow instead of a local one.`,
+		},
+	);
 }

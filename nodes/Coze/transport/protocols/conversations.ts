@@ -33,14 +33,20 @@ export async function createConversation(
 			signal,
 		});
 	} catch (error) {
-		if (error instanceof CozeError && error.kind === 'api' && error.httpStatus === 404) return undefined;
+		if (error instanceof CozeError && error.kind === 'api' && error.httpStatus === 404)
+			return undefined;
 		throw error;
 	}
 	const id = answer.data?.id;
-	if ((typeof id === 'string' && id.trim() !== '') || (typeof id === 'number' && Number.isSafeInteger(id))) return String(id);
+	if (
+		(typeof id === 'string' && id.trim() !== '') ||
+		(typeof id === 'number' && Number.isSafeInteger(id))
+	)
+		return String(id);
 	throw new CozeError('Coze created a conversation but sent no id for it', {
 		kind: 'protocol',
-		description: 'The answer of /v1/conversation/create had no data.id. Check the Base URL points at the Coze API, or give a Conversation ID.',
+		description:
+			'The answer of /v1/conversation/create had no data.id. Check the Base URL points at the Coze API, or give a Conversation ID.',
 	});
 }
 
@@ -66,11 +72,17 @@ export function conversationIdFault(id: unknown, redact: Redactor): CozeError | 
 		});
 	}
 	if (typeof id !== 'string' || !KEEPABLE_ID.test(id)) {
-		const what = typeof id === 'string' ? `It is ${id.length} characters long${/[^\x21-\x7e]/.test(id) ? ', with invisible or non-ASCII characters' : ''}` : `It is a ${typeof id}`;
-		return new CozeError('Coze sent a conversation id that is not one: a Coze conversation id is at most 128 visible ASCII characters', {
-			kind: 'protocol',
-			description: `${what}. It is not remembered, so that the workflow's saved data stays small and readable. Check that the credential's Base URL points at the Coze API, or choose Conversation → New Each Time.`,
-		});
+		const what =
+			typeof id === 'string'
+				? `It is ${id.length} characters long${/[^\x21-\x7e]/.test(id) ? ', with invisible or non-ASCII characters' : ''}`
+				: `It is a ${typeof id}`;
+		return new CozeError(
+			'Coze sent a conversation id that is not one: a Coze conversation id is at most 128 visible ASCII characters',
+			{
+				kind: 'protocol',
+				description: `${what}. It is not remembered, so that the workflow's saved data stays small and readable. Check that the credential's Base URL points at the Coze API, or choose Conversation → New Each Time.`,
+			},
+		);
 	}
 	return undefined;
 }

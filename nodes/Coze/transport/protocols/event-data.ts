@@ -27,13 +27,20 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
  * instead. `data` is the event's data already read (eventJson); `redact` cleans what the error
  * quotes of it before it is cut short.
  */
-export function eventObject(event: EventSourceMessage, redact: Redactor, data: unknown = eventJson(event)): Record<string, unknown> {
+export function eventObject(
+	event: EventSourceMessage,
+	redact: Redactor,
+	data: unknown = eventJson(event),
+): Record<string, unknown> {
 	if (data === undefined) {
 		throw new CozeError(`Coze sent a ${event.event} event whose data is not JSON`, {
 			kind: 'protocol',
 			description: `It began: "${redact.snippet(event.data, 120)}". Check the Base URL points at the Coze API.`,
 		});
 	}
-	if (!isJsonObject(data)) throw new CozeError(`Coze sent a ${event.event} event whose data is not a JSON object`, { kind: 'protocol' });
+	if (!isJsonObject(data))
+		throw new CozeError(`Coze sent a ${event.event} event whose data is not a JSON object`, {
+			kind: 'protocol',
+		});
 	return data;
 }

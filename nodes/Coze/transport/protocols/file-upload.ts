@@ -46,7 +46,11 @@ export interface CozeFile {
  * `POST /v1/files/upload`: the file streamed as one multipart part named "file" (flat memory),
  * retried from its start, each try paced under Coze's upload rate limit per address.
  */
-export async function uploadFile(connection: CozeConnection, file: FileToUpload, signal?: AbortSignal): Promise<CozeFile> {
+export async function uploadFile(
+	connection: CozeConnection,
+	file: FileToUpload,
+	signal?: AbortSignal,
+): Promise<CozeFile> {
 	let source: Readable | undefined;
 	const body = async () => {
 		source?.destroy();
@@ -57,17 +61,25 @@ export async function uploadFile(connection: CozeConnection, file: FileToUpload,
 	};
 	let answer: CozeEnvelope & { data?: UploadedFileData };
 	try {
-		answer = await requestCozeJson<CozeEnvelope & { data?: UploadedFileData }>(connection, { method: 'POST', path: '/v1/files/upload', kind: 'upload', body, signal });
+		answer = await requestCozeJson<CozeEnvelope & { data?: UploadedFileData }>(connection, {
+			method: 'POST',
+			path: '/v1/files/upload',
+			kind: 'upload',
+			body,
+			signal,
+		});
 	} catch (error) {
-		throw error instanceof CozeError && error.httpStatus === 413 ? tooLarge(error, file.name) : error;
+		throw error instanceof CozeError && error.httpStatus === 413
+			? tooLarge(error, file.name)
+			: error;
 	} finally {
 		// A failed request may not have read the file to its end: release the file handle.
 		source?.destroy();
 	}
 	if (answer.data?.id === undefined || answer.data.id === '') {
-		throw new CozeError('Coze accepted the upload but did not say the file\'s id', {
+		throw new CozeError("Coze accepted the upload but did not say the file's id", {
 			kind: 'protocol',
-			description: 'Check the credential\'s Base URL points at the Coze API.',
+			description: "Check the credential's Base URL points at the Coze API.",
 		});
 	}
 	return cozeFile(answer.data);
@@ -99,5 +111,9 @@ function cozeFile(data: UploadedFileData): CozeFile {
 	// What a workflow's file input takes on this server. Coze Studio's take a URL, and resolve
 	// {"file_id"} only in chat messages (coze-studio entity/vo/node.go, DataTypeFile "string (url)");
 	// the cloud's take a URL or {"file_id":"…"}, and its answer has no URL.
-	return { ...file, file_ref: typeof data.url === 'string' && data.url !== '' ? data.url : JSON.stringify({ file_id: id }) };
+	return {
+		...file,
+		file_ref:
+			typeof data.url === 'string' && data.url !== '' ? data.url : JSON.stringify({ file_id: id }),
+	};
 }

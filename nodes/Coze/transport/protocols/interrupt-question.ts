@@ -18,11 +18,24 @@ import type { CollectedMessage } from './run-collector';
  *   (no server is known to send that; read for whatever does).
  * An input node (Studio's `{"content_type":"form_schema",…}`) asks no question: "".
  */
-export function questionOf(data: string, nodeTitle: string | undefined, messages: CollectedMessage[]): { question: string; options?: string[] } {
+export function questionOf(
+	data: string,
+	nodeTitle: string | undefined,
+	messages: CollectedMessage[],
+): { question: string; options?: string[] } {
 	const parsed = parseJsonObject(data);
-	if (parsed) return fromStudioConversation(parsed) ?? fromCloudContent(parsed) ?? { question: typeof parsed.question === 'string' ? parsed.question : '' };
+	if (parsed)
+		return (
+			fromStudioConversation(parsed) ??
+			fromCloudContent(parsed) ?? {
+				question: typeof parsed.question === 'string' ? parsed.question : '',
+			}
+		);
 	if (data.trim() !== '') return { question: data };
-	const fromNode = nodeTitle === undefined ? messages : messages.filter((message) => message.node_title === nodeTitle);
+	const fromNode =
+		nodeTitle === undefined
+			? messages
+			: messages.filter((message) => message.node_title === nodeTitle);
 	return { question: fromNode[fromNode.length - 1]?.content ?? '' };
 }
 
@@ -31,17 +44,26 @@ interface StudioMessage {
 	content?: unknown;
 }
 
-function fromStudioConversation(data: Record<string, unknown>): { question: string; options?: string[] } | undefined {
+function fromStudioConversation(
+	data: Record<string, unknown>,
+): { question: string; options?: string[] } | undefined {
 	if (!Array.isArray(data.messages)) return undefined;
-	const questions = (data.messages as StudioMessage[]).filter((message) => message && message.type === 'question');
+	const questions = (data.messages as StudioMessage[]).filter(
+		(message) => message && message.type === 'question',
+	);
 	const content = questions[questions.length - 1]?.content;
 	if (typeof content === 'string') return { question: content };
 	if (content && typeof content === 'object') {
 		const choice = content as { question?: unknown; options?: unknown };
 		const options = Array.isArray(choice.options)
-			? choice.options.map((option: { name?: unknown }) => (typeof option?.name === 'string' ? option.name : JSON.stringify(option)))
+			? choice.options.map((option: { name?: unknown }) =>
+					typeof option?.name === 'string' ? option.name : JSON.stringify(option),
+				)
 			: undefined;
-		return { question: typeof choice.question === 'string' ? choice.question : '', ...(options ? { options } : {}) };
+		return {
+			question: typeof choice.question === 'string' ? choice.question : '',
+			...(options ? { options } : {}),
+		};
 	}
 	return undefined;
 }

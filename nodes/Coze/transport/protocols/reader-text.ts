@@ -25,7 +25,11 @@ export type TextSink = (text: string) => void;
  * of the conversation): the question is read from the Interrupt event that follows. Messages
  * are set apart by a blank line.
  */
-export async function* tapReaderText(batches: AsyncIterable<CozeStreamEvent[]>, mode: StreamToChat, sink: TextSink): AsyncGenerator<CozeStreamEvent[]> {
+export async function* tapReaderText(
+	batches: AsyncIterable<CozeStreamEvent[]>,
+	mode: StreamToChat,
+	sink: TextSink,
+): AsyncGenerator<CozeStreamEvent[]> {
 	if (mode === 'none') return yield* batches;
 	const reader = new ReaderText(mode, sink);
 	for await (const batch of batches) {
@@ -35,11 +39,15 @@ export async function* tapReaderText(batches: AsyncIterable<CozeStreamEvent[]>, 
 }
 
 /** A whole message's reader text, by the same rules (a synchronous or asynchronous run's answer). */
-export function readerTextOfMessages(messages: Array<{ content: string } & CozeMessageData>, mode: StreamToChat): string {
+export function readerTextOfMessages(
+	messages: Array<{ content: string } & CozeMessageData>,
+	mode: StreamToChat,
+): string {
 	if (mode === 'none') return '';
 	let text = '';
 	const reader = new ReaderText(mode, (piece) => (text += piece));
-	for (const message of messages) reader.take({ type: 'Message', data: { ...message, node_is_finish: true } });
+	for (const message of messages)
+		reader.take({ type: 'Message', data: { ...message, node_is_finish: true } });
 	reader.take({ type: 'Done', data: {} });
 	return text;
 }
@@ -106,7 +114,8 @@ class ReaderText {
 	/** Keeps the newest message that may be the End's, whole, in the text a person reads. */
 	private holdUnnamed(data: CozeMessageData): void {
 		const key = executionKey(data);
-		if (this.lastUnnamed?.key !== key || this.lastUnnamed.finished) this.lastUnnamed = { key, text: '', finished: false };
+		if (this.lastUnnamed?.key !== key || this.lastUnnamed.finished)
+			this.lastUnnamed = { key, text: '', finished: false };
 		this.lastUnnamed.text += data.content ?? '';
 		if (data.node_is_finish) this.lastUnnamed.finished = true;
 	}
@@ -116,7 +125,9 @@ class ReaderText {
 		const candidate = this.lastUnnamed;
 		this.lastUnnamed = undefined;
 		if (this.endWritten || !candidate?.finished) return;
-		const text = /^\s*\{/.test(candidate.text) ? readableJson(candidate.text, undefined) : candidate.text;
+		const text = /^\s*\{/.test(candidate.text)
+			? readableJson(candidate.text, undefined)
+			: candidate.text;
 		if (text) this.write(text, candidate.key);
 	}
 
@@ -152,7 +163,8 @@ function readableJson(json: string, nodeType: string | undefined): string {
  */
 function endOfWorkflow(data: CozeMessageData): 'yes' | 'no' | 'lastBeforeDone' {
 	if (data.sub_execute_id) return 'no';
-	if (data.node_type !== undefined || data.node_id !== undefined) return data.node_type === 'End' || data.node_id === '900001' ? 'yes' : 'no';
+	if (data.node_type !== undefined || data.node_id !== undefined)
+		return data.node_type === 'End' || data.node_id === '900001' ? 'yes' : 'no';
 	if (data.node_title === 'End' || !data.node_title) return 'yes';
 	return 'lastBeforeDone';
 }

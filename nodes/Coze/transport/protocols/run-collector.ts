@@ -5,12 +5,24 @@ import { textOfServerValue } from '../http/lossless-json';
 import { DEFAULT_POLICY, megabytes } from '../http/policy';
 
 /** The fields of a message that tell which node (and which execution of it) sent it, as Coze names them. */
-const IDENTITY_FIELDS = ['node_title', 'node_id', 'node_type', 'node_execute_uuid', 'sub_execute_id', 'batch_index', 'loop_index', 'content_type'] as const;
+const IDENTITY_FIELDS = [
+	'node_title',
+	'node_id',
+	'node_type',
+	'node_execute_uuid',
+	'sub_execute_id',
+	'batch_index',
+	'loop_index',
+	'content_type',
+] as const;
 /** The fields that account for a message, sent with its last chunk. */
 const ACCOUNTING_FIELDS = ['usage', 'token', 'cost', 'ext'] as const;
 
 /** One node's whole message: its streamed chunks joined in order. */
-export type CollectedMessage = { content: string } & Pick<CozeMessageData, (typeof IDENTITY_FIELDS)[number] | (typeof ACCOUNTING_FIELDS)[number]>;
+export type CollectedMessage = { content: string } & Pick<
+	CozeMessageData,
+	(typeof IDENTITY_FIELDS)[number] | (typeof ACCOUNTING_FIELDS)[number]
+>;
 
 /** A workflow waiting for an answer (a question node, an input node, a plugin's auth). */
 export interface CollectedInterrupt {
@@ -53,13 +65,19 @@ export interface CollectOptions {
 	keep: 'all' | 'last';
 }
 
-const KEEP_EVERYTHING: CollectOptions = { maxOutputBytes: DEFAULT_POLICY.maxOutputBytes, keep: 'all' };
+const KEEP_EVERYTHING: CollectOptions = {
+	maxOutputBytes: DEFAULT_POLICY.maxOutputBytes,
+	keep: 'all',
+};
 
 /**
  * Reads a run's events to its end: Done (finished), Interrupt (waiting for an answer) or
  * Error. A stream that stops without one of those did not finish, and is a failure.
  */
-export async function collectRun(batches: AsyncIterable<CozeStreamEvent[]>, options = KEEP_EVERYTHING): Promise<CollectedRun> {
+export async function collectRun(
+	batches: AsyncIterable<CozeStreamEvent[]>,
+	options = KEEP_EVERYTHING,
+): Promise<CollectedRun> {
 	const messages = new MessageAssembler(options);
 	try {
 		for await (const batch of batches) {
@@ -77,7 +95,8 @@ export async function collectRun(batches: AsyncIterable<CozeStreamEvent[]>, opti
 			`The Coze stream ended before the workflow finished: no Done or Interrupt event came, after ${arrived.length} message${arrived.length === 1 ? '' : 's'}`,
 			{
 				kind: 'protocol',
-				description: 'The connection was closed early (a proxy or load balancer timeout, or Coze itself). The workflow may still be running in Coze.',
+				description:
+					'The connection was closed early (a proxy or load balancer timeout, or Coze itself). The workflow may still be running in Coze.',
 			},
 		),
 		arrived,
@@ -92,7 +111,8 @@ export function collectedInterrupt(
 	/** The messages that came before it in the same stream (the cloud streams its question there). */
 	messages: CollectedMessage[] = [],
 ): CollectedInterrupt {
-	const eventId = typeof interrupt.event_id === 'number' ? String(interrupt.event_id) : interrupt.event_id;
+	const eventId =
+		typeof interrupt.event_id === 'number' ? String(interrupt.event_id) : interrupt.event_id;
 	if (typeof eventId !== 'string' || eventId.trim() === '') {
 		throw new CozeError('Coze sent an Interrupt without an event_id, so it cannot be answered', {
 			kind: 'protocol',
@@ -100,7 +120,10 @@ export function collectedInterrupt(
 			description: `The workflow is waiting${nodeTitle ? ` at "${nodeTitle}"` : ''}, but Resume needs the interrupt's event_id. Answer it in Coze${debugUrl ? `: ${debugUrl}` : '.'}`,
 		});
 	}
-	const type = typeof interrupt.type === 'string' && /^\d+$/.test(interrupt.type.trim()) ? Number(interrupt.type) : interrupt.type;
+	const type =
+		typeof interrupt.type === 'string' && /^\d+$/.test(interrupt.type.trim())
+			? Number(interrupt.type)
+			: interrupt.type;
 	if (typeof type !== 'number' || !Number.isInteger(type)) {
 		throw new CozeError('Coze sent an Interrupt whose type is not a number', {
 			kind: 'protocol',
@@ -132,18 +155,28 @@ function endOfRun(event: CozeStreamEvent, messages: MessageAssembler): Collected
 			const arrived = messages.finishAll();
 			return {
 				messages: arrived,
-				interrupt: collectedInterrupt(event.data.interrupt_data ?? {}, event.data.node_title, event.data.debug_url, arrived),
+				interrupt: collectedInterrupt(
+					event.data.interrupt_data ?? {},
+					event.data.node_title,
+					event.data.debug_url,
+					arrived,
+				),
 				debugUrl: event.data.debug_url,
 			};
 		}
 		case 'Error': {
 			const { error_code: code, error_message: message, debug_url: debugUrl } = event.data;
-			throw new CozeError(`The Coze workflow failed${code === undefined ? '' : ` with error ${code}`}: ${message ?? 'no message'}`, {
-				kind: 'api',
-				cozeCode: code,
-				debugUrl,
-				description: debugUrl ? `See the run in Coze: ${debugUrl}` : "See the run in Coze under the workflow's run history.",
-			});
+			throw new CozeError(
+				`The Coze workflow failed${code === undefined ? '' : ` with error ${code}`}: ${message ?? 'no message'}`,
+				{
+					kind: 'api',
+					cozeCode: code,
+					debugUrl,
+					description: debugUrl
+						? `See the run in Coze: ${debugUrl}`
+						: "See the run in Coze under the workflow's run history.",
+				},
+			);
 		}
 	}
 }
@@ -189,11 +222,13 @@ class MessageAssembler {
 			message = { first: data, contents: [], seqs: [], inOrder: true, bytes: 0, accounting: {} };
 			this.open.set(key, message);
 		}
-		if (message.seqs.length > 0 && seq < message.seqs[message.seqs.length - 1]) message.inOrder = false;
+		if (message.seqs.length > 0 && seq < message.seqs[message.seqs.length - 1])
+			message.inOrder = false;
 		message.contents.push(content);
 		message.seqs.push(seq);
 		message.bytes += bytes;
-		for (const field of ACCOUNTING_FIELDS) if (data[field] !== undefined) message.accounting[field] = data[field] as never;
+		for (const field of ACCOUNTING_FIELDS)
+			if (data[field] !== undefined) message.accounting[field] = data[field] as never;
 		if (data.node_is_finish) this.finish(key, message);
 	}
 
@@ -216,27 +251,36 @@ class MessageAssembler {
 		this.receivedBytes += bytes;
 		const limit = this.options.maxOutputBytes;
 		if (this.heldBytes <= limit) return bytes;
-		throw new CozeError(`The Coze run sent more than Max Output Size (${megabytes(limit)}) of messages`, {
-			kind: 'protocol',
-			description:
-				`${megabytes(this.receivedBytes)} of message text arrived before the node stopped reading. ` +
-				(this.options.keep === 'last'
-					? "Raise Max Output Size in the node's Request Options if n8n has the memory for it."
-					: "Set Options → Output to Final Message Only, which keeps only the last message, or raise Max Output Size in the node's Request Options if n8n has the memory for it."),
-		});
+		throw new CozeError(
+			`The Coze run sent more than Max Output Size (${megabytes(limit)}) of messages`,
+			{
+				kind: 'protocol',
+				description:
+					`${megabytes(this.receivedBytes)} of message text arrived before the node stopped reading. ` +
+					(this.options.keep === 'last'
+						? "Raise Max Output Size in the node's Request Options if n8n has the memory for it."
+						: "Set Options → Output to Final Message Only, which keeps only the last message, or raise Max Output Size in the node's Request Options if n8n has the memory for it."),
+			},
+		);
 	}
 
 	private finish(key: string, message: OpenMessage): void {
 		this.open.delete(key);
 		const { first, contents, seqs } = message;
-		const ordered = message.inOrder ? contents : seqs.map((seq, i) => ({ seq, i })).sort((a, b) => a.seq - b.seq).map(({ i }) => contents[i]);
+		const ordered = message.inOrder
+			? contents
+			: seqs
+					.map((seq, i) => ({ seq, i }))
+					.sort((a, b) => a.seq - b.seq)
+					.map(({ i }) => contents[i]);
 		if (this.options.keep === 'last') {
 			// Only the newest whole message is kept: what came before it no longer counts.
 			this.dropKept();
 			this.keptBytes = message.bytes;
 		}
 		const collected: CollectedMessage = { content: ordered.join('') };
-		for (const field of IDENTITY_FIELDS) if (first[field] !== undefined) collected[field] = first[field] as never;
+		for (const field of IDENTITY_FIELDS)
+			if (first[field] !== undefined) collected[field] = first[field] as never;
 		Object.assign(collected, message.accounting);
 		this.finished.push(collected);
 	}
@@ -250,5 +294,12 @@ class MessageAssembler {
  */
 export function executionKey(data: CozeMessageData): string {
 	if (data.node_execute_uuid) return `uuid\u0000${data.node_execute_uuid}`;
-	return ['node', data.sub_execute_id ?? '', data.node_id ?? '', data.node_title ?? '', data.batch_index ?? '', data.loop_index ?? ''].join('\u0000');
+	return [
+		'node',
+		data.sub_execute_id ?? '',
+		data.node_id ?? '',
+		data.node_title ?? '',
+		data.batch_index ?? '',
+		data.loop_index ?? '',
+	].join('\u0000');
 }

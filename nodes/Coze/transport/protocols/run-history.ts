@@ -5,7 +5,12 @@ import { isStudioUnknownPath, type CozeEnvelope } from '../http/envelope';
 import type { CozeInterruptData } from './workflow-events';
 import type { CollectedMessage } from './run-collector';
 import { errorCode } from './error-code';
-import { cloudHistoryMessages, endMessage, withFinishState, type OutputMessage } from './run-output';
+import {
+	cloudHistoryMessages,
+	endMessage,
+	withFinishState,
+	type OutputMessage,
+} from './run-output';
 
 /**
  * One record of a run's history, as the cloud (`GET /v1/workflows/{id}/run_histories/{execute_id}`,
@@ -33,7 +38,10 @@ export interface HistoryRecord {
 	/** The cloud cleared `output` (over 1 MB); each node's output is at execute_nodes. */
 	is_output_trimmed?: boolean;
 	/** The cloud: each Output node's execution, keyed by the node's name; is_finish false while it runs. */
-	node_execute_status?: Record<string, { node_id?: string; node_execute_uuid?: string; is_finish?: boolean }>;
+	node_execute_status?: Record<
+		string,
+		{ node_id?: string; node_execute_uuid?: string; is_finish?: boolean }
+	>;
 	interrupt_data?: CozeInterruptData['interrupt_data'];
 	node_title?: string;
 }
@@ -63,7 +71,9 @@ export class RunHistory {
 	 * node>": …}` one message a key (run-output.ts), Coze Studio's output as the End's.
 	 */
 	outputMessages(record: HistoryRecord): OutputMessage[] {
-		const messages = (!this.studio && cloudHistoryMessages(record.output)) || [endMessage(record.output)];
+		const messages = (!this.studio && cloudHistoryMessages(record.output)) || [
+			endMessage(record.output),
+		];
 		return withFinishState(messages, record.node_execute_status);
 	}
 
@@ -76,19 +86,27 @@ export class RunHistory {
 	 * gives its output with is_finish false: partial, never passed off as complete.
 	 */
 	async trimmedOutputs(record: HistoryRecord, signal?: AbortSignal): Promise<OutputMessage[]> {
-		const nodes = Object.entries(record.node_execute_status ?? {}).filter(([, node]) => typeof node?.node_execute_uuid === 'string' && /^[\w-]{1,100}$/.test(node.node_execute_uuid));
+		const nodes = Object.entries(record.node_execute_status ?? {}).filter(
+			([, node]) =>
+				typeof node?.node_execute_uuid === 'string' &&
+				/^[\w-]{1,100}$/.test(node.node_execute_uuid),
+		);
 		const messages: OutputMessage[] = [];
 		let lastError: unknown;
 		for (const [name, node] of nodes) {
 			try {
-				const answer = await requestCozeJson<CozeEnvelope & { data?: { node_output?: unknown; is_finish?: boolean } }>(this.connection, {
+				const answer = await requestCozeJson<
+					CozeEnvelope & { data?: { node_output?: unknown; is_finish?: boolean } }
+				>(this.connection, {
 					method: 'GET',
 					kind: 'read',
 					path: `${this.cloudPath()}/execute_nodes/${encodeURIComponent(node.node_execute_uuid!)}`,
 					signal,
 				});
 				const output = answer.data?.node_output;
-				const finished = [answer.data?.is_finish, node.is_finish].filter((said): said is boolean => typeof said === 'boolean');
+				const finished = [answer.data?.is_finish, node.is_finish].filter(
+					(said): said is boolean => typeof said === 'boolean',
+				);
 				messages.push({
 					content: typeof output === 'string' ? output : JSON.stringify(output ?? ''),
 					node_title: name,
@@ -102,24 +120,38 @@ export class RunHistory {
 			}
 		}
 		if (messages.length > 0) return messages;
-		throw new CozeError(`The Coze run ${this.executeId} succeeded, but its output was over 1 MB and Coze trimmed it`, {
-			kind: 'api',
-			debugUrl: record.debug_url,
-			description: `No node's output could be fetched from the run history either${lastError instanceof Error ? ` (${lastError.message})` : ''}. Make the workflow output less, or read it in Coze${record.debug_url ? `: ${record.debug_url}` : '.'}`,
-		});
+		throw new CozeError(
+			`The Coze run ${this.executeId} succeeded, but its output was over 1 MB and Coze trimmed it`,
+			{
+				kind: 'api',
+				debugUrl: record.debug_url,
+				description: `No node's output could be fetched from the run history either${lastError instanceof Error ? ` (${lastError.message})` : ''}. Make the workflow output less, or read it in Coze${record.debug_url ? `: ${record.debug_url}` : '.'}`,
+			},
+		);
 	}
 
 	private cloudPath(): string {
 		return `/v1/workflows/${encodeURIComponent(this.workflowId)}/run_histories/${encodeURIComponent(this.executeId)}`;
 	}
 
-	private async readFrom(studio: boolean, signal?: AbortSignal): Promise<HistoryRecord | undefined> {
-		const answer = await requestCozeJson<CozeEnvelope & { data?: HistoryRecord[] | HistoryRecord }>(this.connection, {
-			method: 'GET',
-			kind: 'read',
-			...(studio ? { path: '/v1/workflow/get_run_history', query: { workflow_id: this.workflowId, execute_id: this.executeId } } : { path: this.cloudPath() }),
-			signal,
-		});
+	private async readFrom(
+		studio: boolean,
+		signal?: AbortSignal,
+	): Promise<HistoryRecord | undefined> {
+		const answer = await requestCozeJson<CozeEnvelope & { data?: HistoryRecord[] | HistoryRecord }>(
+			this.connection,
+			{
+				method: 'GET',
+				kind: 'read',
+				...(studio
+					? {
+							path: '/v1/workflow/get_run_history',
+							query: { workflow_id: this.workflowId, execute_id: this.executeId },
+						}
+					: { path: this.cloudPath() }),
+				signal,
+			},
+		);
 		return Array.isArray(answer.data) ? answer.data[0] : answer.data;
 	}
 }
@@ -156,7 +188,11 @@ function logIdOf(record: HistoryRecord): string | undefined {
 }
 
 /** The error for a record that ended without success: its own words, in either server's spelling. */
-export function historyFailure(record: HistoryRecord, executeId: string, debugUrl?: string): CozeError {
+export function historyFailure(
+	record: HistoryRecord,
+	executeId: string,
+	debugUrl?: string,
+): CozeError {
 	const state = historyState(record);
 	const code = errorCode(record.error_code);
 	const url = record.debug_url ?? debugUrl;
@@ -174,19 +210,25 @@ export function historyFailure(record: HistoryRecord, executeId: string, debugUr
 		});
 	}
 	if (state === 'unknown') {
-		return new CozeError(`The Coze run ${executeId} is in a state the node does not know: "${String(record.execute_status)}"`, {
-			kind: 'protocol',
-			debugUrl: url,
-			logId,
-			description: `The node waits while a run is "Running" and reads it once "Success"; anything else it cannot interpret.${see}`,
-		});
+		return new CozeError(
+			`The Coze run ${executeId} is in a state the node does not know: "${String(record.execute_status)}"`,
+			{
+				kind: 'protocol',
+				debugUrl: url,
+				logId,
+				description: `The node waits while a run is "Running" and reads it once "Success"; anything else it cannot interpret.${see}`,
+			},
+		);
 	}
 	const verb = state === 'cancelled' ? 'was cancelled' : 'failed';
-	return new CozeError(`The Coze run ${executeId} ${verb}${code === undefined ? '' : ` with error ${code}`}${text ? `: ${text}` : ''}${logId ? ` (log id ${logId})` : ''}`, {
-		kind: 'api',
-		cozeCode: code,
-		debugUrl: url,
-		logId,
-		description: url ? `See the run in Coze: ${url}` : undefined,
-	});
+	return new CozeError(
+		`The Coze run ${executeId} ${verb}${code === undefined ? '' : ` with error ${code}`}${text ? `: ${text}` : ''}${logId ? ` (log id ${logId})` : ''}`,
+		{
+			kind: 'api',
+			cozeCode: code,
+			debugUrl: url,
+			logId,
+			description: url ? `See the run in Coze: ${url}` : undefined,
+		},
+	);
 }

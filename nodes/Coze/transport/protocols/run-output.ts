@@ -20,7 +20,8 @@ export function cloudHistoryMessages(output: unknown): OutputMessage[] | undefin
 	const record = typeof output === 'string' ? parseJsonObject(output) : undefined;
 	if (!record || !Object.hasOwn(record, 'Output')) return undefined;
 	const messages: OutputMessage[] = [];
-	for (const [name, value] of Object.entries(record)) if (name !== 'Output') messages.push({ content: answerText(value), node_title: name });
+	for (const [name, value] of Object.entries(record))
+		if (name !== 'Output') messages.push({ content: answerText(value), node_title: name });
 	messages.push(endMessage(record.Output));
 	return messages;
 }
@@ -45,11 +46,16 @@ export function answerText(output: unknown): string {
  * Marks the messages of nodes that node_execute_status (keyed by node name, workflow_history.md)
  * says had not finished: their output is partial, and the item says so.
  */
-export function withFinishState(messages: OutputMessage[], status: Record<string, { is_finish?: boolean } | undefined> | undefined): OutputMessage[] {
+export function withFinishState(
+	messages: OutputMessage[],
+	status: Record<string, { is_finish?: boolean } | undefined> | undefined,
+): OutputMessage[] {
 	if (!status || typeof status !== 'object') return messages;
 	return messages.map((message) => {
 		const name = message.node_title;
 		const node = name !== undefined && Object.hasOwn(status, name) ? status[name] : undefined;
-		return typeof node?.is_finish === 'boolean' ? { ...message, is_finish: node.is_finish } : message;
+		return typeof node?.is_finish === 'boolean'
+			? { ...message, is_finish: node.is_finish }
+			: message;
 	});
 }

@@ -48,21 +48,32 @@ export const WORKFLOW_PAGE_SIZE = 30;
 const MAX_WORKSPACE_PAGES = 10;
 
 /** Every workspace the token has joined, in Coze's order. */
-export async function listWorkspaces(connection: CozeConnection, signal?: AbortSignal): Promise<CozeWorkspace[]> {
+export async function listWorkspaces(
+	connection: CozeConnection,
+	signal?: AbortSignal,
+): Promise<CozeWorkspace[]> {
 	const workspaces: CozeWorkspace[] = [];
 	for (let page = 1; page <= MAX_WORKSPACE_PAGES; page++) {
-		const answer = await requestCozeJson<CozeEnvelope & { data?: { workspaces?: unknown[]; total_count?: number | string } }>(connection, {
+		const answer = await requestCozeJson<
+			CozeEnvelope & { data?: { workspaces?: unknown[]; total_count?: number | string } }
+		>(connection, {
 			method: 'GET',
 			kind: 'read',
 			path: '/v1/workspaces',
 			query: { page_num: String(page), page_size: String(WORKSPACE_PAGE_SIZE) },
 			signal,
 		});
-		const found = (answer.data?.workspaces ?? []).map(workspaceOf).filter((entry): entry is CozeWorkspace => entry !== undefined);
+		const found = (answer.data?.workspaces ?? [])
+			.map(workspaceOf)
+			.filter((entry): entry is CozeWorkspace => entry !== undefined);
 		workspaces.push(...found);
 		// There is no has_more: a page that is not full, or the total reached, is the end (cozepy model.py).
 		const total = Number(answer.data?.total_count);
-		if ((answer.data?.workspaces ?? []).length < WORKSPACE_PAGE_SIZE || (Number.isFinite(total) && workspaces.length >= total)) break;
+		if (
+			(answer.data?.workspaces ?? []).length < WORKSPACE_PAGE_SIZE ||
+			(Number.isFinite(total) && workspaces.length >= total)
+		)
+			break;
 	}
 	return workspaces;
 }
@@ -73,7 +84,9 @@ export async function listWorkflowsPage(
 	query: { workspaceId: string; mode: WorkflowMode; page: number },
 	signal?: AbortSignal,
 ): Promise<{ workflows: CozeWorkflowSummary[]; hasMore: boolean }> {
-	const answer = await requestCozeJson<CozeEnvelope & { data?: { items?: unknown[]; has_more?: boolean } }>(connection, {
+	const answer = await requestCozeJson<
+		CozeEnvelope & { data?: { items?: unknown[]; has_more?: boolean } }
+	>(connection, {
 		method: 'GET',
 		kind: 'read',
 		path: '/v1/workflows',
@@ -87,7 +100,9 @@ export async function listWorkflowsPage(
 		},
 		signal,
 	});
-	const workflows = (answer.data?.items ?? []).map(workflowOf).filter((entry): entry is CozeWorkflowSummary => entry !== undefined);
+	const workflows = (answer.data?.items ?? [])
+		.map(workflowOf)
+		.filter((entry): entry is CozeWorkflowSummary => entry !== undefined);
 	return { workflows, hasMore: answer.data?.has_more === true };
 }
 
@@ -100,7 +115,11 @@ export async function readWorkflowInputs(
 	workflowId: string,
 	signal?: AbortSignal,
 ): Promise<{ name?: string; inputs?: Record<string, CozeInputParameter> }> {
-	const answer = await requestCozeJson<CozeEnvelope & { data?: { workflow_detail?: { workflow_name?: unknown }; input?: { parameters?: unknown } } }>(connection, {
+	const answer = await requestCozeJson<
+		CozeEnvelope & {
+			data?: { workflow_detail?: { workflow_name?: unknown }; input?: { parameters?: unknown } };
+		}
+	>(connection, {
 		method: 'GET',
 		kind: 'read',
 		path: `/v1/workflows/${encodeURIComponent(workflowId)}`,
@@ -109,7 +128,10 @@ export async function readWorkflowInputs(
 	});
 	const name = answer.data?.workflow_detail?.workflow_name;
 	const parameters = answer.data?.input?.parameters;
-	const inputs = parameters !== null && typeof parameters === 'object' && !Array.isArray(parameters) ? (parameters as Record<string, CozeInputParameter>) : undefined;
+	const inputs =
+		parameters !== null && typeof parameters === 'object' && !Array.isArray(parameters)
+			? (parameters as Record<string, CozeInputParameter>)
+			: undefined;
 	return { name: typeof name === 'string' ? name : undefined, inputs };
 }
 
@@ -118,8 +140,14 @@ export async function readWorkflowInputs(
  * get_workflow_info.md OpenAPIWorkflowBasic); undefined when it has none or the answer does not
  * say (Coze Studio's detail is a chatflow's role only).
  */
-export async function readWorkflowApp(connection: CozeConnection, workflowId: string, signal?: AbortSignal): Promise<string | undefined> {
-	const answer = await requestCozeJson<CozeEnvelope & { data?: { workflow_detail?: { app_id?: unknown } } }>(connection, {
+export async function readWorkflowApp(
+	connection: CozeConnection,
+	workflowId: string,
+	signal?: AbortSignal,
+): Promise<string | undefined> {
+	const answer = await requestCozeJson<
+		CozeEnvelope & { data?: { workflow_detail?: { app_id?: unknown } } }
+	>(connection, {
 		method: 'GET',
 		kind: 'read',
 		path: `/v1/workflows/${encodeURIComponent(workflowId)}`,
@@ -133,7 +161,11 @@ function workspaceOf(entry: unknown): CozeWorkspace | undefined {
 	const record = entry as Record<string, unknown> | null;
 	const id = idText(record?.id);
 	if (!id) return undefined;
-	return { id, name: typeof record?.name === 'string' && record.name ? record.name : id, workspace_type: typeof record?.workspace_type === 'string' ? record.workspace_type : undefined };
+	return {
+		id,
+		name: typeof record?.name === 'string' && record.name ? record.name : id,
+		workspace_type: typeof record?.workspace_type === 'string' ? record.workspace_type : undefined,
+	};
 }
 
 function workflowOf(entry: unknown): CozeWorkflowSummary | undefined {
@@ -142,7 +174,8 @@ function workflowOf(entry: unknown): CozeWorkflowSummary | undefined {
 	if (!id) return undefined;
 	return {
 		workflow_id: id,
-		workflow_name: typeof record?.workflow_name === 'string' && record.workflow_name ? record.workflow_name : id,
+		workflow_name:
+			typeof record?.workflow_name === 'string' && record.workflow_name ? record.workflow_name : id,
 		description: typeof record?.description === 'string' ? record.description : undefined,
 		app_id: idText(record?.app_id),
 	};

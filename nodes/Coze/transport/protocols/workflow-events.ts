@@ -63,18 +63,31 @@ export type CozeStreamEvent =
  * Types one event of a workflow run's stream, or skips it (undefined). `redact` cleans what an
  * error quotes of the event before it is cut short.
  */
-export function decodeWorkflowEvent(event: EventSourceMessage, redact: Redactor): CozeStreamEvent | undefined {
+export function decodeWorkflowEvent(
+	event: EventSourceMessage,
+	redact: Redactor,
+): CozeStreamEvent | undefined {
 	switch (event.event) {
 		case 'Message':
 			return { type: 'Message', data: messageData(eventObject(event, redact)) };
 		case 'Interrupt':
 			return { type: 'Interrupt', data: eventObject(event, redact) as CozeInterruptData };
 		case 'Done':
-			return { type: 'Done', data: event.data.trim() === '' ? {} : (eventObject(event, redact) as { debug_url?: string }) };
+			return {
+				type: 'Done',
+				data:
+					event.data.trim() === '' ? {} : (eventObject(event, redact) as { debug_url?: string }),
+			};
 		case 'Error': {
 			// Its data may be plain text where JSON is expected: the error's words all the same.
 			const data = eventJson(event);
-			return { type: 'Error', data: data === undefined ? plainTextError(event.data) : errorData(eventObject(event, redact, data)) };
+			return {
+				type: 'Error',
+				data:
+					data === undefined
+						? plainTextError(event.data)
+						: errorData(eventObject(event, redact, data)),
+			};
 		}
 		case 'error':
 			// Coze Studio, failing mid-stream, sends a lower-case "error" whose data is plain text.
@@ -95,7 +108,8 @@ function errorData(data: Record<string, unknown>): CozeErrorEventData {
 	const message = data.error_message;
 	return {
 		...data,
-		error_message: message === undefined || message === null ? undefined : textOfServerValue(message),
+		error_message:
+			message === undefined || message === null ? undefined : textOfServerValue(message),
 		error_code: errorCode(data.error_code),
 		debug_url: typeof data.debug_url === 'string' ? data.debug_url : undefined,
 	};

@@ -23,26 +23,56 @@ export interface ResumeBody {
  */
 const RESUME_PATH = '/v1/workflows/resume';
 
-export async function resumeSync(connection: CozeConnection, body: ResumeBody, signal?: AbortSignal): Promise<CollectedRun> {
+export async function resumeSync(
+	connection: CozeConnection,
+	body: ResumeBody,
+	signal?: AbortSignal,
+): Promise<CollectedRun> {
 	return blockingResult(await requestResume(connection, body, signal));
 }
 
 /** Resumes an asynchronous run, then follows it in its history; the interrupt just answered is not taken for a new one. */
-export async function resumeAsync(connection: CozeConnection, body: ResumeBody, polling: Polling, signal?: AbortSignal): Promise<CollectedRun> {
+export async function resumeAsync(
+	connection: CozeConnection,
+	body: ResumeBody,
+	polling: Polling,
+	signal?: AbortSignal,
+): Promise<CollectedRun> {
 	const started = await requestResume(connection, body, signal);
-	return await followAsyncRun(connection, body.workflow_id, started, polling, signal, body.event_id);
+	return await followAsyncRun(
+		connection,
+		body.workflow_id,
+		started,
+		polling,
+		signal,
+		body.event_id,
+	);
 }
 
-async function requestResume(connection: CozeConnection, body: ResumeBody, signal?: AbortSignal): Promise<CozeEnvelope & RunAnswer> {
+async function requestResume(
+	connection: CozeConnection,
+	body: ResumeBody,
+	signal?: AbortSignal,
+): Promise<CozeEnvelope & RunAnswer> {
 	try {
-		return await requestCozeJson<CozeEnvelope & RunAnswer>(connection, { method: 'POST', path: RESUME_PATH, kind: 'startsRun', json: stringifyJson(body), signal });
+		return await requestCozeJson<CozeEnvelope & RunAnswer>(connection, {
+			method: 'POST',
+			path: RESUME_PATH,
+			kind: 'startsRun',
+			json: stringifyJson(body),
+			signal,
+		});
 	} catch (error) {
 		if (!isStudioUnknownPath(error)) throw error;
 		// Coze Studio serves only /v1/workflow/stream_resume (coze-studio api/middleware/openapi_auth.go);
 		// its synchronous runs refuse to stop on an interrupt (error 6039) and its history names none.
-		throw new CozeError('This server has no resume for synchronous or asynchronous runs (Coze Studio serves only the streamed one)', {
-			kind: 'config',
-			description: 'Set Options → Run Mode of Resume to Stream, for an interrupt of a run made with Run Mode "Stream".',
-		});
+		throw new CozeError(
+			'This server has no resume for synchronous or asynchronous runs (Coze Studio serves only the streamed one)',
+			{
+				kind: 'config',
+				description:
+					'Set Options → Run Mode of Resume to Stream, for an interrupt of a run made with Run Mode "Stream".',
+			},
+		);
 	}
 }

@@ -28,8 +28,18 @@ export interface RunAnswer {
 }
 
 /** Runs the workflow and waits for its one answer (Coze cuts the connection at 90 s). */
-export async function runSync(connection: CozeConnection, body: Record<string, unknown>, signal?: AbortSignal): Promise<CollectedRun> {
-	const answer = await requestCozeJson<CozeEnvelope & RunAnswer>(connection, { method: 'POST', path: '/v1/workflow/run', kind: 'startsRun', json: stringifyJson(body), signal });
+export async function runSync(
+	connection: CozeConnection,
+	body: Record<string, unknown>,
+	signal?: AbortSignal,
+): Promise<CollectedRun> {
+	const answer = await requestCozeJson<CozeEnvelope & RunAnswer>(connection, {
+		method: 'POST',
+		path: '/v1/workflow/run',
+		kind: 'startsRun',
+		json: stringifyJson(body),
+		signal,
+	});
 	return blockingResult(answer);
 }
 
@@ -84,11 +94,16 @@ export async function followAsyncRun(
 ): Promise<CollectedRun> {
 	const executeId = String(started.execute_id ?? '');
 	if (!EXECUTE_ID.test(executeId)) {
-		throw new CozeError(executeId ? `Coze started the run but its execute_id "${executeId}" is not a Coze id` : 'Coze started the run but did not say its execute_id', {
-			kind: 'protocol',
-			debugUrl: started.debug_url,
-			description: `The run may be going on in Coze${started.debug_url ? `: ${started.debug_url}` : ''}; without its id the node cannot follow it. Check the credential's Base URL points at the Coze API.`,
-		});
+		throw new CozeError(
+			executeId
+				? `Coze started the run but its execute_id "${executeId}" is not a Coze id`
+				: 'Coze started the run but did not say its execute_id',
+			{
+				kind: 'protocol',
+				debugUrl: started.debug_url,
+				description: `The run may be going on in Coze${started.debug_url ? `: ${started.debug_url}` : ''}; without its id the node cannot follow it. Check the credential's Base URL points at the Coze API.`,
+			},
+		);
 	}
 	const history = new RunHistory(connection, workflowId, executeId);
 	const intervalMs = Math.max(MIN_POLL_INTERVAL_MS, polling.intervalMs);
@@ -104,16 +119,24 @@ export async function followAsyncRun(
 			// An interrupt the record still names is the one just answered: the run went on past it.
 			const finished = { ...answer, interrupt_data: undefined };
 			// Trimmed, the output nodes' messages are fetched one by one; the run's usage is no node's.
-			if (record!.is_output_trimmed) return { ...resultToRun(finished, []), messages: await history.trimmedOutputs(record!, signal), executeId };
+			if (record!.is_output_trimmed)
+				return {
+					...resultToRun(finished, []),
+					messages: await history.trimmedOutputs(record!, signal),
+					executeId,
+				};
 			return { ...resultToRun(finished, history.outputMessages(record!)), executeId };
 		}
 		if (state !== 'running') throw historyFailure(record!, executeId, started.debug_url);
 		if (Date.now() + intervalMs > deadline) {
-			throw new CozeError(`The Coze run ${executeId} was still running after ${Math.round(polling.maxWaitMs / 60_000)} minutes`, {
-				kind: 'protocol',
-				debugUrl: started.debug_url,
-				description: `Raise Max Wait in the node's options, or follow the run in Coze${started.debug_url ? `: ${started.debug_url}` : '.'}`,
-			});
+			throw new CozeError(
+				`The Coze run ${executeId} was still running after ${Math.round(polling.maxWaitMs / 60_000)} minutes`,
+				{
+					kind: 'protocol',
+					debugUrl: started.debug_url,
+					description: `Raise Max Wait in the node's options, or follow the run in Coze${started.debug_url ? `: ${started.debug_url}` : '.'}`,
+				},
+			);
 		}
 		try {
 			await sleep(intervalMs, undefined, { signal });
@@ -128,8 +151,14 @@ export async function followAsyncRun(
  * carries interrupt_data (workflow_history.md) while its status is only ever Success, Running or
  * Fail (cozepy WorkflowExecuteStatus): the interrupt, not the status, says the run waits.
  */
-function waitsOnNewInterrupt(record: HistoryRecord | undefined, answered: string | undefined): boolean {
-	const eventId = record?.interrupt_data && typeof record.interrupt_data === 'object' ? record.interrupt_data.event_id : undefined;
+function waitsOnNewInterrupt(
+	record: HistoryRecord | undefined,
+	answered: string | undefined,
+): boolean {
+	const eventId =
+		record?.interrupt_data && typeof record.interrupt_data === 'object'
+			? record.interrupt_data.event_id
+			: undefined;
 	if (typeof eventId !== 'string' && typeof eventId !== 'number') return false;
 	return String(eventId).trim() !== '' && String(eventId) !== answered;
 }
@@ -142,9 +171,16 @@ function resultToRun(result: RunAnswer, messages: OutputMessage[]): CollectedRun
 	const interrupt = result.interrupt_data;
 	const executeId = result.execute_id === undefined ? undefined : String(result.execute_id);
 	if (interrupt && typeof interrupt === 'object' && Object.keys(interrupt).length > 0) {
-		return { messages: [], interrupt: collectedInterrupt(interrupt, result.node_title, result.debug_url), debugUrl: result.debug_url, executeId };
+		return {
+			messages: [],
+			interrupt: collectedInterrupt(interrupt, result.node_title, result.debug_url),
+			debugUrl: result.debug_url,
+			executeId,
+		};
 	}
 	const end = messages[messages.length - 1];
-	if (end) for (const field of ['usage', 'token', 'cost'] as const) if (result[field] !== undefined) end[field] = result[field] as never;
+	if (end)
+		for (const field of ['usage', 'token', 'cost'] as const)
+			if (result[field] !== undefined) end[field] = result[field] as never;
 	return { messages, debugUrl: result.debug_url, executeId };
 }

@@ -22,5 +22,9 @@ export function streamWorkflowEvents(
 	json: string,
 	signal?: AbortSignal,
 ): AsyncGenerator<CozeStreamEvent[]> {
-	return streamEvents(connection, { path, json, decode: decodeWorkflowEvent, emptyAnswer: EMPTY_RUN_ANSWER }, signal);
+	return streamEvents(
+		connection,
+		{ path, json, decode: decodeWorkflowEvent, emptyAnswer: EMPTY_RUN_ANSWER },
+		signal,
+	);
 }

@@ -14,7 +14,8 @@ export function workflowIdFromUrl(address: string): string | undefined {
 	if (fromQuery && WORKFLOW_ID.test(fromQuery)) return fromQuery;
 	const segments = url.pathname.split('/').filter(Boolean);
 	for (let i = 0; i < segments.length - 1; i++) {
-		if (/^workflows?$/i.test(segments[i]) && WORKFLOW_ID.test(segments[i + 1])) return segments[i + 1];
+		if (/^workflows?$/i.test(segments[i]) && WORKFLOW_ID.test(segments[i + 1]))
+			return segments[i + 1];
 	}
 	return undefined;
 }
