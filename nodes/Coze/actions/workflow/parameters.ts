@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { RawJson } from '../../transport/http';
+import { isJsonObject, RawJson } from '../../transport/http';
 import { MIN_POLL_INTERVAL_MS, type Polling } from '../../transport/protocols/workflow-run';
 import { quoted } from '../quoted';
 import { isLocator, LIST_END_NOTICE } from '../../shared/workflow-locator';
@@ -202,7 +202,7 @@ export function readWorkflowParameters(
 }
 
 function assertObject(this: IExecuteFunctions, value: unknown, itemIndex: number): void {
-	if (value !== null && typeof value === 'object' && !Array.isArray(value)) return;
+	if (isJsonObject(value)) return;
 	throw new NodeOperationError(this.getNode(), 'Parameters must be a JSON object', {
 		itemIndex,
 		description: `It is ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}. Wrap the inputs in {…}, one key per start-node input.`,

@@ -7,6 +7,7 @@ import {
 
 import {
 	hasOwn,
+	isJsonObject,
 	ownValue,
 	parseJsonKeepingLongIntegers,
 	RawJson,
@@ -151,9 +152,7 @@ function typedValue(
 		case 'array': {
 			const wanted = kind === 'object' ? 'a JSON object' : 'a JSON array';
 			const isWanted = (entry: unknown) =>
-				kind === 'array'
-					? Array.isArray(entry)
-					: entry !== null && typeof entry === 'object' && !Array.isArray(entry);
+				kind === 'array' ? Array.isArray(entry) : isJsonObject(entry);
 			if (text !== undefined) {
 				let parsed: unknown;
 				try {

@@ -13,7 +13,12 @@ export { connectionFromCredentials, redactorFor, type CozeConnection } from './c
 export { CozeError } from './coze-error';
 export { checkCozeCredential } from './credential-test';
 export { isPermissionRefusal, isStudioUnknownPath, STUDIO_INVALID_TOKEN_CODE } from './envelope';
-export { parseJsonKeepingLongIntegers, RawJson, stringifyJson } from './lossless-json';
+export {
+	isJsonObject,
+	parseJsonKeepingLongIntegers,
+	RawJson,
+	stringifyJson,
+} from './lossless-json';
 export { hasOwn, ownValue, setOwn } from './own-properties';
 export { DEFAULT_POLICY, type RequestPolicy } from './policy';
 export { Redactor, type RedactingStream } from './redaction';

@@ -69,15 +69,18 @@ function isUnsafeInteger(digits: string): boolean {
 	return digits > MAX_SAFE_DIGITS;
 }
 
+/** Whether a parsed JSON value is an object (not null, not an array). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** `text` read as a JSON object (losslessly), or undefined when it is not one: for fields that may hold JSON. */
 export function parseJsonObject(text: string): Record<string, unknown> | undefined {
 	const trimmed = text.trim();
 	if (!trimmed.startsWith('{')) return undefined;
 	try {
 		const value = parseJsonKeepingLongIntegers(trimmed);
-		return value !== null && typeof value === 'object' && !Array.isArray(value)
-			? (value as Record<string, unknown>)
-			: undefined;
+		return isJsonObject(value) ? value : undefined;
 	} catch {
 		return undefined;
 	}

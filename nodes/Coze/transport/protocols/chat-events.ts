@@ -1,9 +1,9 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 
-import { textOfServerValue } from '../http/lossless-json';
+import { isJsonObject, textOfServerValue } from '../http/lossless-json';
 import type { Redactor } from '../http/redaction';
 import { errorCode } from './error-code';
-import { eventJson, eventObject, isJsonObject } from './event-data';
+import { eventJson, eventObject } from './event-data';
 
 // The events of a chat stream (/v1/workflows/chat), as Coze names them: coze-js
 // resources/chat/chat.ts (ChatEventType, ChatV3Message, CreateChatData), cozepy chat/__init__.py,

@@ -2,7 +2,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 
 import { CozeError } from '../http/coze-error';
 import { eventTooDeep } from '../http/event-stream';
-import { JsonTooDeep, parseJsonKeepingLongIntegers } from '../http/lossless-json';
+import { isJsonObject, JsonTooDeep, parseJsonKeepingLongIntegers } from '../http/lossless-json';
 import type { Redactor } from '../http/redaction';
 
 /**
@@ -16,10 +16,6 @@ export function eventJson(event: EventSourceMessage): unknown {
 		if (error instanceof JsonTooDeep) throw eventTooDeep(event.event);
 		return undefined;
 	}
-}
-
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { requestCozeJson } from '../http/client';
 import type { CozeConnection } from '../http/connection';
 import type { CozeEnvelope } from '../http/envelope';
+import { isJsonObject } from '../http/lossless-json';
 
 /**
  * What a token may see of its workflows, for the editor's pickers: its workspaces, a workspace's
@@ -128,10 +129,9 @@ export async function readWorkflowInputs(
 	});
 	const name = answer.data?.workflow_detail?.workflow_name;
 	const parameters = answer.data?.input?.parameters;
-	const inputs =
-		parameters !== null && typeof parameters === 'object' && !Array.isArray(parameters)
-			? (parameters as Record<string, CozeInputParameter>)
-			: undefined;
+	const inputs = isJsonObject(parameters)
+		? (parameters as Record<string, CozeInputParameter>)
+		: undefined;
 	return { name: typeof name === 'string' ? name : undefined, inputs };
 }
 
