@@ -5,7 +5,7 @@
 // way to empty its caches.
 import { processCache, type BoundedCache } from './transport/http/bounded-cache';
 // Each cache is registered when its module loads: these are loaded here, so every name below is known.
-import './actions/workflow/conversation-memory';
+import './actions/chat/conversation-memory';
 import './actions/workflow/workflow-app';
 import './methods/workflow-search';
 import './transport/http/dispatcher';

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
+
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	ConversationMemory,
 	MAX_REMEMBERED_SESSIONS,
-} from '../../nodes/Coze/actions/workflow/conversation-memory';
+} from '../../nodes/Coze/actions/chat/conversation-memory';
 import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 import { Redactor } from '../../nodes/Coze/transport/http/redaction';
 
@@ -17,7 +19,7 @@ function contextWith(staticData: IDataObject): IExecuteFunctions {
 }
 
 describe('ConversationMemory', () => {
-	const scope = { baseUrl: 'https://api.coze.cn', workflowId: '7404830425073352714' };
+	const scope = { baseUrl: 'https://api.coze.cn', partner: { workflowId: '7404830425073352714' } };
 	const noSecrets = new Redactor([]);
 	beforeEach(() => forgetConversationsOfThisProcess());
 
@@ -52,7 +54,7 @@ describe('ConversationMemory', () => {
 		expect(
 			new ConversationMemory(
 				contextWith(staticData),
-				{ ...scope, workflowId: '1' },
+				{ ...scope, partner: { workflowId: '1' } },
 				noSecrets,
 			).recall('alice@example.com'),
 		).toBeUndefined();
@@ -66,5 +68,43 @@ describe('ConversationMemory', () => {
 		expect(
 			new ConversationMemory(contextWith(staticData), scope, noSecrets).recall('alice@example.com'),
 		).toBe('c1');
+	});
+
+	it('keeps a bot apart from a chatflow of the same id', () => {
+		const staticData: IDataObject = {};
+		const id = '7404830425073352714';
+		new ConversationMemory(
+			contextWith(staticData),
+			{ ...scope, partner: { workflowId: id } },
+			noSecrets,
+		).remember('alice', 'with-chatflow');
+		const bot = new ConversationMemory(
+			contextWith(staticData),
+			{ ...scope, partner: { botId: id } },
+			noSecrets,
+		);
+		expect(bot.recall('alice')).toBeUndefined();
+		bot.remember('alice', 'with-bot');
+		forgetConversationsOfThisProcess();
+		expect(
+			new ConversationMemory(
+				contextWith(staticData),
+				{ ...scope, partner: { workflowId: id } },
+				noSecrets,
+			).recall('alice'),
+		).toBe('with-chatflow');
+		expect(bot.recall('alice')).toBe('with-bot');
+	});
+
+	it('finds a chatflow session saved by an earlier version (key: sha256 of server, workflow and session)', () => {
+		// What 0.1.0 wrote into static data for one session: bots must not change that key.
+		const savedKey = createHash('sha256')
+			.update(`${scope.baseUrl}\u0000${scope.partner.workflowId}\u0000alice`)
+			.digest('base64url')
+			.slice(0, 32);
+		const staticData: IDataObject = { cozeConversations: { [savedKey]: '7400000000000000001' } };
+		expect(new ConversationMemory(contextWith(staticData), scope, noSecrets).recall('alice')).toBe(
+			'7400000000000000001',
+		);
 	});
 });

@@ -13,7 +13,7 @@ import {
 	MAX_REMEMBERED_SERVERS,
 	MAX_SESSIONS_IN_PROCESS,
 	takesOnlyChatflowConversations,
-} from '../../nodes/Coze/actions/workflow/conversation-memory';
+} from '../../nodes/Coze/actions/chat/conversation-memory';
 import { MAX_KNOWN, withWorkflowApp } from '../../nodes/Coze/actions/workflow/workflow-app';
 import { MAX_CACHED_CREDENTIALS, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
 import {
@@ -180,7 +180,7 @@ describe("chat sessions' conversations in the process", () => {
 			getWorkflow: () => ({ id: 'wf-1' }),
 			getNode: () => ({ name: 'Coze' }),
 		}) as unknown as IExecuteFunctions;
-	const scope = { baseUrl: 'https://api.coze.cn', workflowId: '7404830425073352714' };
+	const scope = { baseUrl: 'https://api.coze.cn', partner: { workflowId: '7404830425073352714' } };
 	beforeEach(() => forgetConversationsOfThisProcess());
 
 	it(`keeps ${MAX_SESSIONS_IN_PROCESS} sessions; past it the least recently used is forgotten`, () => {

@@ -12,7 +12,7 @@ import { ChatFailure } from '../transport/protocols/chat-collector';
 import { RunFailure } from '../transport/protocols/run-collector';
 import * as upload from './file/upload.operation';
 import * as chat from './workflow/chat.operation';
-import { partialChatJson } from './workflow/chat-items';
+import { partialChatJson } from './chat/chat-items';
 import { failureNotes, type Outcome } from './failure-report';
 import { uploadsOf } from './file/uploads-ledger';
 import { errorItemJson, toNodeError } from './node-error';

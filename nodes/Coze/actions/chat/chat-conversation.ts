@@ -7,8 +7,8 @@ import { createConversation } from '../../transport/protocols/conversations';
 import {
 	learnTakesOnlyChatflowConversations,
 	takesOnlyChatflowConversations,
-	type ConversationMemory,
 } from './conversation-memory';
+import type { ConversationSetting } from './conversation-setting';
 
 /** The start-node input by which a chatflow finds or makes its conversation when no conversation_id is sent. */
 const CONVERSATION_NAME = 'CONVERSATION_NAME';
@@ -45,30 +45,29 @@ export interface ConversationChoice {
  * cloud unasked: there an unknown name fails the chat (workflow_chat.md, 720702204 "会话名不存在").
  */
 export class ChatConversation {
-	private readonly userName: boolean;
-
 	constructor(
 		private readonly connection: CozeConnection,
 		private readonly options: {
-			mode: 'session' | 'new';
-			memory?: ConversationMemory;
-			sessionId?: string;
+			setting: ConversationSetting;
+			/** The bot the conversation is made for: a bot's chat, or a chatflow that runs as an agent. */
 			botId?: string;
 			connectorId?: string;
+			/** A chatflow's Parameters give its CONVERSATION_NAME themselves (namesConversation). */
+			namedByUser?: boolean;
+			/** The endpoint makes a new conversation when none is sent (a bot's /v3/chat): New Each Time sends none. */
+			endpointMakesConversation?: boolean;
 		},
-		parameters: RawJson | IDataObject,
 		private readonly signal?: AbortSignal,
-	) {
-		this.userName = namesConversation(parameters);
-	}
+	) {}
 
 	/** The conversation of the turn's first try. */
 	async first(): Promise<ConversationChoice> {
-		const { memory, sessionId } = this.options;
-		const remembered = memory && sessionId !== undefined ? memory.recall(sessionId) : undefined;
+		const { session } = this.options.setting;
+		const remembered = session?.memory.recall(session.id);
 		if (remembered) return { conversationId: remembered, chosenByNode: true };
 		// A CONVERSATION_NAME of the user's own is Coze's to find; the id it reports is remembered after the turn.
-		if (this.userName) return {};
+		if (this.options.namedByUser) return {};
+		if (!session && this.options.endpointMakesConversation) return {};
 		if (takesOnlyChatflowConversations(this.connection.baseUrl)) return { name: this.nodeName() };
 		const create = () =>
 			createConversation(
@@ -76,10 +75,9 @@ export class ChatConversation {
 				{ botId: this.options.botId, connectorId: this.options.connectorId },
 				this.signal,
 			);
-		const conversationId =
-			memory && sessionId !== undefined
-				? await memory.recallOrCreate(sessionId, create)
-				: await create();
+		const conversationId = session
+			? await session.memory.recallOrCreate(session.id, create)
+			: await create();
 		return conversationId ? { conversationId, chosenByNode: true } : {};
 	}
 
@@ -90,14 +88,12 @@ export class ChatConversation {
 	afterRefusal(tried: ConversationChoice, error: unknown): ConversationChoice | undefined {
 		if (!tried.chosenByNode || !isStudioRefusal(error)) return undefined;
 		learnTakesOnlyChatflowConversations(this.connection.baseUrl);
-		return this.userName ? {} : { name: this.nodeName() };
+		return this.options.namedByUser ? {} : { name: this.nodeName() };
 	}
 
 	private nodeName(): string {
-		const { memory, sessionId } = this.options;
-		return memory && sessionId !== undefined
-			? memory.conversationName(sessionId)
-			: `n8n-${randomUUID()}`;
+		const { session } = this.options.setting;
+		return session ? session.memory.conversationName(session.id) : `n8n-${randomUUID()}`;
 	}
 }
 

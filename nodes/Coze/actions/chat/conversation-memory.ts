@@ -11,6 +11,17 @@ export const MAX_REMEMBERED_SESSIONS = 1000;
 /** The most sessions (of every workflow and node) the process remembers, the least recently used going first. */
 export const MAX_SESSIONS_IN_PROCESS = MAX_REMEMBERED_SESSIONS * 10;
 
+/** Who a chat talks to: a chatflow or a bot (智能体). */
+export type ChatPartner = { workflowId: string } | { botId: string };
+
+/**
+ * The partner's part of a session's key: a chatflow's id alone (the key sessions were saved under
+ * before bots came, so they are found again), a bot's id marked as one.
+ */
+function partnerKey(partner: ChatPartner): string {
+	return 'botId' in partner ? `bot:${partner.botId}` : partner.workflowId;
+}
+
 /** Manual executions (testing in the editor) do not save static data: the process remembers for them. */
 const inProcess = processCache<string, string>('conversations', {
 	maxEntries: MAX_SESSIONS_IN_PROCESS,
@@ -29,7 +40,7 @@ const creating = new Map<string, Promise<string | undefined>>();
  * Which Coze conversation each chat session talks in, for one Coze node. Kept in the workflow's
  * static data, which n8n saves after each production execution, in queue mode by the worker
  * that ran it, and loads at the start of the next: so a session keeps its conversation across
- * executions and processes. Sessions are stored by a hash of server, chatflow and session id (a
+ * executions and processes. Sessions are stored by a hash of server, chatflow or bot, and session id (a
  * session id may be personal), bounded to MAX_REMEMBERED_SESSIONS.
  *
  * n8n writes static data whole at the end of an execution: when two executions of the workflow
@@ -45,7 +56,7 @@ export class ConversationMemory {
 
 	constructor(
 		private readonly context: IExecuteFunctions,
-		private readonly scope: { baseUrl: string; workflowId: string },
+		private readonly scope: { baseUrl: string; partner: ChatPartner },
 		private readonly redact: Redactor,
 	) {
 		const staticData = context.getWorkflowStaticData('node') as IDataObject;
@@ -116,7 +127,7 @@ export class ConversationMemory {
 
 	private key(sessionId: string): string {
 		return createHash('sha256')
-			.update(`${this.scope.baseUrl}\u0000${this.scope.workflowId}\u0000${sessionId}`)
+			.update(`${this.scope.baseUrl}\u0000${partnerKey(this.scope.partner)}\u0000${sessionId}`)
 			.digest('base64url')
 			.slice(0, 32);
 	}
