@@ -9,6 +9,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import * as botChat from './actions/bot/chat.operation';
+import * as submitToolOutputs from './actions/bot/submit-tool-outputs.operation';
 import * as upload from './actions/file/upload.operation';
 import * as chat from './actions/workflow/chat.operation';
 import * as resume from './actions/workflow/resume.operation';
@@ -30,9 +32,9 @@ export class Coze implements INodeType {
 		version: NODE_VERSIONS,
 		defaultVersion: DEFAULT_VERSION,
 		subtitle:
-			'={{ { run: "Run Workflow", resume: "Resume Workflow", chat: "Chat", upload: "Upload File" }[$parameter["operation"]] }}',
+			'={{ { run: "Run Workflow", resume: "Resume Workflow", chat: "Chat", submitToolOutputs: "Submit Tool Outputs", upload: "Upload File" }[$parameter["operation"]] }}',
 		description:
-			'Run Coze (扣子) workflows and chatflows with live streamed output and human-in-the-loop interrupts, and upload files',
+			'Run Coze (扣子) workflows, chatflows and bots with live streamed output and human-in-the-loop interrupts, and upload files',
 		defaults: { name: 'Coze' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -46,6 +48,7 @@ export class Coze implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Workflow', value: 'workflow' },
+					{ name: 'Bot', value: 'bot' },
 					{ name: 'File', value: 'file' },
 				],
 				default: 'workflow',
@@ -96,9 +99,34 @@ export class Coze implements INodeType {
 				],
 				default: 'upload',
 			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['bot'] } },
+				options: [
+					{
+						name: 'Chat',
+						value: 'chat',
+						action: 'Chat with a bot',
+						description:
+							'Send a message to a published bot (智能体) and stream its answer; its local plugin calls leave by the Interrupts output',
+					},
+					{
+						name: 'Submit Tool Outputs',
+						value: 'submitToolOutputs',
+						action: 'Submit tool outputs to a bot',
+						description: "Answer a bot's local plugin calls and stream the rest of its answer",
+					},
+				],
+				default: 'chat',
+			},
 			...run.description,
 			...resume.description,
 			...chat.description,
+			...botChat.description,
+			...submitToolOutputs.description,
 			...upload.description,
 			requestOptionsDescription,
 		],

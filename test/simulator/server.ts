@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 
 import { refusalOutsideItsApp } from './app-workflows';
+import { SimBots } from './bots';
 import { SimCatalog } from './catalog';
 import { ChatStream } from './chat-shapes';
 import { SimOAuth } from './oauth';
@@ -36,6 +37,8 @@ export const SIMULATOR_TOKEN = 'pat_simulator_token_0123456789abcdefghijklmnop';
 export interface RecordedRequest {
 	method: string;
 	path: string;
+	/** The path with its query string, as sent. */
+	url?: string;
 	/** Date.now() when it arrived. */
 	receivedAt: number;
 	authorization?: string;
@@ -101,6 +104,15 @@ export class CozeSimulator {
 	private readonly conversationOrigins = new Map<string, ConversationOrigin>();
 	private idCounter = 0;
 	private readonly observers: SimulatorObserver[] = [];
+	/** Bots (智能体) and their chats: /v3/chat and /v3/chat/submit_tool_outputs (bots.ts). */
+	readonly bots = new SimBots({
+		// A getter: fields are set before the constructor's body sets the flavour.
+		flavour: () => this.flavour,
+		conversations: this.conversations,
+		newConversation: () => this.newConversation({}),
+		nextId: () => this.nextId(),
+		answer: (res, answer) => this.answer(res, answer),
+	});
 
 	private constructor(
 		private readonly server: Server,
@@ -209,6 +221,7 @@ export class CozeSimulator {
 		const recorded: RecordedRequest = {
 			method: req.method ?? 'GET',
 			path: url.pathname,
+			url: req.url,
 			receivedAt: Date.now(),
 			authorization: req.headers.authorization,
 			contentType: req.headers['content-type'],
@@ -275,6 +288,10 @@ export class CozeSimulator {
 			'/v1/workflow/stream_resume',
 			'/v1/workflows/chat',
 			'/v1/conversation/create',
+			// A bot's chat (coze-studio@4f786d6a openapi_auth.go needAuthPath): no submit_tool_outputs.
+			'/v3/chat',
+			'/v3/chat/retrieve',
+			'/v3/chat/message/list',
 		].includes(path);
 	}
 
@@ -315,6 +332,10 @@ export class CozeSimulator {
 				res,
 				refusalOutsideItsApp(this.catalog, this.flavour, route, body) ?? script(body),
 			);
+		} else if (route === 'POST /v3/chat') {
+			await this.bots.chat(res, url, JSON.parse(await readBody()) as Record<string, unknown>);
+		} else if (route === 'POST /v3/chat/submit_tool_outputs' && this.flavour === 'cloud') {
+			await this.bots.submit(res, url, JSON.parse(await readBody()) as Record<string, unknown>);
 		} else if (route === 'POST /v1/conversation/create') {
 			await readBody();
 			this.createConversation(res);

@@ -10,6 +10,8 @@ import {
 } from '../transport/http';
 import { ChatFailure } from '../transport/protocols/chat-collector';
 import { RunFailure } from '../transport/protocols/run-collector';
+import * as botChat from './bot/chat.operation';
+import * as submitToolOutputs from './bot/submit-tool-outputs.operation';
 import * as upload from './file/upload.operation';
 import * as chat from './workflow/chat.operation';
 import { partialChatJson } from './chat/chat-items';
@@ -18,7 +20,7 @@ import { uploadsOf } from './file/uploads-ledger';
 import { errorItemJson, toNodeError } from './node-error';
 import { outputCount } from './outputs';
 import { readRequestOptions } from './request-options';
-import { INTERRUPT_NEXT_STEP, runsAsTool } from './tool-mode';
+import { nextStepOfInterrupt, runsAsTool } from './tool-mode';
 import type { OperationExecute } from './types';
 import { messageJson } from './workflow/items';
 import * as resume from './workflow/resume.operation';
@@ -35,6 +37,13 @@ const operations = new Map<string, Map<string, OperationExecute>>([
 		]),
 	],
 	['file', new Map([['upload', upload.execute]])],
+	[
+		'bot',
+		new Map([
+			['chat', botChat.execute],
+			['submitToolOutputs', submitToolOutputs.execute],
+		]),
+	],
 ]);
 
 /**
@@ -132,13 +141,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 				main.push(item(messageJson(message, debugUrl, workflowId), itemIndex));
 		}
 		if (outcome.failure instanceof ChatFailure && outcome.failure.messages.length > 0) {
-			const workflowId = String(this.getNodeParameter('workflowId', itemIndex, ''));
-			main.push(
-				item(
-					partialChatJson(outcome.failure.messages, outcome.failure.conversationId, workflowId),
-					itemIndex,
-				),
-			);
+			const { messages, conversationId, about } = outcome.failure;
+			main.push(item(partialChatJson(messages, conversationId, about), itemIndex));
 		}
 		const errorJson = errorItemJson(nodeError, failure);
 		if (uploaded.length > 0) (errorJson.details as IDataObject).uploaded_files = uploaded;
@@ -149,7 +153,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		main.push(
 			...interrupts.splice(0).map((out) => ({
 				...out,
-				json: { status: 'interrupted', ...out.json, next_step: INTERRUPT_NEXT_STEP },
+				json: { status: 'interrupted', ...out.json, next_step: nextStepOfInterrupt(resource) },
 			})),
 		);
 	return [main, interrupts].slice(0, outputCount(resource));

@@ -41,3 +41,12 @@ export function optionIsSet(context: IExecuteFunctions, name: string): boolean {
 /** What an agent is told to do with an interrupt: only the tool's first output reaches it. */
 export const INTERRUPT_NEXT_STEP =
 	'Coze is waiting for an answer to this question. Ask the user, then resume the run with this event_id, interrupt_type and their answer (a Coze tool with the Resume operation does it).';
+
+/** What an agent is told to do with a bot's tool calls. */
+export const TOOL_CALLS_NEXT_STEP =
+	"The Coze bot is waiting for the outputs of these tool calls. Work out each call's output from its function name and arguments, then send them with this conversation_id and chat_id as tool_outputs [{tool_call_id, output}] (a Coze tool with the Bot → Submit Tool Outputs operation does it).";
+
+/** The next step of an interrupt, by the resource whose operation gave it. */
+export function nextStepOfInterrupt(resource: string): string {
+	return resource === 'bot' ? TOOL_CALLS_NEXT_STEP : INTERRUPT_NEXT_STEP;
+}

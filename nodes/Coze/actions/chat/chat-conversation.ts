@@ -54,8 +54,12 @@ export class ChatConversation {
 			connectorId?: string;
 			/** A chatflow's Parameters give its CONVERSATION_NAME themselves (namesConversation). */
 			namedByUser?: boolean;
-			/** The endpoint makes a new conversation when none is sent (a bot's /v3/chat): New Each Time sends none. */
-			endpointMakesConversation?: boolean;
+			/**
+			 * A bot's chat (/v3/chat): it makes a new conversation itself when none is sent (New Each
+			 * Time sends none), and takes one made by /v1/conversation/create on every server, Coze
+			 * Studio's included (its agent conversations: application/conversation/conversation.go).
+			 */
+			forBot?: boolean;
 		},
 		private readonly signal?: AbortSignal,
 	) {}
@@ -67,8 +71,9 @@ export class ChatConversation {
 		if (remembered) return { conversationId: remembered, chosenByNode: true };
 		// A CONVERSATION_NAME of the user's own is Coze's to find; the id it reports is remembered after the turn.
 		if (this.options.namedByUser) return {};
-		if (!session && this.options.endpointMakesConversation) return {};
-		if (takesOnlyChatflowConversations(this.connection.baseUrl)) return { name: this.nodeName() };
+		if (!session && this.options.forBot) return {};
+		if (!this.options.forBot && takesOnlyChatflowConversations(this.connection.baseUrl))
+			return { name: this.nodeName() };
 		const create = () =>
 			createConversation(
 				this.connection,

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { redactorFor, type CozeConnection } from '../../transport/http';
+import { ChatFailure, type CollectedChat } from '../../transport/protocols/chat-collector';
 import { readId } from '../workflow/parameters';
 import { ConversationMemory, type ChatPartner } from './conversation-memory';
 import { readText } from './read-text';
@@ -48,4 +49,19 @@ export function readConversationSetting(
 		redactorFor(connection),
 	);
 	return { mode, session: { id, memory } };
+}
+
+/**
+ * Remembers the conversation a turn talked in for its session (Remember per Chat Session). An id
+ * that may not be kept fails the item, its answer going out with the refusal (Continue on Fail),
+ * not its conversation id.
+ */
+export function rememberConversation(setting: ConversationSetting, turn: CollectedChat): void {
+	if (!setting.session || !turn.conversationId) return;
+	try {
+		setting.session.memory.remember(setting.session.id, turn.conversationId);
+	} catch (refused) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the router turns a ChatFailure into n8n's error and keeps its messages (router.ts)
+		throw new ChatFailure(refused, turn.messages, undefined);
+	}
 }

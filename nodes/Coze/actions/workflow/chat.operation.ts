@@ -2,14 +2,14 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { policyOf, redactorFor, stringifyJson, type CozeConnection } from '../../transport/http';
 import { tapChatAnswer } from '../../transport/protocols/chat-answer-text';
-import { ChatFailure, collectChat } from '../../transport/protocols/chat-collector';
+import { collectChat } from '../../transport/protocols/chat-collector';
 import type { ChatStreamEvent } from '../../transport/protocols/chat-events';
 import { startChat } from '../../transport/protocols/chat-stream';
 import { assertNoToolCalls } from '../../transport/protocols/chat-tool-calls';
 import { LiveChat, withLiveChat } from '../live-chat';
 import type { OperationResult } from '../types';
 import { chatOptions } from './chat.options';
-import { chatJson } from '../chat/chat-items';
+import { attributedTo, chatJson } from '../chat/chat-items';
 import {
 	ChatConversation,
 	explainConversationRefusal,
@@ -17,7 +17,7 @@ import {
 	withConversationName,
 	type ConversationChoice,
 } from '../chat/chat-conversation';
-import { readConversationSetting } from '../chat/conversation-setting';
+import { readConversationSetting, rememberConversation } from '../chat/conversation-setting';
 import { conversationFields, messageField } from '../chat/conversation.description';
 import { readText } from '../chat/read-text';
 import { parametersWithFiles } from './files-from-binary';
@@ -78,64 +78,64 @@ export async function execute(
 
 	const chat = streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
 	return await explainingAppBesideBot(app, () =>
-		withLiveChat(chat, async () => {
-			// Files first: an upload that fails then leaves no new conversation behind in Coze.
-			const sent = await parametersWithFiles.call(this, itemIndex, parameters, connection, signal);
-			const conversation =
-				setting.mode === 'id'
-					? undefined
-					: new ChatConversation(
-							connection,
-							{
-								setting,
-								botId: options.bot_id as string | undefined,
-								connectorId: options.connector_id as string | undefined,
-								namedByUser: namesConversation(parameters),
-							},
-							signal,
-						);
-			let choice: ConversationChoice = conversation
-				? await conversation.first()
-				: { conversationId: setting.conversationId };
-			const start = async ({ conversationId, name }: ConversationChoice) => {
-				const body = {
-					workflow_id: workflowId,
-					additional_messages: [{ role: 'user', content: message, content_type: 'text' }],
-					parameters: withConversationName(sent, name),
-					...(conversationId ? { conversation_id: conversationId } : {}),
-					...options,
+		attributedTo({ workflowId }, () =>
+			withLiveChat(chat, async () => {
+				// Files first: an upload that fails then leaves no new conversation behind in Coze.
+				const sent = await parametersWithFiles.call(
+					this,
+					itemIndex,
+					parameters,
+					connection,
+					signal,
+				);
+				const conversation =
+					setting.mode === 'id'
+						? undefined
+						: new ChatConversation(
+								connection,
+								{
+									setting,
+									botId: options.bot_id as string | undefined,
+									connectorId: options.connector_id as string | undefined,
+									namedByUser: namesConversation(parameters),
+								},
+								signal,
+							);
+				let choice: ConversationChoice = conversation
+					? await conversation.first()
+					: { conversationId: setting.conversationId };
+				const start = async ({ conversationId, name }: ConversationChoice) => {
+					const body = {
+						workflow_id: workflowId,
+						additional_messages: [{ role: 'user', content: message, content_type: 'text' }],
+						parameters: withConversationName(sent, name),
+						...(conversationId ? { conversation_id: conversationId } : {}),
+						...options,
+					};
+					return await startChat(connection, stringifyJson(body), signal);
 				};
-				return await startChat(connection, stringifyJson(body), signal);
-			};
-			let events: AsyncGenerator<ChatStreamEvent[]>;
-			try {
-				events = await start(choice);
-			} catch (error) {
-				const retry = conversation?.afterRefusal(choice, error);
-				if (!retry) throw conversation ? error : explainConversationRefusal(error);
-				choice = retry;
-				events = await start(choice);
-			}
-			if (chat) events = tapChatAnswer(events, chat.text);
-			const turn = await collectChat(events, policyOf(connection).maxOutputBytes);
-			if (setting.session && turn.conversationId) {
+				let events: AsyncGenerator<ChatStreamEvent[]>;
 				try {
-					setting.session.memory.remember(setting.session.id, turn.conversationId);
-				} catch (refused) {
-					// The turn happened: its answer goes out with the refusal (Continue on Fail), not its conversation id.
-					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the router turns a ChatFailure into n8n's error and keeps its messages (router.ts)
-					throw new ChatFailure(refused, turn.messages, undefined);
+					events = await start(choice);
+				} catch (error) {
+					const retry = conversation?.afterRefusal(choice, error);
+					if (!retry) throw conversation ? error : explainConversationRefusal(error);
+					choice = retry;
+					events = await start(choice);
 				}
-			}
-			assertNoToolCalls(turn, redactorFor(connection));
-			return {
-				main: [
-					{
-						json: chatJson(turn, workflowId, choice.conversationId),
-						pairedItem: { item: itemIndex },
-					},
-				],
-			};
-		}),
+				if (chat) events = tapChatAnswer(events, chat.text);
+				const turn = await collectChat(events, policyOf(connection).maxOutputBytes);
+				rememberConversation(setting, turn);
+				assertNoToolCalls(turn, redactorFor(connection));
+				return {
+					main: [
+						{
+							json: chatJson(turn, { workflowId }, choice.conversationId),
+							pairedItem: { item: itemIndex },
+						},
+					],
+				};
+			}),
+		),
 	);
 }

@@ -305,6 +305,10 @@ export function readPolling(
 	this: IExecuteFunctions,
 	options: IDataObject,
 	itemIndex: number,
+	defaults: { intervalSeconds: number; maxWaitMinutes: number } = {
+		intervalSeconds: 5,
+		maxWaitMinutes: 60,
+	},
 ): Polling {
 	const read = (name: string, label: string, fallback: number, unitMs: number): number => {
 		const value = options[name] ?? fallback;
@@ -318,8 +322,8 @@ export function readPolling(
 	return {
 		intervalMs: Math.max(
 			MIN_POLL_INTERVAL_MS,
-			read('pollIntervalSeconds', 'Poll Interval', 5, 1000),
+			read('pollIntervalSeconds', 'Poll Interval', defaults.intervalSeconds, 1000),
 		),
-		maxWaitMs: read('maxWaitMinutes', 'Max Wait', 60, 60_000),
+		maxWaitMs: read('maxWaitMinutes', 'Max Wait', defaults.maxWaitMinutes, 60_000),
 	};
 }

@@ -17,8 +17,12 @@ import { redactorFor, type Redactor } from './redaction';
 import { withRetries } from './retry';
 
 export interface StreamRequest<T> {
-	/** `/v1/workflow/stream_run`, `/v1/workflows/chat`, … */
+	/** `/v1/workflow/stream_run`, `/v1/workflows/chat`, `/v3/chat`, … */
 	path: string;
+	/** Query parameters (`/v3/chat` takes the conversation there). */
+	query?: Record<string, string>;
+	/** What runs, for a broken connection's message: "workflow" unless given (a bot's "chat"). */
+	runName?: string;
 	/** The request body, serialised (lossless-json's stringifyJson). */
 	json: string;
 	/** Types one event of the protocol, or skips it; `redact` is for server text it quotes cut short. */
@@ -88,11 +92,12 @@ export async function* streamEvents<T>(
 				response.path,
 			);
 		if (timer.signal.aborted) throw abortFailure(timer.signal, error);
-		throw new CozeError('The connection to Coze broke while the workflow was streaming', {
+		const runName = request.runName ?? 'workflow';
+		throw new CozeError(`The connection to Coze broke while the ${runName} was streaming`, {
 			kind: 'network',
 			connected: true,
 			logId: response.logId,
-			description: `${(error as Error).message ?? String(error)}. The workflow may still have run in Coze; check it there before running it again.`,
+			description: `${(error as Error).message ?? String(error)}. The ${runName} may still have run in Coze; check it there before running it again.`,
 		});
 	} finally {
 		timer.clear();
@@ -111,6 +116,7 @@ async function openStream<T>(
 	const answer = await sendCozeRequest(connection, {
 		method: 'POST',
 		path: request.path,
+		query: request.query,
 		kind: 'startsRun',
 		json: request.json,
 		bearer,

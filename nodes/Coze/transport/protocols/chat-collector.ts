@@ -1,6 +1,7 @@
 import { CozeError } from '../http/coze-error';
 import { DEFAULT_POLICY, megabytes } from '../http/policy';
 import type { ChatDetailData, ChatMessageData, ChatStreamEvent } from './chat-events';
+import { botChatAdvice } from './bot-errors';
 import { errorCode } from './error-code';
 
 /** One message of the turn, its pieces joined (or as `message.completed` gave it whole). */
@@ -22,6 +23,8 @@ export interface CollectedChat {
 	conversationId?: string;
 	chatId?: string;
 	sectionId?: string;
+	/** The bot that answered, as the chat's events name it (a bot's chat; Studio's chatflows send "0"). */
+	botId?: string;
 	/**
 	 * `completed`, or `requires_action`: the chatflow waits, either for the user (a question or
 	 * input node asks by answering, and the next message in the conversation answers it) or, on
@@ -39,6 +42,8 @@ export class ChatFailure extends Error {
 		readonly failure: unknown,
 		readonly messages: CollectedChatMessage[],
 		readonly conversationId: string | undefined,
+		/** Who was answering, as the failed item names it ({workflow_id} or {bot_id}): the operation's to say. */
+		readonly about: Record<string, string> = {},
 	) {
 		super(failure instanceof Error ? failure.message : String(failure));
 		this.name = 'ChatFailure';
@@ -53,8 +58,10 @@ export class ChatFailure extends Error {
 export async function collectChat(
 	batches: AsyncIterable<ChatStreamEvent[]>,
 	maxOutputBytes = DEFAULT_POLICY.maxOutputBytes,
+	/** Who answers, for the messages: a chatflow (/v1/workflows/chat) or a bot (/v3/chat). */
+	partner: 'chatflow' | 'bot' = 'chatflow',
 ): Promise<CollectedChat> {
-	const turn = new ChatTurn(maxOutputBytes);
+	const turn = new ChatTurn(maxOutputBytes, partner);
 	try {
 		for await (const batch of batches) {
 			for (const event of batch) if (turn.take(event)) return turn.result();
@@ -69,8 +76,7 @@ export async function collectChat(
 			`The Coze chat stream ended before the chat finished: no done or conversation.chat.completed event came, after ${arrived.length} message${arrived.length === 1 ? '' : 's'}`,
 			{
 				kind: 'protocol',
-				description:
-					'The connection was closed early (a proxy or load balancer timeout, or Coze itself). The chatflow may still be answering in Coze.',
+				description: `The connection was closed early (a proxy or load balancer timeout, or Coze itself). The ${partner} may still be answering in Coze.`,
 			},
 		),
 		arrived,
@@ -101,12 +107,16 @@ class ChatTurn {
 	conversationId?: string;
 	private chatId?: string;
 	private sectionId?: string;
+	private botId?: string;
 	status?: CollectedChat['status'];
 	private requiredAction?: unknown;
 	private usage?: ChatDetailData['usage'];
 	private debugUrl?: string;
 
-	constructor(private readonly maxOutputBytes: number) {}
+	constructor(
+		private readonly maxOutputBytes: number,
+		private readonly partner: 'chatflow' | 'bot',
+	) {}
 
 	/** Takes in one event; true once the turn is over. */
 	take(event: ChatStreamEvent): boolean {
@@ -119,6 +129,7 @@ class ChatTurn {
 			case 'chat.created':
 			case 'chat.in_progress':
 				this.note(event.data.conversation_id, event.data.id, event.data.section_id);
+				if (typeof event.data.bot_id === 'string') this.botId ??= event.data.bot_id;
 				return false;
 			case 'chat.completed':
 			case 'chat.requires_action':
@@ -135,21 +146,30 @@ class ChatTurn {
 						kind: 'api',
 						cozeCode: code,
 						description:
-							'Coze reported the chat as failed (conversation.chat.failed). Check the chatflow in Coze.',
+							this.partner === 'bot'
+								? `Coze reported the chat as failed (conversation.chat.failed). ${botChatAdvice(code)}`
+								: 'Coze reported the chat as failed (conversation.chat.failed). Check the chatflow in Coze.',
 					},
 				);
 			}
+			case 'chat.canceled':
+				throw new CozeError('The Coze chat was cancelled before it finished', {
+					kind: 'api',
+					description: `Someone or something cancelled this chat in Coze (/v3/chat/cancel) while the ${this.partner} was answering. Send the message again.`,
+				});
 			case 'error': {
 				const { code, msg, debug_url: debugUrl } = event.data;
 				throw new CozeError(
-					`The Coze chatflow failed${code === undefined ? '' : ` with error ${code}`}: ${msg}`,
+					`The Coze ${this.partner} failed${code === undefined ? '' : ` with error ${code}`}: ${msg}`,
 					{
 						kind: 'api',
 						cozeCode: code,
 						debugUrl,
 						description: debugUrl
 							? `See the run in Coze: ${debugUrl}`
-							: "See the chatflow's run history in Coze.",
+							: this.partner === 'bot'
+								? botChatAdvice(code)
+								: "See the chatflow's run history in Coze.",
 					},
 				);
 			}
@@ -171,6 +191,7 @@ class ChatTurn {
 			conversationId: this.conversationId,
 			chatId: this.chatId,
 			sectionId: this.sectionId,
+			...(this.botId ? { botId: this.botId } : {}),
 			status: this.status ?? 'completed',
 			...(this.requiredAction === undefined ? {} : { requiredAction: this.requiredAction }),
 			...(this.usage ? { usage: this.usage } : {}),

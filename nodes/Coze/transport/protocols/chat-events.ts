@@ -5,9 +5,11 @@ import type { Redactor } from '../http/redaction';
 import { errorCode } from './error-code';
 import { eventJson, eventObject } from './event-data';
 
-// The events of a chat stream (/v1/workflows/chat), as Coze names them: coze-js
-// resources/chat/chat.ts (ChatEventType, ChatV3Message, CreateChatData), cozepy chat/__init__.py,
-// coze-studio backend/domain/workflow/entity/vo/chatflow.go and application/workflow/chatflow.go.
+// The events of a chat stream (a chatflow's /v1/workflows/chat, a bot's /v3/chat and
+// /v3/chat/submit_tool_outputs), as Coze names them: coze-js resources/chat/chat.ts (ChatEventType,
+// ChatV3Message, CreateChatData), cozepy chat/__init__.py, coze-studio
+// backend/domain/workflow/entity/vo/chatflow.go and application/workflow/chatflow.go; for a bot on
+// Coze Studio, application/conversation/openapi_agent_run.go and build_chunk_event.go (4f786d6a).
 
 /** A message of the chat, whole (`conversation.message.completed`) or a piece of one (`…delta`). */
 export interface ChatMessageData {
@@ -66,6 +68,8 @@ export type ChatStreamEvent =
 				| 'chat.requires_action';
 			data: ChatDetailData;
 	  }
+	/** The chat was cancelled: the cloud spells it `canceled` (cozepy ChatStatus), Coze Studio `cancelled` (agentrun entity const.go). */
+	| { type: 'chat.canceled'; data: ChatDetailData }
 	| { type: 'error'; data: ChatErrorData }
 	| { type: 'done'; data: { debug_url?: string } };
 
@@ -77,6 +81,13 @@ const CHAT_EVENTS = new Set([
 	'chat.requires_action',
 ]);
 const MESSAGE_EVENTS = new Set(['message.delta', 'message.completed']);
+const CANCELED_EVENTS = new Set(['chat.canceled', 'chat.cancelled']);
+/**
+ * The stream's end: `done` (the cloud: data "[DONE]" on /v3/chat, {debug_url} on a chatflow), or
+ * Coze Studio's bot chat, which ends with `conversation.stream.done` and empty data and never
+ * sends `done` (coze-studio openapi_agent_run.go buildDoneEvent, entity RunEventStreamDone).
+ */
+const DONE_EVENTS = new Set(['done', 'stream.done']);
 
 /**
  * Types one event of a chat stream, or skips it (audio, PING, anything the node does not know).
@@ -94,8 +105,9 @@ export function decodeChatEvent(
 		return { type: name, data: messageData(eventObject(event, redact)) } as ChatStreamEvent;
 	if (CHAT_EVENTS.has(name))
 		return { type: name, data: eventObject(event, redact) } as ChatStreamEvent;
+	if (CANCELED_EVENTS.has(name)) return { type: 'chat.canceled', data: eventObject(event, redact) };
 	if (name === 'error') return { type: 'error', data: errorData(event) };
-	if (name === 'done') return { type: 'done', data: doneData(event.data) };
+	if (DONE_EVENTS.has(name)) return { type: 'done', data: doneData(event.data) };
 	return undefined;
 }
 
@@ -118,9 +130,19 @@ function errorData(event: EventSourceMessage): ChatErrorData {
 	const { code, msg, debug_url: debugUrl } = parsed;
 	return {
 		code: errorCode(code),
-		msg: msg === undefined || msg === null ? text.trim() : textOfServerValue(msg),
+		msg: msg === undefined || msg === null ? text.trim() : withoutStack(textOfServerValue(msg)),
 		debug_url: typeof debugUrl === 'string' ? debugUrl : undefined,
 	};
+}
+
+/**
+ * Coze Studio's bot chat errors carry its Go error's text, "code=… message=…" followed by
+ * "\nstack=" and a stack trace (coze-studio pkg/errorx/internal/status.go): the trace tells a user
+ * nothing and names the server's source files, so it is left out.
+ */
+function withoutStack(msg: string): string {
+	const at = msg.indexOf('\nstack=');
+	return at >= 0 ? msg.slice(0, at).trimEnd() : msg;
 }
 
 /** `{"debug_url":…}` (Coze Studio, the cloud's chatflow fixture), or `"[DONE]"` / `[DONE]` (the SDKs' chat fixtures). */

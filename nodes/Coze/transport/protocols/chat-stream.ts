@@ -35,7 +35,15 @@ export async function startChat(
 	json: string,
 	signal?: AbortSignal,
 ): Promise<AsyncGenerator<ChatStreamEvent[]>> {
-	const events = streamChatEvents(connection, json, signal);
+	return await started(streamChatEvents(connection, json, signal));
+}
+
+/**
+ * `events` once their first batch has come: a refusal in place of the stream is thrown here, before
+ * the caller commits to reading; the returned stream yields every batch, the first included, and
+ * closes the connection however its reader stops.
+ */
+export async function started<T>(events: AsyncGenerator<T[]>): Promise<AsyncGenerator<T[]>> {
 	const first = await events.next();
 	return (async function* () {
 		try {
