@@ -1,5 +1,7 @@
+import { COZE_ID, parseAddress } from './coze-address';
+
 /** A Coze workflow id: a decimal number (it becomes part of request paths, so nothing else may pass). */
-export const WORKFLOW_ID = /^\d{1,30}$/;
+export const WORKFLOW_ID = COZE_ID;
 
 /**
  * The workflow ID in the address of a workflow's page in Coze. The editor's address carries it
@@ -32,14 +34,4 @@ export function appIdFromUrl(address: string): string | undefined {
 	const at = segments.findIndex((segment) => segment.toLowerCase() === 'project-ide');
 	const appId = at >= 0 ? segments[at + 1] : undefined;
 	return appId !== undefined && WORKFLOW_ID.test(appId) ? appId : undefined;
-}
-
-/** An address as typed or pasted, with or without its scheme. */
-function parseAddress(address: string): URL | undefined {
-	const text = address.trim();
-	try {
-		return new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? text : `https://${text}`);
-	} catch {
-		return undefined;
-	}
 }
