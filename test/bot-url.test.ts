@@ -14,7 +14,10 @@ describe('Bot → By URL: the bot ID in the address of a bot page in Coze', () =
 		['a query and a fragment', `https://www.coze.cn/space/${SPACE}/bot/${ID}?tab=debug#top`],
 		['a trailing slash', `https://www.coze.com/space/${SPACE}/bot/${ID}/`],
 		['self-hosted Coze Studio', `http://localhost:8888/space/${SPACE}/bot/${ID}`],
-		['an address pasted without its scheme, with spaces', `  www.coze.cn/space/${SPACE}/bot/${ID}  `],
+		[
+			'an address pasted without its scheme, with spaces',
+			`  www.coze.cn/space/${SPACE}/bot/${ID}  `,
+		],
 	])('reads it from %s', (_, address) => {
 		expect(botIdFromUrl(address)).toBe(ID);
 	});

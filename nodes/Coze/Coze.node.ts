@@ -19,6 +19,7 @@ import { outputsExpression } from './actions/outputs';
 import { requestOptionsDescription } from './actions/request-options';
 import { route } from './actions/router';
 import { DEFAULT_VERSION, NODE_VERSIONS } from './actions/versions';
+import { searchBots } from './methods/bot-search';
 import { getChatflowInputs, getWorkflowInputs } from './methods/input-fields-method';
 import { searchChatflows, searchWorkflows } from './methods/workflow-search';
 import { checkCozeCredential } from './transport/http';
@@ -133,7 +134,7 @@ export class Coze implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchWorkflows, searchChatflows },
+		listSearch: { searchWorkflows, searchChatflows, searchBots },
 		resourceMapping: { getWorkflowInputs, getChatflowInputs },
 		credentialTest: {
 			async cozeApiCredentialTest(

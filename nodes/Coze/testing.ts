@@ -7,7 +7,7 @@ import { processCache, type BoundedCache } from './transport/http/bounded-cache'
 // Each cache is registered when its module loads: these are loaded here, so every name below is known.
 import './actions/chat/conversation-memory';
 import './actions/workflow/workflow-app';
-import './methods/workflow-search';
+import './methods/catalog-search';
 import './transport/http/dispatcher';
 import './transport/http/oauth-tokens';
 import './transport/http/pace';

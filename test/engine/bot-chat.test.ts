@@ -109,11 +109,9 @@ async function say(
 	return run.output('Coze', 0)[0].json;
 }
 
+/** The query of the `index`th request to /v3/chat. */
 const queryOf = (sim: CozeSimulator, index: number) =>
-	new URL(`http://x${chatRequestsUrls(sim)[index]}`).searchParams;
-/** The recorded path has no query: the simulator keeps it in `url` (see below). */
-const chatRequestsUrls = (sim: CozeSimulator) =>
-	sim.requests.filter((r) => r.path === '/v3/chat').map((r) => r.url ?? '');
+	new URLSearchParams(sim.requests.filter((r) => r.path === '/v3/chat')[index].query);
 
 describe.each(['cloud', 'studio'] as const)('Bot → Chat through the n8n engine (%s)', (flavour) => {
 	let sim: CozeSimulator;
@@ -304,8 +302,9 @@ describe('Bot tool calls (cloud)', () => {
 			tool_outputs: [{ tool_call_id: 'call_1', output: 'sunny in Hangzhou' }],
 			stream: true,
 		});
-		const submitUrl = sim.requests.find((r) => r.path === '/v3/chat/submit_tool_outputs')!.url!;
-		const query = new URL(`http://x${submitUrl}`).searchParams;
+		const query = new URLSearchParams(
+			sim.requests.find((r) => r.path === '/v3/chat/submit_tool_outputs')!.query,
+		);
 		expect(query.get('conversation_id')).toBe(interrupt.conversation_id);
 		expect(query.get('chat_id')).toBe(interrupt.chat_id);
 		const [answer] = run.output('Submit', 0).map((item) => item.json);

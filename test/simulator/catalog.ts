@@ -15,12 +15,21 @@
 //   failure: {cause}"}; otherwise the answer is WorkflowInfo{Role *ChatFlowRole `json:"role"`},
 //   whatever include_input_output says.
 // - coze-py issue #227: the cloud's 4101 text for a token without the permission.
+// - Bots (智能体): coze-dev/coze-sdk-gen@5db2f95b docs/api-markdown/bots_list_draft_published.md
+//   and docs/api-swagger/bots_list_draft_published.yaml (GET /v1/bots, permission listBot,
+//   OpenGetBotData {items: [BotSimpleInfo], total}); coze-dev/coze-py@6b0f4cd cozepy/bots
+//   (_list_v2, SimpleBot: the fields it requires) and cozepy/model.py NumberPaged (has_more is
+//   total > page_num * page_size). Coze Studio serves no bot list to a token: its router has
+//   GET /v1/bots/:bot_id only (backend/api/router/coze/api.go L496-497), and
+//   api/middleware/openapi_auth.go lets a PAT into ^/v1/bots/[0-9]+$ alone, so GET /v1/bots is a
+//   web path (request_inspector.go) that its session middleware refuses (session.go): server.ts
+//   sendUnknownPath.
 import type { ServerResponse } from 'node:http';
 
 import { nextLogId, sendJson, type Flavour } from './flavours';
 
 /** The permissions a token needs for the catalog endpoints (the docs' 权限 rows). */
-export type CatalogPermission = 'listWorkspace' | 'listWorkflow' | 'getMetaData';
+export type CatalogPermission = 'listWorkspace' | 'listWorkflow' | 'getMetaData' | 'listBot';
 
 /**
  * One input (or output) of a workflow as the cloud describes it (get_workflow_info.md
@@ -67,7 +76,21 @@ interface StoredWorkflow extends CatalogWorkflow {
 	updatedAt: number;
 }
 
-/** How the workflow list's paging can be broken (SimCatalog.breakPaging). */
+/** A bot (智能体) of a workspace. */
+export interface CatalogBot {
+	bot_id: string;
+	name: string;
+	description?: string;
+	/** Published to the API channel (default), or a draft never published. */
+	published?: boolean;
+}
+
+interface StoredBot extends CatalogBot {
+	workspaceId: string;
+	updatedAt: number;
+}
+
+/** How the workflow and bot lists' paging can be broken (SimCatalog.breakPaging). */
 export type PagingFault = 'repeatsFirstPage' | 'neverEnds';
 
 /** The simulated user (the id and name GET /v1/users/me answers with in server.ts). */
@@ -76,6 +99,7 @@ const USER = { id: '7404830425073352713', name: 'simulated_user' };
 /** Icon addresses: the docs' examples are placeholders too (no evidence of a real one's form). */
 const WORKSPACE_ICON = 'https://example.com/icon/workspace.png';
 const WORKFLOW_ICON = 'https://example.com/icon/workflow.png';
+const BOT_ICON = 'https://example.com/icon/bot.png';
 
 /** The cloud's text for a token without the permission (coze-py issue #227). */
 const PERMISSION_MSG =
@@ -88,8 +112,10 @@ const DETAIL_PATH = /^\/v1\/workflows\/(\d+)$/;
 export class SimCatalog {
 	private readonly workspaces: CatalogWorkspace[] = [];
 	private readonly workflows: StoredWorkflow[] = [];
+	private readonly bots: StoredBot[] = [];
 	private readonly denied = new Set<CatalogPermission>();
 	private pagingFault?: PagingFault;
+	private publishStatusIgnored = false;
 
 	addWorkspace(workspace: CatalogWorkspace): void {
 		this.workspaces.push({ ...workspace });
@@ -103,13 +129,30 @@ export class SimCatalog {
 		this.workflows.push({ ...workflow, workspaceId, createdAt, updatedAt: createdAt + 41 });
 	}
 
+	/** Adds a bot to a workspace added before; the list keeps the order of adding. */
+	addBot(workspaceId: string, bot: CatalogBot): void {
+		if (!this.workspaces.some((workspace) => workspace.id === workspaceId))
+			throw new Error(`no workspace ${workspaceId} in the simulator's catalog`);
+		const updatedAt = Math.floor(Date.now() / 1000) - 3600 + this.bots.length;
+		this.bots.push({ ...bot, workspaceId, updatedAt });
+	}
+
 	/**
-	 * The workflow list's paging breaks from now on: has_more is always true, and each page is page
-	 * 1 again ('repeatsFirstPage', a server or proxy that drops page_num) or new workflows without
-	 * end ('neverEnds'). No evidence of a real server doing either: a fault, as hostile input is.
+	 * The workflow and bot lists' paging breaks from now on: they always say there is more
+	 * (has_more true; a bot total past the page), and each page is page 1 again
+	 * ('repeatsFirstPage', a server or proxy that drops page_num) or new entries without end
+	 * ('neverEnds'). No evidence of a real server doing either: a fault, as hostile input is.
 	 */
 	breakPaging(fault: PagingFault): void {
 		this.pagingFault = fault;
+	}
+
+	/**
+	 * The bot list answers every bot of the workspace from now on, published or not, whatever
+	 * publish_status asked (each still says is_published). No evidence of a server doing so: a fault.
+	 */
+	ignorePublishStatus(): void {
+		this.publishStatusIgnored = true;
 	}
 
 	/** The token lacks this permission from now on: its endpoint answers 4101 (the cloud). */
@@ -123,10 +166,18 @@ export class SimCatalog {
 		return app && app !== '0' ? app : undefined;
 	}
 
-	/** Whether a GET of `path` is a catalog endpoint `flavour` serves (Studio: only a workflow's detail). */
+	/**
+	 * Whether a GET of `path` is a catalog endpoint `flavour` serves (Studio: only a workflow's
+	 * detail; its answer to the lists is its session 401, server.ts sendUnknownPath).
+	 */
 	serves(path: string, flavour: Flavour): boolean {
 		if (flavour === 'studio') return DETAIL_PATH.test(path);
-		return path === '/v1/workspaces' || path === '/v1/workflows' || DETAIL_PATH.test(path);
+		return (
+			path === '/v1/workspaces' ||
+			path === '/v1/workflows' ||
+			path === '/v1/bots' ||
+			DETAIL_PATH.test(path)
+		);
 	}
 
 	/** Answers a GET that `serves` accepted. */
@@ -137,6 +188,7 @@ export class SimCatalog {
 				? this.studioDetail(res, detail[1])
 				: this.detail(res, detail[1], url.searchParams);
 		if (url.pathname === '/v1/workspaces') return this.listWorkspaces(res, url.searchParams);
+		if (url.pathname === '/v1/bots') return this.listBots(res, url.searchParams);
 		this.listWorkflows(res, url.searchParams);
 	}
 
@@ -212,8 +264,15 @@ export class SimCatalog {
 				(status === 'all' || (status === 'published_online') === (workflow.published ?? true)) &&
 				(appId === '' || (workflow.app_id ?? '0') === appId),
 		);
+		const madeAt = Math.floor(Date.now() / 1000) - 86400;
 		const shown = this.pagingFault
-			? faultyPage(this.pagingFault, matching, workspaceId, pageNum, pageSize)
+			? faultyPage(this.pagingFault, matching, pageNum, pageSize, (n, id): StoredWorkflow => ({
+					workflow_id: id,
+					workflow_name: `Endless ${n}`,
+					workspaceId,
+					createdAt: madeAt,
+					updatedAt: madeAt,
+				}))
 			: matching.slice((pageNum - 1) * pageSize, pageNum * pageSize);
 		// created_at and updated_at are strings in this list (the doc's table and example).
 		const items = shown.map((workflow) => ({
@@ -224,6 +283,74 @@ export class SimCatalog {
 		this.succeed(res, {
 			items,
 			has_more: this.pagingFault !== undefined || pageNum * pageSize < matching.length,
+		});
+	}
+
+	/**
+	 * The cloud's `GET /v1/bots` (bots_list_draft_published.md): workspace_id required;
+	 * publish_status all | published_online (default) | published_draft | unpublished_draft;
+	 * connector_id (default 1024, the API channel) for the published ones; page_num default 1,
+	 * page_size default 20 (the doc gives no maximum). cozepy's _list_v2 sends the page as
+	 * page_index (its test mocks match on that name): the doc's page_num is what is read here.
+	 * data {items: [BotSimpleInfo], total}: no has_more; total is every matching bot (cozepy's
+	 * NumberPaged pages on while total > page_num * page_size).
+	 */
+	private listBots(res: ServerResponse, query: URLSearchParams): void {
+		if (this.denied.has('listBot')) return this.refuse(res, 403, 4101, PERMISSION_MSG);
+		// The cloud's answers to a missing or bad argument are in no doc or fixture (no evidence):
+		// 4000, as for the workflow list.
+		const workspaceId = query.get('workspace_id') ?? '';
+		if (!workspaceId) return this.refuse(res, 400, 4000, 'workspace_id is required');
+		const pageNum = integer(query.get('page_num'), 1);
+		if (pageNum === undefined || pageNum < 1)
+			return this.refuse(res, 400, 4000, 'page_num must be at least 1');
+		const pageSize = integer(query.get('page_size'), 20);
+		if (pageSize === undefined || pageSize < 1)
+			return this.refuse(res, 400, 4000, 'page_size must be at least 1');
+		const status = query.get('publish_status') || 'published_online';
+		if (!['all', 'published_online', 'published_draft', 'unpublished_draft'].includes(status))
+			return this.refuse(res, 400, 4000, `invalid publish_status ${status}`);
+		// A workspace the token cannot see: no evidence of the cloud's answer; its permission error here.
+		if (!this.workspaces.some((workspace) => workspace.id === workspaceId))
+			return this.refuse(res, 403, 4101, PERMISSION_MSG);
+		// Every published bot here is published to the API channel (1024), and has no draft changes:
+		// published_draft lists the same bots as published_online (no evidence of how the two differ
+		// in this list's answer), and another connector_id lists none.
+		const connectorId = query.get('connector_id') || '1024';
+		const matching = this.bots.filter(
+			(bot) =>
+				bot.workspaceId === workspaceId &&
+				(this.publishStatusIgnored ||
+					status === 'all' ||
+					(status === 'unpublished_draft'
+						? bot.published === false
+						: bot.published !== false && connectorId === '1024')),
+		);
+		const shown = this.pagingFault
+			? faultyPage(this.pagingFault, matching, pageNum, pageSize, (n, id): StoredBot => ({
+					bot_id: id,
+					name: `Endless bot ${n}`,
+					workspaceId,
+					updatedAt: 1718289297,
+				}))
+			: matching.slice((pageNum - 1) * pageSize, pageNum * pageSize);
+		// BotSimpleInfo: the doc's table and example; id, name, description, icon_url, is_published,
+		// updated_at and owner_user_id always (cozepy's SimpleBot requires them), published_at only
+		// for a published bot (the table: "仅当智能体已发布时返回该值"). folder_id, in the example, is
+		// left out: no evidence of its value for a bot in no folder.
+		const items = shown.map((bot) => ({
+			id: bot.bot_id,
+			name: bot.name,
+			description: bot.description ?? '',
+			icon_url: BOT_ICON,
+			updated_at: bot.updatedAt,
+			is_published: bot.published !== false,
+			...(bot.published !== false ? { published_at: bot.updatedAt } : {}),
+			owner_user_id: USER.id,
+		}));
+		this.succeed(res, {
+			items,
+			total: this.pagingFault ? (pageNum + 1) * pageSize : matching.length,
 		});
 	}
 
@@ -326,25 +453,21 @@ function basic(workflow: StoredWorkflow): Record<string, unknown> {
 	};
 }
 
-/** A page of a list whose paging is broken (SimCatalog.breakPaging). */
-function faultyPage(
+/**
+ * A page of a list whose paging is broken (SimCatalog.breakPaging): page 1 again, or a page of
+ * new entries made by `endless` from their number in the list and a fresh 19-digit id.
+ */
+function faultyPage<T>(
 	fault: PagingFault,
-	matching: StoredWorkflow[],
-	workspaceId: string,
+	matching: T[],
 	pageNum: number,
 	pageSize: number,
-): StoredWorkflow[] {
+	endless: (n: number, id: string) => T,
+): T[] {
 	if (fault === 'repeatsFirstPage') return matching.slice(0, pageSize);
-	const createdAt = Math.floor(Date.now() / 1000) - 86400;
 	return Array.from({ length: pageSize }, (_, i) => {
 		const n = (pageNum - 1) * pageSize + i + 1;
-		return {
-			workflow_id: String(7404830425073400000n + BigInt(n)),
-			workflow_name: `Endless ${n}`,
-			workspaceId,
-			createdAt,
-			updatedAt: createdAt,
-		};
+		return endless(n, String(7404830425073400000n + BigInt(n)));
 	});
 }
 

@@ -37,8 +37,8 @@ export const SIMULATOR_TOKEN = 'pat_simulator_token_0123456789abcdefghijklmnop';
 export interface RecordedRequest {
 	method: string;
 	path: string;
-	/** The path with its query string, as sent. */
-	url?: string;
+	/** The query string, without its "?" ('' for none). */
+	query: string;
 	/** Date.now() when it arrived. */
 	receivedAt: number;
 	authorization?: string;
@@ -221,7 +221,7 @@ export class CozeSimulator {
 		const recorded: RecordedRequest = {
 			method: req.method ?? 'GET',
 			path: url.pathname,
-			url: req.url,
+			query: url.search.slice(1),
 			receivedAt: Date.now(),
 			authorization: req.headers.authorization,
 			contentType: req.headers['content-type'],

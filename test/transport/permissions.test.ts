@@ -18,6 +18,7 @@ describe("the permission each endpoint needs (Coze's API pages, 权限)", () => 
 		['/v1/files/upload', 'uploadFile'],
 		['/v1/workspaces', 'listWorkspace'],
 		['/v1/workflows', 'listWorkflow'],
+		['/v1/bots', 'listBot'],
 		['/v1/workflows/7404830425073352713', 'getMetaData'],
 	])('%s needs %s', (path, permission) => {
 		expect(permissionOf(path)?.permission).toBe(permission);

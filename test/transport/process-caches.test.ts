@@ -15,7 +15,8 @@ import {
 	takesOnlyChatflowConversations,
 } from '../../nodes/Coze/actions/chat/conversation-memory';
 import { MAX_KNOWN, withWorkflowApp } from '../../nodes/Coze/actions/workflow/workflow-app';
-import { MAX_CACHED_CREDENTIALS, searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
+import { MAX_CACHED_CREDENTIALS } from '../../nodes/Coze/methods/catalog-search';
+import { searchWorkflows } from '../../nodes/Coze/methods/workflow-search';
 import {
 	closeCozeDispatcher,
 	forgetConversationsOfThisProcess,

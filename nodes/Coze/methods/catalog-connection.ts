@@ -8,7 +8,7 @@ import {
 	redactorFor,
 	type CozeConnection,
 } from '../transport/http';
-import { listAdvice } from './editor-advice';
+import { listAdvice, type ListSubject } from './editor-advice';
 import { editorError } from './editor-error';
 
 /** The editor waits on these lists: one retry, not the run's three. */
@@ -31,7 +31,7 @@ export async function editorConnection(
 }
 
 /**
- * What the Workflow list shows when Coze gives none: the advice for the kind of failure
+ * What a list (Workflow, Bot) shows when Coze gives none: the advice for the kind of failure
  * (editor-advice.ts). The advice is in the message itself: n8n 2.40.7's editor shows a list's
  * error message but drops the description of any error that is not a NodeApiError (the browser
  * test shows the message). The token never appears (the message is redacted, as the run's
@@ -40,10 +40,11 @@ export async function editorConnection(
 export function catalogError(
 	this: ILoadOptionsFunctions,
 	error: unknown,
+	subject: ListSubject,
 	connection?: CozeConnection,
 ): NodeOperationError {
 	// The transport's own hint stays as the description, for a later editor that shows it.
 	const hint = error instanceof CozeError && error.description ? error.description : undefined;
 	const description = hint && connection ? redactorFor(connection).text(hint) : hint;
-	return editorError(this.getNode(), listAdvice(error, connection), description);
+	return editorError(this.getNode(), listAdvice(error, subject, connection), description);
 }

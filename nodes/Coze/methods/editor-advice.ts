@@ -82,14 +82,28 @@ function apiFailureOf(error: CozeError): EditorFailure {
 	return 'other';
 }
 
+/** What a list of the editor holds, for what it says when Coze gives none. */
+export interface ListSubject {
+	/** What the list holds, one of them: workflow, bot. */
+	thing: string;
+	/** Coze's permission to list them (the API page's 权限 row): listWorkflow, listBot. */
+	permission: string;
+	/** What works without the list, on a server that has none: "running a workflow does not need it". */
+	withoutList: string;
+}
+
 const REGION =
 	"that the credential's Region is the site where the token was made (a coze.com token is refused by coze.cn and the reverse)";
 
 /**
- * What the Workflow list says when Coze gives none: the advice first, then Coze's words (its
- * code and log id). One sentence for n8n's list, which shows an error's message only.
+ * What a list (of workflows, of bots) says when Coze gives none: the advice first, then Coze's
+ * words (its code and log id). One sentence for n8n's list, which shows an error's message only.
  */
-export function listAdvice(error: unknown, connection?: CozeConnection): string {
+export function listAdvice(
+	error: unknown,
+	subject: ListSubject,
+	connection?: CozeConnection,
+): string {
 	const failure = failureOf(error);
 	const redact = (text: string) => (connection ? redactorFor(connection).text(text) : text);
 	const said = redact(error instanceof Error ? error.message : String(error));
@@ -106,10 +120,10 @@ export function listAdvice(error: unknown, connection?: CozeConnection): string 
 			const lacks = refused
 				? `it lacks the ${refused.permission} permission, which ${refused.use} needs`
 				: 'it lacks a permission';
-			return `The token may not list workspaces and workflows (${lacks}): add listWorkspace and listWorkflow to the token in Coze, or ${instead}. Coze said: ${said}`;
+			return `The token may not list workspaces and ${subject.thing}s (${lacks}): add listWorkspace and ${subject.permission} to the token in Coze, or ${instead}. Coze said: ${said}`;
 		}
 		case 'noSuchApi':
-			return `This Coze server has no API to list workspaces and workflows: ${instead}. Coze Studio's API does not offer it (only coze.cn and coze.com do); running a workflow does not need it`;
+			return `This Coze server has no API to list workspaces and ${subject.thing}s: ${instead}. Coze Studio's API does not offer it (only coze.cn and coze.com do); ${subject.withoutList}`;
 		case 'network':
 			return `Coze could not be reached: check the credential's Base URL (or Region) and this machine's network. ${said}`;
 		case 'tryAgain':

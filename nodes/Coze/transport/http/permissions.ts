@@ -5,8 +5,9 @@
  * resume_workflow.md, workflow_chat.md → run; create_conversation.md → createConversation;
  * workflow_history.md, get_node_execute_history_response.md → listRunHistory; upload_files.md →
  * uploadFile; list_workspace.md → listWorkspace; get_workflow_list.md → listWorkflow;
- * get_workflow_info.md → getMetaData). Coze Studio's run history path is its counterpart of the
- * cloud's. First match wins: `/v1/workflows/chat` before a workflow's detail.
+ * get_workflow_info.md → getMetaData; bots_list_draft_published.md → listBot). Coze Studio's run
+ * history path is its counterpart of the cloud's. First match wins: `/v1/workflows/chat` before a
+ * workflow's detail.
  */
 const ENDPOINT_PERMISSIONS: ReadonlyArray<{ path: RegExp; permission: string; use: string }> = [
 	{
@@ -38,6 +39,7 @@ const ENDPOINT_PERMISSIONS: ReadonlyArray<{ path: RegExp; permission: string; us
 	{ path: /^\/v1\/files\/upload$/, permission: 'uploadFile', use: 'uploading a file' },
 	{ path: /^\/v1\/workspaces$/, permission: 'listWorkspace', use: 'listing workspaces' },
 	{ path: /^\/v1\/workflows$/, permission: 'listWorkflow', use: 'listing workflows' },
+	{ path: /^\/v1\/bots$/, permission: 'listBot', use: 'listing bots' },
 	{
 		path: /^\/v1\/workflows\/[^/]+$/,
 		permission: 'getMetaData',

@@ -153,13 +153,13 @@ export async function readWorkflowApp(
 		path: `/v1/workflows/${encodeURIComponent(workflowId)}`,
 		signal,
 	});
-	const appId = idText(answer.data?.workflow_detail?.app_id);
+	const appId = jsonId(answer.data?.workflow_detail?.app_id);
 	return appId && appId !== '0' ? appId : undefined;
 }
 
 function workspaceOf(entry: unknown): CozeWorkspace | undefined {
 	const record = entry as Record<string, unknown> | null;
-	const id = idText(record?.id);
+	const id = jsonId(record?.id);
 	if (!id) return undefined;
 	return {
 		id,
@@ -170,19 +170,19 @@ function workspaceOf(entry: unknown): CozeWorkspace | undefined {
 
 function workflowOf(entry: unknown): CozeWorkflowSummary | undefined {
 	const record = entry as Record<string, unknown> | null;
-	const id = idText(record?.workflow_id);
+	const id = jsonId(record?.workflow_id);
 	if (!id) return undefined;
 	return {
 		workflow_id: id,
 		workflow_name:
 			typeof record?.workflow_name === 'string' && record.workflow_name ? record.workflow_name : id,
 		description: typeof record?.description === 'string' ? record.description : undefined,
-		app_id: idText(record?.app_id),
+		app_id: jsonId(record?.app_id),
 	};
 }
 
 /** Ids are JSON strings of digits (the lossless reader keeps any sent as long numbers as strings too). */
-function idText(value: unknown): string | undefined {
+export function jsonId(value: unknown): string | undefined {
 	if (typeof value === 'string' && /^\d{1,30}$/.test(value)) return value;
 	if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
 	return undefined;
