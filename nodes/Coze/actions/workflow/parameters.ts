@@ -4,31 +4,73 @@ import { isJsonObject, RawJson } from '../../transport/http';
 import { MIN_POLL_INTERVAL_MS, type Polling } from '../../transport/protocols/workflow-run';
 import { quoted } from '../quoted';
 import { isLocator, LIST_END_NOTICE } from '../../shared/workflow-locator';
-import { WORKFLOW_ID, workflowIdFromUrl } from '../../transport/protocols/workflow-url';
+import { COZE_ID } from '../../transport/protocols/coze-address';
+import { workflowIdFromUrl } from '../../transport/protocols/workflow-url';
 
 /** An interrupt's event id, "<execute_id>/<n>" on the cloud: printable, no spaces, bounded. */
 const EVENT_ID = /^[\w./:-]{1,200}$/;
+
+/** A field that names a Coze thing by its ID: a resource locator (From List, By URL, By ID), or its ID as text. */
+export interface LocatorField {
+	/** The parameter: workflowId, botId. */
+	name: string;
+	/** The field as the editor shows it: Workflow, Bot. */
+	label: string;
+	/** What an error calls the ID itself: Workflow ID (version 1's field), Bot. */
+	idLabel: string;
+	/** What the field names: workflow, bot. */
+	thing: string;
+	/** The ID in the address of the thing's page in Coze, or undefined. */
+	idFromUrl: (address: string) => string | undefined;
+	/** How to give an address that holds the ID. */
+	urlHelp: string;
+	/** Where the ID comes from, for an empty field. */
+	emptyHint: string;
+	/** What an ID looks like, for one that is not. */
+	idHelp: string;
+}
+
+const WORKFLOW_FIELD: LocatorField = {
+	name: 'workflowId',
+	label: 'Workflow',
+	idLabel: 'Workflow ID',
+	thing: 'workflow',
+	idFromUrl: workflowIdFromUrl,
+	urlHelp:
+		'Open the workflow in Coze and paste the address from the browser: it has workflow_id= in it, e.g. https://www.coze.cn/work_flow?space_id=…&workflow_id=7404830425073352713. Or choose By ID.',
+	emptyHint: 'It is the number after workflow_id= in the address of the workflow in Coze.',
+	idHelp:
+		"A workflow ID is a number, e.g. 7404830425073352713: the digits after workflow_id= in the workflow's address in Coze.",
+};
 
 /**
  * Reads the workflow: version 1's Workflow ID text, or version 2's resource locator (picked from
  * the list, an address in Coze, or an ID). Digits only, exactly as given.
  */
 export function readWorkflowId(this: IExecuteFunctions, itemIndex: number): string {
-	const locator = this.getNodeParameter('workflowId', itemIndex) as unknown;
+	return readLocatorId.call(this, itemIndex, WORKFLOW_FIELD);
+}
+
+/**
+ * Reads a locator field's ID: from the address By URL, refusing the list's end notice, or the
+ * list's or By ID's value (or an expression's text) as an exact string of digits.
+ */
+export function readLocatorId(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	field: LocatorField,
+): string {
+	const locator = this.getNodeParameter(field.name, itemIndex) as unknown;
 	if (isLocator(locator) && locator.mode === 'url') {
 		const address = String(locator.value ?? '').trim();
-		const id = workflowIdFromUrl(address);
+		const id = field.idFromUrl(address);
 		if (id) return id;
 		throw new NodeOperationError(
 			this.getNode(),
 			address
-				? `The address ${quoted(address, 200)} holds no Coze workflow ID`
-				: 'Workflow (By URL) is empty',
-			{
-				itemIndex,
-				description:
-					'Open the workflow in Coze and paste the address from the browser: it has workflow_id= in it, e.g. https://www.coze.cn/work_flow?space_id=…&workflow_id=7404830425073352713. Or choose By ID.',
-			},
+				? `The address ${quoted(address, 200)} holds no Coze ${field.thing} ID`
+				: `${field.label} (By URL) is empty`,
+			{ itemIndex, description: field.urlHelp },
 		);
 	}
 	if (
@@ -38,30 +80,19 @@ export function readWorkflowId(this: IExecuteFunctions, itemIndex: number): stri
 	) {
 		throw new NodeOperationError(
 			this.getNode(),
-			"Workflow: the list's notice that it ends there is chosen, not a workflow",
+			`${field.label}: the list's notice that it ends there is chosen, not a ${field.thing}`,
 			{
 				itemIndex,
-				description:
-					'Choose a workflow from the list, or choose By URL or By ID for a workflow the list does not show.',
+				description: `Choose a ${field.thing} from the list, or choose By URL or By ID for a ${field.thing} the list does not show.`,
 			},
 		);
 	}
-	const id = readId.call(
-		this,
-		'workflowId',
-		'Workflow ID',
-		itemIndex,
-		'It is the number after workflow_id= in the address of the workflow in Coze.',
-	);
-	if (WORKFLOW_ID.test(id)) return id;
+	const id = readId.call(this, field.name, field.idLabel, itemIndex, field.emptyHint);
+	if (COZE_ID.test(id)) return id;
 	throw new NodeOperationError(
 		this.getNode(),
-		`Workflow ID ${quoted(id, 80)} is not a Coze workflow ID`,
-		{
-			itemIndex,
-			description:
-				"A workflow ID is a number, e.g. 7404830425073352713: the digits after workflow_id= in the workflow's address in Coze.",
-		},
+		`${field.idLabel} ${quoted(id, 80)} is not a Coze ${field.thing} ID`,
+		{ itemIndex, description: field.idHelp },
 	);
 }
 

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { locatorModes } from '../../shared/locator-modes';
 import { versions } from '../versions';
 
 /** Version 1's Workflow ID field of Run and Chat: a published workflow's or chatflow's number. */
@@ -42,47 +43,14 @@ export const workflowLocator = (options: {
 			'@version': versions.fromSecond,
 		},
 	},
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: options.operation === 'chat' ? 'Select a chatflow…' : 'Select a workflow…',
-			typeOptions: { searchListMethod: options.searchListMethod, searchable: true },
-		},
-		{
-			displayName: 'By URL',
-			name: 'url',
-			type: 'string',
-			placeholder: 'https://www.coze.cn/work_flow?space_id=…&workflow_id=7404830425073352713',
-			hint: "The address of the workflow's page in Coze (its editor or its app)",
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: WORKFLOW_URL_PATTERN,
-						errorMessage:
-							'This address holds no workflow ID: open the workflow in Coze and copy the address bar',
-					},
-				},
-			],
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 7404830425073352713',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: '^\\s*\\d{1,30}\\s*$',
-						errorMessage: 'A workflow ID is a number, e.g. 7404830425073352713',
-					},
-				},
-			],
-		},
-	],
+	...locatorModes({
+		thing: 'workflow',
+		searchListMethod: options.searchListMethod,
+		listPlaceholder: options.operation === 'chat' ? 'Select a chatflow…' : 'Select a workflow…',
+		urlPlaceholder: 'https://www.coze.cn/work_flow?space_id=…&workflow_id=7404830425073352713',
+		urlHint: "The address of the workflow's page in Coze (its editor or its app)",
+		urlPattern: WORKFLOW_URL_PATTERN,
+	}),
 });
 
 /** What the editor accepts By URL (the node reads the address itself: workflow-url.ts). */
