@@ -1,11 +1,11 @@
 /**
- * The Workflow field (a resource locator) as both the editor's list (methods/workflow-search.ts)
- * and the run (actions/workflow/parameters.ts) read it.
+ * The Workflow and Bot fields (resource locators) as both the editor's lists
+ * (methods/catalog-search.ts) and the run (actions/workflow/parameters.ts readLocatorId) read them.
  */
 
 /**
- * The value of the list's last entry when the list stops before Coze's end (workflow-search.ts):
- * the entry says so, and is not a workflow if it is chosen.
+ * The value of a list's last entry when the list stops before Coze's end (catalog-search.ts):
+ * the entry says so, and is not a workflow or a bot if it is chosen.
  */
 export const LIST_END_NOTICE = 'list-ends-here:';
 
