@@ -235,7 +235,11 @@ describe.each(['cloud', 'studio'] as const)(
 				onChunk: (c) => chunks.push(c),
 			});
 			const [partial, error] = run.output('Coze', 0).map((item) => item.json);
-			expect(partial).toMatchObject({ answer: '部分', status: 'failed' });
+			expect(partial).toMatchObject({
+				answer: '部分',
+				status: 'failed',
+				workflow_id: CHATFLOW_ID,
+			});
 			expect(String(error.error)).toMatch(
 				/The Coze chat(flow)? failed with error 5000: the model timed out/,
 			);
@@ -244,6 +248,22 @@ describe.each(['cloud', 'studio'] as const)(
 				.map((c) => c.content)
 				.join('');
 			expect(text).toMatch(/^部分\n\n⚠️ The Coze chat(flow)? failed with error 5000/);
+		});
+
+		it("names the chatflow of a failed turn's item when version 2 picks it with the Chatflow field", async () => {
+			sim.defineWorkflow(CHATFLOW_ID, {
+				chat: () => ({ answers: [['部分']], fails: { code: 5000, msg: 'the model timed out' } }),
+			});
+			const graph = chatGraph(
+				sim,
+				[{ sessionId: 's', chatInput: 'hi' }],
+				{ workflowId: { __rl: true, mode: 'id', value: CHATFLOW_ID } },
+				'continueRegularOutput',
+			);
+			graph.nodes.find((node) => node.name === 'Coze')!.typeVersion = 2;
+			const run = await runWorkflow({ ...graph, mode: 'webhook', staticData: {} });
+			const [partial] = run.output('Coze', 0).map((item) => item.json);
+			expect(partial).toMatchObject({ status: 'failed', workflow_id: CHATFLOW_ID });
 		});
 
 		it('names the field and how to fix it when the message or session is empty', async () => {
