@@ -260,6 +260,8 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat through the n8n engine
 		const [partial, error] = run.output('Coze', 0).map((item) => item.json);
 		expect(partial).toMatchObject({ answer: 'partial ', status: 'failed', bot_id: BOT });
 		expect(error.error).toMatch(flavour === 'cloud' ? /failed with error 5000/ : /103100001/);
+		// 5000 in a chat's failure is no refusal of tool outputs (cozepy's "event interval error").
+		expect(JSON.stringify(error)).not.toMatch(/Auto Save History/);
 	});
 });
 
@@ -359,6 +361,52 @@ describe('Bot tool calls (cloud)', () => {
 		const error = run.nodeError('Coze')!;
 		expect(error.message).toMatch(/call_x \(get_weather\).*not JSON/);
 		expect(error.description).toContain('{city: Hangzhou');
+	});
+
+	it('a bot that calls again after the outputs sends the new calls to Interrupts again', async () => {
+		let round = 0;
+		sim.bots.define(BOT, {
+			chat: () => ({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Hangzhou' } }] }),
+			afterTools: () =>
+				++round === 1
+					? { toolCalls: [{ name: 'get_time', arguments: { zone: 'Asia/Shanghai' } }] }
+					: { answers: [['done']] },
+		});
+		const run = await runWorkflow({
+			...botGraph(sim, [{ sessionId: 'a', chatInput: 'Hangzhou' }], {}, { submit: {} }),
+		});
+		expect(run.output('Submit', 0)).toHaveLength(0);
+		const [again] = run.output('Submit', 1).map((item) => item.json);
+		expect(again).toMatchObject({
+			status: 'requires_action',
+			tool_calls: [{ name: 'get_time', args: { zone: 'Asia/Shanghai' } }],
+		});
+	});
+
+	it('a chat started with Auto Save History off cannot take tool outputs: Coze 5000, said plainly', async () => {
+		const run = await runWorkflow({
+			...botGraph(
+				sim,
+				[{ sessionId: 'a', chatInput: 'Hangzhou' }],
+				{ options: { autoSaveHistory: false } },
+				{ submit: {} },
+			),
+		});
+		const error = run.nodeError('Submit')!;
+		expect(error.message).toMatch(/error 5000/);
+		expect(error.description).toMatch(/Auto Save History on/);
+	});
+
+	it('a JSON option of the wrong shape fails the item naming the option, before anything is sent', async () => {
+		const run = await runWorkflow({
+			...botGraph(sim, [{ sessionId: 'a', chatInput: 'hi' }], {
+				options: { customVariables: '["Alice"]' },
+			}),
+		});
+		expect(run.nodeError('Coze')!.message).toBe(
+			'Options → Custom Variables must be a JSON object: it is an array',
+		);
+		expect(sim.requests.some((r) => r.path === '/v3/chat')).toBe(false);
 	});
 
 	it('Tool Outputs missing fails the item, saying how to give them', async () => {

@@ -13,7 +13,7 @@ import { isStudioUnknownPath } from '../http/envelope';
  * answered already or has expired, is in any fixture (no evidence): those keep Coze's message,
  * with the advice for any refused submit.
  */
-const BOT_ADVICE = new Map<number, string>([
+const CHAT_ADVICE = new Map<number, string>([
 	[
 		4015,
 		'The bot is not published to the API channel: in Coze, publish the bot and tick "API" (Agent as API) among the channels, then run again. Check the Bot too.',
@@ -23,12 +23,20 @@ const BOT_ADVICE = new Map<number, string>([
 		'Coze runs one chat at a time in a conversation, and another chat of this conversation is still answering: wait for it, or send this message in another conversation.',
 	],
 	[
-		5000,
-		'Coze keeps no history of this chat, so it cannot take tool outputs for it: start the chat with Auto Save History on (the default).',
+		4200,
+		'Coze does not know this bot, or it is not published: check the Bot, and publish the bot with the API channel.',
 	],
 	[
 		103100001,
 		'Coze Studio could not run the bot (see its reason). "agent not published" means the Bot ID is wrong or the bot is not published to the API channel: publish it with the API channel in Coze Studio.',
+	],
+]);
+
+/** Refusals of a submit alone: 5000 means something else in a chat's failure (cozepy's "event interval error"). */
+const SUBMIT_CODE_ADVICE = new Map<number, string>([
+	[
+		5000,
+		'Coze keeps no history of this chat, so it cannot take tool outputs for it: start the chat with Auto Save History on (the default).',
 	],
 ]);
 
@@ -38,7 +46,7 @@ const SUBMIT_ADVICE =
 /** The advice for a bot chat that failed with `code` (an error event, or a refusal). */
 export function botChatAdvice(code: number | undefined): string {
 	return (
-		(code === undefined ? undefined : BOT_ADVICE.get(code)) ??
+		(code === undefined ? undefined : CHAT_ADVICE.get(code)) ??
 		'See the message, and check the bot in Coze.'
 	);
 }
@@ -53,7 +61,12 @@ export function explainBotRefusal(error: unknown, request: 'chat' | 'submit'): u
 			description:
 				"Coze Studio serves a bot's chat but not the answer to a local plugin's call. Give the bot a cloud plugin or a workflow instead, or use the Coze cloud (coze.cn, coze.com).",
 		});
-	const advice = error.cozeCode === undefined ? undefined : BOT_ADVICE.get(error.cozeCode);
+	const code = error.cozeCode;
+	const advice =
+		code === undefined
+			? undefined
+			: ((request === 'submit' ? SUBMIT_CODE_ADVICE.get(code) : undefined) ??
+				CHAT_ADVICE.get(code));
 	if (advice) return error.with({ description: advice });
 	// A missing permission keeps the envelope's own advice, which names it (permissions.ts).
 	if (request === 'submit' && error.permission === undefined)
