@@ -96,7 +96,9 @@ export async function execute(
 	const chat =
 		options.streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
 	const json = stringifyJson({ tool_outputs: toolOutputs, stream: !polling });
-	const botId = String((this.getInputData()[itemIndex]?.json ?? {}).bot_id ?? '');
+	// Only to name the bot in a failed turn's item; the chat's own events name it otherwise.
+	const inputBotId = this.getInputData()[itemIndex]?.json?.bot_id;
+	const botId = typeof inputBotId === 'string' ? inputBotId : '';
 	return await attributedTo({ botId }, () =>
 		withLiveChat(chat, async () => {
 			let turn;
