@@ -194,6 +194,20 @@ export class BotStream {
 		return this;
 	}
 
+	/**
+	 * The chat is cancelled (someone called /v3/chat/cancel). Coze Studio writes
+	 * `conversation.chat.cancelled`, two l's (coze-studio@4f786d6a agentrun entity const.go), with
+	 * its chat object and no done after it (no evidence for what follows). The cloud's status is
+	 * `canceled` (cozepy ChatStatus, coze-js ChatStatus), but no SDK lists a
+	 * `conversation.chat.canceled` event and no fixture holds one (no evidence): sent here as the
+	 * status names it.
+	 */
+	canceled(): this {
+		const status = this.flavour === 'studio' ? 'cancelled' : 'canceled';
+		this.events.push({ event: `conversation.chat.${status}`, data: this.chat(status) });
+		return this;
+	}
+
 	/** The cloud's `error` event {code, msg} (coze-js's type; cozepy chat_error_resp.txt sends {}). */
 	error(code: number, msg: string): this {
 		this.events.push({ event: 'error', data: { code, msg } });

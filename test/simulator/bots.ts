@@ -37,6 +37,8 @@ export interface BotTurnScript {
 	fails?: { code: number; msg: string };
 	/** An `error` event ends the stream. */
 	error?: { code: number; msg: string };
+	/** The chat is cancelled part-way (bot-shapes.ts canceled()). */
+	cancels?: boolean;
 	shape?: StreamShape;
 }
 
@@ -211,6 +213,7 @@ export class SimBots {
 		}
 		if (script.audio) stream.audio(script.audio);
 		if (script.error) stream.error(script.error.code, script.error.msg);
+		else if (script.cancels) stream.canceled();
 		else if (script.fails) stream.fails(script.fails.code, script.fails.msg);
 		else if (script.toolCalls) {
 			const calls = script.toolCalls.map((call) => ({

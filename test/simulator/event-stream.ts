@@ -12,8 +12,16 @@ export interface StreamShape {
 	lineEnding?: '\n' | '\r\n';
 	/** "id:0" instead of "id: 0". */
 	idWithoutSpace?: boolean;
+	/**
+	 * "event:name" and "data:…" with no space after the colon: the cloud's recorded bot chat
+	 * (cozepy@6b0f4cdf tests/testdata/chat_text_stream_resp.txt) and Coze Studio's SSE writer
+	 * (hertz-contrib/sse v0.1.0 encoder.go, pinned by coze-studio backend/go.mod).
+	 */
+	fieldsWithoutSpace?: boolean;
 	/** The last event is not followed by a blank line. */
 	noFinalBlankLine?: boolean;
+	/** Its last line has no line end either: the file ends with the data (cozepy's chat_text_stream_resp.txt). */
+	noFinalLineEnd?: boolean;
 	/** Where to cut the body into separate writes (byte offsets); by default one write per event. */
 	splitAt?: (body: Buffer) => number[];
 	/** Pause between writes. */
@@ -37,10 +45,15 @@ function encodeEventParts(events: SimEvent[], shape: StreamShape = {}): Buffer[]
 		const lines: string[] = [];
 		if (event.id !== undefined)
 			lines.push(shape.idWithoutSpace ? `id:${event.id}` : `id: ${event.id}`);
-		lines.push(`event: ${event.event}`);
-		lines.push(`data: ${typeof event.data === 'string' ? event.data : JSON.stringify(event.data)}`);
+		const space = shape.fieldsWithoutSpace ? '' : ' ';
+		lines.push(`event:${space}${event.event}`);
+		lines.push(
+			`data:${space}${typeof event.data === 'string' ? event.data : JSON.stringify(event.data)}`,
+		);
 		const last = i === events.length - 1;
-		return Buffer.from(lines.join(eol) + eol + (last && shape.noFinalBlankLine ? '' : eol), 'utf8');
+		const end =
+			last && shape.noFinalLineEnd ? '' : last && shape.noFinalBlankLine ? eol : eol + eol;
+		return Buffer.from(lines.join(eol) + end, 'utf8');
 	});
 }
 

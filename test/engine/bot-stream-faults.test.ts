@@ -1,0 +1,134 @@
+// Bot → Chat through n8n's engine against streams that real servers send in awkward shapes: the
+// cloud's recorded bot chat and Coze Studio's, cut anywhere, with every event type, tool-call
+// shapes, as an AI Agent's tool, and items at once.
+import type { IDataObject } from 'n8n-workflow';
+
+import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
+import { BotStream } from '../simulator/bot-shapes';
+import type { SimEvent, StreamShape } from '../simulator/event-stream';
+import { COZEPY_RECORDED_BOT_ANSWER, cozepyRecordedBotChat } from '../simulator/recorded-streams';
+import { CozeSimulator } from '../simulator/server';
+import { stopSimulator } from '../simulator/stop';
+import { BOT_ID, runBot } from './bot-graph';
+import { useBinaryMode } from './harness';
+
+/** The writes of a stream cut at every offset ≡ `residue` (mod `modulus`): `modulus` runs cut it at every byte between them. */
+const everyNth =
+	(modulus: number, residue: number) =>
+	(body: Buffer): number[] => {
+		const cuts: number[] = [];
+		for (let at = residue || modulus; at < body.length; at += modulus) cuts.push(at);
+		return cuts;
+	};
+
+/** `events` with a PING after each and every one numbered from 0 (`id:0` lines, as the workflow streams have them). */
+function withPingsAndIds(events: SimEvent[]): SimEvent[] {
+	// PING on a bot chat: in no fixture (no evidence); the workflow streams send it (coze-api.md).
+	return events
+		.flatMap((event) => [event, { event: 'PING', data: {} }])
+		.map((event, id) => ({ ...event, id }));
+}
+
+/** Studio's bot chat, built once so that every run sends the same bytes (ids and times fixed). */
+function studioChat(): SimEvent[] {
+	return new BotStream('studio', {
+		botId: BOT_ID,
+		conversationId: '7460000000000000101',
+		chatId: '7460000000000000102',
+	})
+		.started()
+		.answer(['2024 年 10 月 1 日', '是星', '期三。'], 'answer', ['先算', '一下'])
+		.whole('follow_up', '明天呢？')
+		.completed().events;
+}
+
+const RECORDED = {
+	cloud: { events: cozepyRecordedBotChat(), live: '20星期三。', answer: COZEPY_RECORDED_BOT_ANSWER },
+	studio: {
+		events: studioChat(),
+		live: '2024 年 10 月 1 日是星期三。',
+		answer: '2024 年 10 月 1 日是星期三。',
+	},
+};
+
+/** Byte shapes, each with the flavour's own framing (no space after the colon: cozepy's file, Studio's hertz-contrib/sse). */
+const SHAPES: Array<[string, StreamShape, (events: SimEvent[]) => SimEvent[]]> = [
+	['as recorded (no line end after the last data)', { noFinalLineEnd: true }, (events) => events],
+	[
+		'CRLF, id:0 lines, a PING after each event, no final blank line',
+		{ lineEnding: '\r\n', idWithoutSpace: true, noFinalBlankLine: true },
+		withPingsAndIds,
+	],
+];
+
+describe.each(['cloud', 'studio'] as const)(
+	'the bot chat cut anywhere gives the same item (%s)',
+	(flavour) => {
+		let sim: CozeSimulator;
+		beforeAll(() => useBinaryMode('memory'));
+		beforeEach(async () => {
+			forgetConversationsOfThisProcess();
+			sim = await CozeSimulator.start({ flavour });
+		});
+		afterEach(() => stopSimulator(sim));
+
+		const recorded = RECORDED[flavour];
+		const answerWith = (events: SimEvent[], shape: StreamShape) =>
+			sim.bots.define(BOT_ID, {
+				chat: () => ({ stream: events, shape: { fieldsWithoutSpace: true, ...shape } }),
+			});
+
+		it.each(SHAPES)('%s', async (_name, shape, reshape) => {
+			const events = reshape(recorded.events);
+			answerWith(events, shape);
+			const whole = await runBot(sim);
+			expect(whole.error).toBeUndefined();
+			expect(whole.messages).toHaveLength(1);
+			const [item] = whole.messages;
+			expect(item).toMatchObject({
+				answer: recorded.answer,
+				status: 'completed',
+				bot_id: BOT_ID,
+				follow_ups: flavour === 'cloud' ? [] : ['明天呢？'],
+			});
+			expect(whole.liveText).toBe(recorded.live);
+			if (flavour === 'cloud')
+				expect(item).toMatchObject({
+					conversation_id: '7381473525342978089',
+					chat_id: '7382159487131697202',
+					usage: { token_count: 633, output_count: 19, input_count: 614 },
+				});
+			else expect(item.reasoning_content).toBe('先算一下');
+
+			// Seven runs, each cut at every seventh byte from its own start: together every byte
+			// offset is a chunk boundary once, the inside of each 3-byte 星, 期, 三 included.
+			const modulus = 7;
+			for (let residue = 0; residue < modulus; residue++) {
+				answerWith(events, {
+					...shape,
+					splitAt: everyNth(modulus, residue),
+					// A turn of the event loop between writes: the node reads each write on its own.
+					onWrite: () => new Promise((resolve) => setImmediate(resolve)),
+				});
+				const cut = await runBot(sim);
+				expect({ residue, error: cut.error, messages: cut.messages }).toEqual({
+					residue,
+					error: undefined,
+					messages: whole.messages,
+				});
+				expect(cut.liveText).toBe(recorded.live);
+			}
+			expect(sim.requests.filter((r) => r.path === '/v3/chat')).toHaveLength(modulus + 1);
+		});
+
+		it('one event per write with gaps between them', async () => {
+			answerWith(recorded.events, { noFinalLineEnd: true, delayMs: 40 });
+			const slow = await runBot(sim);
+			expect(slow.error).toBeUndefined();
+			expect(slow.messages[0].answer).toBe(recorded.answer);
+			expect(slow.liveText).toBe(recorded.live);
+		});
+	},
+);
+
+export type { IDataObject };
