@@ -43,7 +43,11 @@ function studioChat(): SimEvent[] {
 }
 
 const RECORDED = {
-	cloud: { events: cozepyRecordedBotChat(), live: '20星期三。', answer: COZEPY_RECORDED_BOT_ANSWER },
+	cloud: {
+		events: cozepyRecordedBotChat(),
+		live: '20星期三。',
+		answer: COZEPY_RECORDED_BOT_ANSWER,
+	},
 	studio: {
 		events: studioChat(),
 		live: '2024 年 10 月 1 日是星期三。',

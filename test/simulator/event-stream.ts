@@ -26,8 +26,8 @@ export interface StreamShape {
 	splitAt?: (body: Buffer) => number[];
 	/** Pause between writes. */
 	delayMs?: number;
-	/** Destroy the connection after this many bytes (a cut stream, possibly inside an event). */
-	cutAfterBytes?: number;
+	/** Destroy the connection after this many bytes (a cut stream, possibly inside an event), or after the offset this finds in the body. */
+	cutAfterBytes?: number | ((body: Buffer) => number);
 	/** Called with each write, so a test can act mid-stream. */
 	onWrite?: (writeIndex: number) => void | Promise<void>;
 	/** Wait this long before answering at all (a workflow that takes time to start). */
@@ -100,7 +100,10 @@ async function writeEventStream(
 	const cuts = [...new Set(shape.splitAt ? shape.splitAt(body) : eventBoundaries(parts))]
 		.filter((cut) => cut > 0 && cut < body.length)
 		.sort((a, b) => a - b);
-	const limit = shape.cutAfterBytes ?? Infinity;
+	const limit =
+		typeof shape.cutAfterBytes === 'function'
+			? shape.cutAfterBytes(body)
+			: (shape.cutAfterBytes ?? Infinity);
 	let start = 0;
 	let writeIndex = 0;
 	for (const end of [...cuts, body.length]) {

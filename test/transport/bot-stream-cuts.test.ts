@@ -35,7 +35,9 @@ const studio = new BotStream('studio', {
 	.completed().events;
 
 const numberedWithPings = (events: SimEvent[]) =>
-	events.flatMap((event) => [event, { event: 'PING', data: {} }]).map((event, id) => ({ ...event, id }));
+	events
+		.flatMap((event) => [event, { event: 'PING', data: {} }])
+		.map((event, id) => ({ ...event, id }));
 
 describe.each([
 	['the cloud (cozepy recording)', cozepyRecordedBotChat(), COZEPY_RECORDED_BOT_ANSWER],
@@ -45,7 +47,12 @@ describe.each([
 		['as written', { fieldsWithoutSpace: true, noFinalLineEnd: true }, (e) => e],
 		[
 			'CRLF, id:0, PING, no final blank line',
-			{ fieldsWithoutSpace: true, lineEnding: '\r\n', idWithoutSpace: true, noFinalBlankLine: true },
+			{
+				fieldsWithoutSpace: true,
+				lineEnding: '\r\n',
+				idWithoutSpace: true,
+				noFinalBlankLine: true,
+			},
 			numberedWithPings,
 		],
 	])('%s: the same turn at every cut', async (_shape, shape, reshape) => {

@@ -57,14 +57,16 @@ export function mayHaveStartedRun(error: CozeError): boolean {
 	return status >= 500 || (error.kind === 'protocol' && status >= 200 && status < 300);
 }
 
-export function runMayHaveStarted(error: CozeError): CozeError {
+/** What a workflow run's error adds where Coze may have taken the request (the default of runMayHaveStarted). */
+export const WORKFLOW_MAY_HAVE_STARTED =
+	"Coze may have started the run before this failure, so the node did not send it again (that could run the workflow twice). Check the workflow's run history in Coze before running it again.";
+
+/** `error` with `note`, what Coze may have done with the request (a bot's chat says its own: bot-chat.ts). */
+export function runMayHaveStarted(
+	error: CozeError,
+	note: string = WORKFLOW_MAY_HAVE_STARTED,
+): CozeError {
 	return error.with({
-		description: [
-			'Coze may have started the run before this failure, so the node did not send it again (that could run the workflow twice).',
-			"Check the workflow's run history in Coze before running it again.",
-			error.description,
-		]
-			.filter(Boolean)
-			.join(' '),
+		description: [note, error.description].filter(Boolean).join(' '),
 	});
 }

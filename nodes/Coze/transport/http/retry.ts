@@ -23,6 +23,8 @@ export async function withRetries<T>(
 	kind: RequestKind,
 	signal: AbortSignal | undefined,
 	attempt: () => Promise<T>,
+	/** For a request that starts a run: what the error says Coze may have done (a workflow run's words unless given). */
+	mayHaveStarted?: string,
 ): Promise<T> {
 	for (let tries = 1; ; tries++) {
 		try {
@@ -30,7 +32,8 @@ export async function withRetries<T>(
 		} catch (error) {
 			if (!(error instanceof CozeError)) throw error;
 			const retry = isWorthRetrying(kind, error) && !signal?.aborted;
-			if (!retry || tries > policy.maxRetries) throw finalError(error, kind, tries);
+			if (!retry || tries > policy.maxRetries)
+				throw finalError(error, kind, tries, undefined, mayHaveStarted);
 			const wait = error.retryAfterMs ?? backoff(tries, policy.maxRetryWaitMs);
 			if (wait > policy.maxRetryWaitMs) {
 				throw finalError(
@@ -38,6 +41,7 @@ export async function withRetries<T>(
 					kind,
 					tries,
 					`Coze asked to wait ${Math.ceil(wait / 1000)} s before trying again, longer than Max Retry Wait.`,
+					mayHaveStarted,
 				);
 			}
 			try {
@@ -49,7 +53,13 @@ export async function withRetries<T>(
 	}
 }
 
-function finalError(error: CozeError, kind: RequestKind, tries: number, extra?: string): CozeError {
+function finalError(
+	error: CozeError,
+	kind: RequestKind,
+	tries: number,
+	extra?: string,
+	mayHaveStarted?: string,
+): CozeError {
 	let final = error;
 	if (tries > 1 || extra) {
 		final = error.with({
@@ -57,7 +67,9 @@ function finalError(error: CozeError, kind: RequestKind, tries: number, extra?: 
 			description: [extra, error.description].filter(Boolean).join(' ') || undefined,
 		});
 	}
-	return kind === 'startsRun' && mayHaveStartedRun(error) ? runMayHaveStarted(final) : final;
+	return kind === 'startsRun' && mayHaveStartedRun(error)
+		? runMayHaveStarted(final, mayHaveStarted)
+		: final;
 }
 
 function backoff(tries: number, cap: number): number {

@@ -21,8 +21,12 @@ export interface StreamRequest<T> {
 	path: string;
 	/** Query parameters (`/v3/chat` takes the conversation there). */
 	query?: Record<string, string>;
-	/** What runs, for a broken connection's message: "workflow" unless given (a bot's "chat"). */
+	/** What runs, for a broken connection's message: "workflow" unless given (a bot's "bot chat"). */
 	runName?: string;
+	/** What Coze may have done with a request it may have taken (retry-rules.ts): a workflow run's words unless given. */
+	mayHaveStarted?: string;
+	/** What may still be going on in Coze when the stream breaks part-way: the run's, unless given. */
+	mayStillRun?: string;
 	/** The request body, serialised (lossless-json's stringifyJson). */
 	json: string;
 	/** Types one event of the protocol, or skips it; `redact` is for server text it quotes cut short. */
@@ -49,25 +53,31 @@ export async function* streamEvents<T>(
 	let opened: { response: CozeResponse; idle: Deadline };
 	try {
 		// Retried only where Coze provably did not start the run (retry-rules.ts).
-		opened = await withRetries(policy, 'startsRun', limit.signal, async () => {
-			// Idle Timeout of this try: the wait for the answer, then (refreshed) for each event.
-			const idle = deadline(
-				policy.idleTimeoutMs,
-				() => idleTimeoutFailure(connection),
-				limit.signal,
-			);
-			try {
-				return {
-					response: await withFreshToken(connection, idle.signal, (bearer) =>
-						openStream(connection, request, bearer, idle.signal),
-					),
-					idle,
-				};
-			} catch (error) {
-				idle.clear();
-				throw error;
-			}
-		});
+		opened = await withRetries(
+			policy,
+			'startsRun',
+			limit.signal,
+			async () => {
+				// Idle Timeout of this try: the wait for the answer, then (refreshed) for each event.
+				const idle = deadline(
+					policy.idleTimeoutMs,
+					() => idleTimeoutFailure(connection),
+					limit.signal,
+				);
+				try {
+					return {
+						response: await withFreshToken(connection, idle.signal, (bearer) =>
+							openStream(connection, request, bearer, idle.signal),
+						),
+						idle,
+					};
+				} catch (error) {
+					idle.clear();
+					throw error;
+				}
+			},
+			request.mayHaveStarted,
+		);
 	} catch (error) {
 		limit.clear();
 		throw error;
@@ -97,7 +107,7 @@ export async function* streamEvents<T>(
 			kind: 'network',
 			connected: true,
 			logId: response.logId,
-			description: `${(error as Error).message ?? String(error)}. The ${runName} may still have run in Coze; check it there before running it again.`,
+			description: `${(error as Error).message ?? String(error)}. ${request.mayStillRun ?? `The ${runName} may still have run in Coze; check it there before running it again.`}`,
 		});
 	} finally {
 		timer.clear();

@@ -16,6 +16,19 @@ const EMPTY_ANSWER = new CozeError('Coze answered the bot chat with an empty bod
 	description: 'Check that the Bot is published to the API channel, and the Base URL.',
 });
 
+/** What may be going on in Coze when a chat's or a submit's stream broke part-way. */
+const MAY_STILL_ANSWER =
+	'The bot may still be answering in Coze: check the conversation there before sending the message again.';
+
+/**
+ * The run request policy's words for a bot (retry-rules.ts): a chat start or a submit that Coze
+ * may have taken is never sent again, and the error says why.
+ */
+const CHAT_MAY_HAVE_STARTED =
+	'Coze may have started the chat before this failure, so the node did not send the message again (the bot could answer it twice). The bot may still be answering: check the conversation in Coze before sending the message again.';
+const SUBMIT_MAY_HAVE_STARTED =
+	'Coze may have taken the tool outputs before this failure, so the node did not send them again (a chat takes its tool outputs once). The bot may still be answering: check the conversation in Coze.';
+
 /** The request of a bot chat's turn: its JSON body (lossless-json's stringifyJson), and the conversation when there is one. */
 export interface BotChatRequest {
 	json: string;
@@ -43,6 +56,8 @@ export async function startBotChat(
 				decode: decodeChatEvent,
 				emptyAnswer: EMPTY_ANSWER,
 				runName: 'bot chat',
+				mayHaveStarted: CHAT_MAY_HAVE_STARTED,
+				mayStillRun: MAY_STILL_ANSWER,
 			},
 			signal,
 		),
@@ -66,6 +81,8 @@ export async function submitToolOutputs(
 				decode: decodeChatEvent,
 				emptyAnswer: EMPTY_ANSWER,
 				runName: 'bot chat',
+				mayHaveStarted: SUBMIT_MAY_HAVE_STARTED,
+				mayStillRun: MAY_STILL_ANSWER,
 			},
 			signal,
 		),

@@ -1,10 +1,11 @@
 import { CozeError } from '../http/coze-error';
 import { isStudioUnknownPath } from '../http/envelope';
+import { mayHaveStartedRun } from '../http/retry-rules';
 
 /**
  * What a user can do about Coze's refusals of a bot's chat, by Coze's code. Evidence:
  * coze-sdk-gen@5db2f95b docs/api-markdown/chat_v3.md (4016: one chat at a time per conversation;
- * 5000: submitting tool outputs of a chat started without auto_save_history) and
+ * 5000 from a submit: tool outputs of a chat started without auto_save_history) and
  * chat_submit_tool_outputs.md; coze-js packages/chat-sdk mini-chat-error.ts (4015, "The Bot is
  * not published"); coze-studio@4f786d6a application/conversation/openapi_agent_run.go and
  * types/errno/conversation.go (103100001: Studio's bot chat failed, its reason in the message,
@@ -61,6 +62,9 @@ export function explainBotRefusal(error: unknown, request: 'chat' | 'submit'): u
 			description:
 				"Coze Studio serves a bot's chat but not the answer to a local plugin's call. Give the bot a cloud plugin or a workflow instead, or use the Coze cloud (coze.cn, coze.com).",
 		});
+	// A server error or a gateway's page is no refusal: its error says Coze may have taken the
+	// request (retry-rules.ts), which advice for a refusal would hide.
+	if (mayHaveStartedRun(error)) return error;
 	const code = error.cozeCode;
 	const advice =
 		code === undefined
