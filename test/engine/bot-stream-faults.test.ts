@@ -135,4 +135,129 @@ describe.each(['cloud', 'studio'] as const)(
 	},
 );
 
+describe('every event of a bot chat (cloud unless said)', () => {
+	let sim: CozeSimulator;
+	beforeAll(() => useBinaryMode('memory'));
+	beforeEach(async () => {
+		forgetConversationsOfThisProcess();
+		sim = await CozeSimulator.start({ flavour: 'cloud' });
+	});
+	afterEach(() => stopSimulator(sim));
+
+	const ids = {
+		botId: BOT_ID,
+		conversationId: '7460000000000000301',
+		chatId: '7460000000000000302',
+	};
+
+	it('an error event part-way fails the item with its code and message, the answer so far kept', async () => {
+		sim.bots.define(BOT_ID, {
+			chat: () => ({ answers: [['so far, ']], error: { code: 4011, msg: 'balance exhausted' } }),
+		});
+		const run = await runBot(sim, { onError: 'continueRegularOutput' });
+		expect(run.messages).toEqual([
+			expect.objectContaining({ answer: 'so far, ', status: 'failed', bot_id: BOT_ID }),
+			expect.objectContaining({ error: 'The Coze bot failed with error 4011: balance exhausted' }),
+		]);
+	});
+
+	it("an error event with data {} (cozepy chat_error_resp.txt) says Coze gave no reason, not '{}'", async () => {
+		sim.bots.define(BOT_ID, {
+			chat: () => ({
+				stream: [
+					...new BotStream('cloud', ids).started().answer(['so far']).events,
+					{ event: 'error', data: {} },
+				],
+				shape: { fieldsWithoutSpace: true, noFinalLineEnd: true },
+			}),
+		});
+		const run = await runBot(sim);
+		expect(run.error?.message).toBe(
+			'The Coze bot failed: Coze sent an error event without a code or message',
+		);
+		expect(run.error?.description).toMatch(/check the bot in Coze/);
+	});
+
+	it("conversation.chat.failed (cozepy chat_failed_resp.txt) fails with last_error, without a submit's advice", async () => {
+		sim.bots.define(BOT_ID, {
+			chat: () => ({ answers: [['so far']], fails: { code: 5000, msg: 'event interval error' } }),
+		});
+		const run = await runBot(sim);
+		expect(run.error?.message).toBe('The Coze chat failed with error 5000: event interval error');
+		expect(run.error?.description).not.toMatch(/Auto Save History|tool outputs/);
+	});
+
+	it.each(['cloud', 'studio'] as const)(
+		'a cancelled chat (%s: canceled / cancelled) fails clearly, the answer so far kept',
+		async (flavour) => {
+			await stopSimulator(sim);
+			sim = await CozeSimulator.start({ flavour });
+			sim.bots.define(BOT_ID, { chat: () => ({ answers: [['so far']], cancels: true }) });
+			const run = await runBot(sim, { onError: 'continueRegularOutput' });
+			expect(run.messages).toEqual([
+				expect.objectContaining({ answer: 'so far', status: 'failed' }),
+				expect.objectContaining({ error: 'The Coze chat was cancelled before it finished' }),
+			]);
+		},
+	);
+
+	it('skips events it does not know (cozepy chat_invalid_resp.txt: event:invalid, data:{})', async () => {
+		const stream = new BotStream('cloud', ids).started().answer(['a', 'b']).completed().events;
+		stream.splice(3, 0, { event: 'invalid', data: {} });
+		sim.bots.define(BOT_ID, { chat: () => ({ stream, shape: { fieldsWithoutSpace: true } }) });
+		const run = await runBot(sim);
+		expect(run.error).toBeUndefined();
+		expect(run.messages[0]).toMatchObject({ answer: 'ab', status: 'completed' });
+	});
+
+	it('leaves the audio out: conversation.audio.delta does not break or join the answer', async () => {
+		const audio = Buffer.from('RIFF fake wave bytes').toString('base64');
+		sim.bots.define(BOT_ID, {
+			chat: () => ({ answers: [['你好', '。']], audio: [audio.slice(0, 8), audio.slice(8)] }),
+		});
+		const run = await runBot(sim);
+		expect(run.error).toBeUndefined();
+		expect(run.messages[0]).toMatchObject({ answer: '你好。', status: 'completed' });
+		expect(run.liveText).toBe('你好。');
+		expect(JSON.stringify(run.messages)).not.toContain(audio.slice(0, 8));
+	});
+
+	it('joins reasoning_content of the deltas into the item, apart from the answer', async () => {
+		sim.bots.define(BOT_ID, {
+			chat: () => ({ answers: [['答', '案']], reasoning: ['先想', '一想', '再答'] }),
+		});
+		const run = await runBot(sim);
+		expect(run.messages[0]).toMatchObject({ answer: '答案', reasoning_content: '先想一想再答' });
+		expect(run.liveText).toBe('答案');
+	});
+
+	it('groups function_call, tool_response, knowledge and verbose messages by type, in order', async () => {
+		sim.bots.define(BOT_ID, {
+			chat: () => ({
+				before: [
+					{ type: 'function_call', content: '{"name":"search","arguments":{"q":"天气"}}' },
+					{ type: 'tool_response', content: '{"content_type":1,"response_for_model":"晴"}' },
+					{ type: 'knowledge', content: 'a recalled passage' },
+					{ type: 'function_call', content: '{"name":"search","arguments":{"q":"明天"}}' },
+				],
+				answers: [['晴']],
+			}),
+		});
+		const run = await runBot(sim);
+		const messages = run.messages[0].messages as Record<string, Array<{ content: string }>>;
+		expect(Object.keys(messages)).toEqual([
+			'function_call',
+			'tool_response',
+			'knowledge',
+			'answer',
+			'verbose',
+		]);
+		expect(messages.function_call.map((message) => message.content)).toEqual([
+			'{"name":"search","arguments":{"q":"天气"}}',
+			'{"name":"search","arguments":{"q":"明天"}}',
+		]);
+		expect(run.messages[0].answer).toBe('晴');
+	});
+});
+
 export type { IDataObject };

@@ -90,8 +90,15 @@ const CANCELED_EVENTS = new Set(['chat.canceled', 'chat.cancelled']);
 const DONE_EVENTS = new Set(['done', 'stream.done']);
 
 /**
- * Types one event of a chat stream, or skips it (audio, PING, anything the node does not know).
+ * Types one event of a chat stream, or skips it (audio, PING, anything the node does not know:
+ * cozepy maps an unknown event, its chat_invalid_resp.txt `event:invalid`, to UNKNOWN and goes on).
  * `redact` cleans what an error quotes of the event before it is cut short.
+ *
+ * `conversation.audio.delta` (a voice bot's reply as base64 audio pieces, content_type audio:
+ * cozepy chat_audio_stream_resp.txt, Message.get_audio) is left out of the item on purpose: the
+ * same reply comes as text in the answer's own deltas, an n8n item is JSON that n8n keeps with
+ * every execution (seconds of base64 audio would weigh more than the rest of the run), and a
+ * reader cannot tell where one clip ends without the audio format, which no event names.
  */
 export function decodeChatEvent(
 	event: EventSourceMessage,
@@ -130,10 +137,18 @@ function errorData(event: EventSourceMessage): ChatErrorData {
 	const { code, msg, debug_url: debugUrl } = parsed;
 	return {
 		code: errorCode(code),
-		msg: msg === undefined || msg === null ? text.trim() : withoutStack(textOfServerValue(msg)),
+		msg:
+			msg !== undefined && msg !== null
+				? withoutStack(textOfServerValue(msg))
+				: Object.keys(parsed).length === 0
+					? NO_REASON
+					: text.trim(),
 		debug_url: typeof debugUrl === 'string' ? debugUrl : undefined,
 	};
 }
+
+/** An error event whose data is `{}`, as cozepy's chat_error_resp.txt has it: no reason to quote. */
+const NO_REASON = 'Coze sent an error event without a code or message';
 
 /**
  * Coze Studio's bot chat errors carry its Go error's text, "code=… message=…" followed by
