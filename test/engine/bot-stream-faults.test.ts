@@ -260,4 +260,129 @@ describe('every event of a bot chat (cloud unless said)', () => {
 	});
 });
 
+describe('the shapes of requires_action (cloud)', () => {
+	let sim: CozeSimulator;
+	beforeAll(() => useBinaryMode('memory'));
+	beforeEach(async () => {
+		forgetConversationsOfThisProcess();
+		sim = await CozeSimulator.start({ flavour: 'cloud' });
+	});
+	afterEach(() => stopSimulator(sim));
+
+	const ids = {
+		botId: BOT_ID,
+		conversationId: '7460000000000000401',
+		chatId: '7460000000000000402',
+	};
+	const submits = () => sim.requests.filter((r) => r.path === '/v3/chat/submit_tool_outputs');
+
+	it.each([
+		['text that is not JSON', '{city: Hangzhou', /call_1 \(get_weather\) as text that is not JSON/],
+		[
+			'JSON nested deeper than 128 levels',
+			`${'['.repeat(200)}${']'.repeat(200)}`,
+			/call_1 \(get_weather\) as JSON nested deeper than 128 levels/,
+		],
+	])(
+		'arguments as %s fail the item naming the call, the messages so far kept, no interrupt',
+		async (_name, args, message) => {
+			sim.bots.define(BOT_ID, {
+				chat: () => ({
+					answers: [['Let me check. ']],
+					toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: args }],
+				}),
+			});
+			const run = await runBot(sim, { onError: 'continueRegularOutput' });
+			expect(run.interrupts).toEqual([]);
+			const [partial, error] = run.messages;
+			expect(partial).toMatchObject({ answer: 'Let me check. ', status: 'failed' });
+			expect(Object.keys(partial.messages as object)).toEqual(['answer', 'function_call']);
+			expect(String(error.error)).toMatch(message);
+			expect(submits()).toEqual([]);
+		},
+	);
+
+	it('a tool call without an id fails the item: no output could be matched to it', async () => {
+		const stream = new BotStream('cloud', ids)
+			.started()
+			.requiresAction([
+				{ id: 'call_1', name: 'get_weather', arguments: { city: 'Hangzhou' } },
+			]).events;
+		const action = stream.find((event) => event.event === 'conversation.chat.requires_action')!;
+		const call = (
+			action.data as {
+				required_action: { submit_tool_outputs: { tool_calls: Array<Record<string, unknown>> } };
+			}
+		).required_action.submit_tool_outputs.tool_calls[0];
+		delete call.id;
+		sim.bots.define(BOT_ID, { chat: () => ({ stream }) });
+		const run = await runBot(sim);
+		expect(run.error?.message).toBe('Coze asked for tool call 1 without an id to answer it by');
+		expect(run.interrupts).toEqual([]);
+	});
+
+	it('an empty tool_calls list is no interrupt: the answer goes out of Messages', async () => {
+		sim.bots.define(BOT_ID, { chat: () => ({ answers: [['Done.']], toolCalls: [] }) });
+		const run = await runBot(sim);
+		expect(run.error).toBeUndefined();
+		expect(run.interrupts).toEqual([]);
+		// Coze's status is kept as it said it (no evidence of this shape: no fixture has it).
+		expect(run.messages).toEqual([
+			expect.objectContaining({ answer: 'Done.', status: 'requires_action' }),
+		]);
+		expect(run.messages[0]).not.toHaveProperty('tool_calls');
+	});
+
+	it('two tool calls of one chat, one of them a reply_message, make one interrupt item with both; both outputs go back in one submit', async () => {
+		sim.bots.define(BOT_ID, {
+			chat: () => ({
+				toolCalls: [
+					{ id: 'call_a', name: 'get_weather', arguments: { city: '杭州' } },
+					{ id: 'call_b', name: 'ask_user', type: 'reply_message', arguments: { q: 'Which day?' } },
+				],
+			}),
+			afterTools: (outputs) => ({ answers: [[outputs.map((o) => o.output).join(' / ')]] }),
+		});
+		const asked = await runBot(sim);
+		expect(asked.messages).toEqual([]);
+		expect(asked.interrupts).toHaveLength(1);
+		const [interrupt] = asked.interrupts;
+		expect(interrupt.tool_calls).toEqual([
+			{
+				id: 'call_a',
+				type: 'function',
+				name: 'get_weather',
+				args: { city: '杭州' },
+				function: { name: 'get_weather', arguments: '{"city":"杭州"}' },
+			},
+			{
+				id: 'call_b',
+				type: 'reply_message',
+				name: 'ask_user',
+				args: { q: 'Which day?' },
+				function: { name: 'ask_user', arguments: '{"q":"Which day?"}' },
+			},
+		]);
+		const answered = await runBot(sim, {
+			operation: 'submitToolOutputs',
+			inputs: [interrupt],
+			parameters: { toolOutputs: '{"call_a": "晴", "call_b": {"day": "tomorrow"}}' },
+		});
+		expect(answered.error).toBeUndefined();
+		expect(submits()).toHaveLength(1);
+		expect(JSON.parse(submits()[0].body!)).toEqual({
+			tool_outputs: [
+				{ tool_call_id: 'call_a', output: '晴' },
+				{ tool_call_id: 'call_b', output: '{"day":"tomorrow"}' },
+			],
+			stream: true,
+		});
+		expect(answered.messages[0]).toMatchObject({
+			answer: '晴 / {"day":"tomorrow"}',
+			conversation_id: interrupt.conversation_id,
+			chat_id: interrupt.chat_id,
+		});
+	});
+});
+
 export type { IDataObject };
