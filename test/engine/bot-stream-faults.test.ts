@@ -3,6 +3,7 @@
 // shapes, as an AI Agent's tool, and items at once.
 import type { IDataObject } from 'n8n-workflow';
 
+import { TOOL_CALLS_NEXT_STEP } from '../../nodes/Coze/actions/tool-mode';
 import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 import { BotStream } from '../simulator/bot-shapes';
 import type { SimEvent, StreamShape } from '../simulator/event-stream';
@@ -382,6 +383,58 @@ describe('the shapes of requires_action (cloud)', () => {
 			conversation_id: interrupt.conversation_id,
 			chat_id: interrupt.chat_id,
 		});
+	});
+});
+
+describe("Bot → Chat as an AI Agent's tool", () => {
+	let sim: CozeSimulator;
+	beforeAll(() => useBinaryMode('memory'));
+	beforeEach(async () => {
+		forgetConversationsOfThisProcess();
+		sim = await CozeSimulator.start({ flavour: 'cloud' });
+	});
+	afterEach(() => stopSimulator(sim));
+
+	it('hands the tool calls to the agent on output 0, status interrupted, with the next step', async () => {
+		sim.bots.define(BOT_ID, {
+			chat: () => ({
+				toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: { city: '杭州' } }],
+			}),
+		});
+		const run = await runBot(sim, { asTool: true });
+		expect(run.error).toBeUndefined();
+		expect(run.interrupts).toEqual([]);
+		expect(run.messages).toEqual([
+			expect.objectContaining({
+				status: 'interrupted',
+				next_step: TOOL_CALLS_NEXT_STEP,
+				bot_id: BOT_ID,
+				tool_calls: [
+					expect.objectContaining({ id: 'call_1', name: 'get_weather', args: { city: '杭州' } }),
+				],
+			}),
+		]);
+		const [item] = run.messages;
+		expect(item.conversation_id).toMatch(/^\d{19}$/);
+		expect(item.chat_id).toMatch(/^\d{19}$/);
+	});
+
+	it('answers a failure with an error item the model can read, and an answer as its item', async () => {
+		sim.bots.define(BOT_ID, {
+			chat: (turn) =>
+				turn.message === 'fail'
+					? { error: { code: 4011, msg: 'balance exhausted' } }
+					: { answers: [['晴']] },
+		});
+		const run = await runBot(sim, {
+			asTool: true,
+			inputs: [{ chatInput: 'fail' }, { chatInput: 'weather?' }],
+		});
+		expect(run.run.run.status).toBe('success');
+		expect(run.messages).toEqual([
+			expect.objectContaining({ error: 'The Coze bot failed with error 4011: balance exhausted' }),
+			expect.objectContaining({ answer: '晴', status: 'completed' }),
+		]);
 	});
 });
 

@@ -149,11 +149,13 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		main.push(item(errorJson, itemIndex));
 	}
 	// Only the first output reaches an agent: an interrupt goes there, as a question to pass on.
+	// Its status is "interrupted" whatever the item said (a bot's tool calls come as Coze's
+	// "requires_action"): that is the word the next step goes with.
 	if (asTool)
 		main.push(
 			...interrupts.splice(0).map((out) => ({
 				...out,
-				json: { status: 'interrupted', ...out.json, next_step: nextStepOfInterrupt(resource) },
+				json: { ...out.json, status: 'interrupted', next_step: nextStepOfInterrupt(resource) },
 			})),
 		);
 	return [main, interrupts].slice(0, outputCount(resource));
