@@ -438,4 +438,70 @@ describe("Bot → Chat as an AI Agent's tool", () => {
 	});
 });
 
+describe('items at once (cloud)', () => {
+	let sim: CozeSimulator;
+	beforeAll(() => useBinaryMode('memory'));
+	beforeEach(async () => {
+		forgetConversationsOfThisProcess();
+		sim = await CozeSimulator.start({ flavour: 'cloud' });
+	});
+	afterEach(() => stopSimulator(sim));
+
+	it('two messages of one new session at once share one conversation, made once, and take turns in it', async () => {
+		sim.bots.define(BOT_ID, {
+			chat: (turn) => ({
+				answers: [[`${turn.message}: `, `${turn.history.length} before`]],
+				shape: { delayMs: 30 },
+			}),
+		});
+		const staticData: IDataObject = {};
+		const run = await runBot(
+			sim,
+			{
+				inputs: [
+					{ sessionId: 'new-session', chatInput: 'one' },
+					{ sessionId: 'new-session', chatInput: 'two' },
+				],
+				parameters: { conversation: 'session' },
+				requestOptions: { concurrency: 2 },
+			},
+			{ staticData },
+		);
+		expect(run.error).toBeUndefined();
+		expect(sim.requests.filter((r) => r.path === '/v1/conversation/create')).toHaveLength(1);
+		expect(run.messages).toHaveLength(2);
+		const [one, two] = run.messages;
+		expect(two.conversation_id).toBe(one.conversation_id);
+		// One chat at a time in a conversation (chat_v3.md, 4016): the second waited for the first.
+		expect([one.answer, two.answer].sort()).toEqual(['one: 0 before', 'two: 2 before']);
+		expect(Object.values(staticData.node ?? staticData)).not.toEqual([]);
+	});
+
+	it('Continue on Fail: one failed item among three, the other two answered, in input order', async () => {
+		sim.bots.define(BOT_ID, {
+			chat: (turn) =>
+				turn.message === 'two'
+					? { answers: [['half ']], fails: { code: 5000, msg: 'event interval error' } }
+					: { answers: [[`answer to ${turn.message}`]], shape: { delayMs: 10 } },
+		});
+		const run = await runBot(sim, {
+			inputs: [{ chatInput: 'one' }, { chatInput: 'two' }, { chatInput: 'three' }],
+			onError: 'continueRegularOutput',
+			requestOptions: { concurrency: 3 },
+		});
+		expect(run.messages.map((item) => item.answer ?? item.error)).toEqual([
+			'answer to one',
+			'half ',
+			'The Coze chat failed with error 5000: event interval error',
+			'answer to three',
+		]);
+		expect(run.run.output('Coze').map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
+	});
+});
+
 export type { IDataObject };

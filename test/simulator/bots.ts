@@ -79,6 +79,8 @@ export class SimBots {
 	private readonly pending = new Map<string, PendingChat>();
 	/** Chats whose tool outputs were taken: a second submit is refused. */
 	private readonly answered = new Set<string>();
+	/** Conversations with a chat streaming now: the cloud takes one chat at a time in a conversation. */
+	private readonly answering = new Set<string>();
 	private chatDenied = false;
 	private toolCounter = 0;
 
@@ -132,6 +134,10 @@ export class SimBots {
 		if (given && !this.host.conversations.has(given))
 			// Neither server's answer to an unknown conversation on /v3/chat is in a fixture (no evidence).
 			return this.refuse(res, 4000, 'conversation not found');
+		if (given && flavour === 'cloud' && this.answering.has(given))
+			// chat_v3.md: "一个会话中，只能有一个进行中的对话，否则调用此接口时会报错 4016"; its msg
+			// text is in no fixture (no evidence). Studio's rule for this: no evidence (none here).
+			return this.refuse(res, 4016, 'there is already a chat in progress in this conversation');
 		const conversationId = given ?? this.host.newConversation();
 		const conversation = this.host.conversations.get(conversationId)!;
 		const last = messages[messages.length - 1];
@@ -231,7 +237,13 @@ export class SimBots {
 			for (const text of script.followUps ?? []) stream.whole('follow_up', text);
 			stream.verbose().completed();
 		}
-		await this.host.answer(res, { stream: stream.events, shape: script.shape });
+		const conversationId = stream.ids.conversationId;
+		this.answering.add(conversationId);
+		try {
+			await this.host.answer(res, { stream: stream.events, shape: script.shape });
+		} finally {
+			this.answering.delete(conversationId);
+		}
 	}
 
 	private refuse(res: ServerResponse, code: number, msg: string): void {

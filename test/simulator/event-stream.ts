@@ -117,7 +117,9 @@ async function writeEventStream(
 		}
 		start = end;
 		await shape.onWrite?.(writeIndex++);
-		if (shape.delayMs) await new Promise((resolve) => setTimeout(resolve, shape.delayMs));
+		// A pause between writes, none after the last: the stream is over once it is written.
+		if (shape.delayMs && end < body.length)
+			await new Promise((resolve) => setTimeout(resolve, shape.delayMs));
 	}
 	if (!shape.holdOpen) res.end();
 }

@@ -19,6 +19,7 @@ import {
 	rememberConversation,
 	type ConversationSetting,
 } from '../chat/conversation-setting';
+import { inTurn } from '../chat/conversation-turns';
 import { readText } from '../chat/read-text';
 import { LiveChat, withLiveChat } from '../live-chat';
 import type { OperationResult } from '../types';
@@ -76,15 +77,22 @@ export async function execute(
 			});
 			const request = { json, conversationId: choice.conversationId };
 			const maxOutputBytes = policyOf(connection).maxOutputBytes;
-			let turn;
-			if (polling) {
-				turn = await pollBotChat(connection, { path: '/v3/chat', ...request }, polling, signal);
-				if (chat && turn.answer) chat.text(turn.answer);
-			} else {
+			// One chat at a time in a conversation, as Coze takes them (conversation-turns.ts).
+			const turn = await inTurn(connection.baseUrl, choice.conversationId, async () => {
+				if (polling) {
+					const polled = await pollBotChat(
+						connection,
+						{ path: '/v3/chat', ...request },
+						polling,
+						signal,
+					);
+					if (chat && polled.answer) chat.text(polled.answer);
+					return polled;
+				}
 				let events = await startBotChat(connection, request, signal);
 				if (chat) events = tapChatAnswer(events, chat.text);
-				turn = await collectChat(events, maxOutputBytes, 'bot');
-			}
+				return await collectChat(events, maxOutputBytes, 'bot');
+			});
 			rememberConversation(setting, turn);
 			return botTurnResult(turn, botId, choice.conversationId, redactorFor(connection), itemIndex);
 		}),
