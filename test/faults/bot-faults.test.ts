@@ -125,6 +125,43 @@ describe.each(['cloud', 'studio'] as const)(
 	},
 );
 
+describe('a bot chat stream that goes silent (cloud)', () => {
+	let sim: CozeSimulator;
+	beforeAll(() => useBinaryMode('memory'));
+	beforeEach(async () => {
+		forgetConversationsOfThisProcess();
+		sim = await CozeSimulator.start({ flavour: 'cloud' });
+	});
+	afterEach(() => stopSimulator(sim));
+
+	it('after its first piece: Idle Timeout ends it, saying the bot may still be answering, sent once', async () => {
+		// The rest never comes: the server holds the connection after the first piece.
+		sim.bots.define(BOT_ID, {
+			chat: () => ({
+				stream: new BotStream('cloud', {
+					botId: BOT_ID,
+					conversationId: '7460000000000000501',
+					chatId: '7460000000000000502',
+				})
+					.started()
+					.answer(PIECES)
+					.events.slice(0, 3),
+				shape: { holdOpen: true },
+			}),
+		});
+		const run = await runBot(sim, {
+			onError: 'continueRegularOutput',
+			requestOptions: { idleTimeoutSeconds: 1 },
+		});
+		expect(requestsTo(sim, CHAT)).toBe(1);
+		const [partial, error] = run.messages;
+		expect(partial).toMatchObject({ answer: 'first piece, ', status: 'failed' });
+		expect(error.error).toBe('Coze sent nothing for 1 s (Idle Timeout)');
+		expect(JSON.stringify(error)).toMatch(/bot may still be answering/);
+		expect(JSON.stringify(error)).not.toMatch(/workflow/i);
+	});
+});
+
 describe('Submit Tool Outputs: its stream cut before its end (cloud)', () => {
 	let sim: CozeSimulator;
 	beforeAll(() => useBinaryMode('memory'));

@@ -348,12 +348,15 @@ export function requestFailure(
 	);
 }
 
-export function idleTimeoutFailure(connection: CozeConnection): CozeError {
+/** Idle Timeout's error; `mayStillRun` says what may still be going on in Coze (a workflow unless given). */
+export function idleTimeoutFailure(
+	connection: CozeConnection,
+	mayStillRun = 'A workflow may still be running in Coze.',
+): CozeError {
 	const seconds = Math.round(policyOf(connection).idleTimeoutMs / 1000);
 	return new CozeError(`Coze sent nothing for ${seconds} s (Idle Timeout)`, {
 		kind: 'timeout',
-		description:
-			"The connection looked dead, so it was closed. If Coze is just slow, raise Idle Timeout in the node's Request Options. A workflow may still be running in Coze.",
+		description: `The connection looked dead, so it was closed. If Coze is just slow, raise Idle Timeout in the node's Request Options. ${mayStillRun}`,
 	});
 }
 

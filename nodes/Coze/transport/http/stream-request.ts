@@ -61,7 +61,7 @@ export async function* streamEvents<T>(
 				// Idle Timeout of this try: the wait for the answer, then (refreshed) for each event.
 				const idle = deadline(
 					policy.idleTimeoutMs,
-					() => idleTimeoutFailure(connection),
+					() => idleTimeoutFailure(connection, request.mayStillRun),
 					limit.signal,
 				);
 				try {
