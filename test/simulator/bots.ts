@@ -3,9 +3,11 @@
 // coze-sdk-gen@5db2f95b docs/api-markdown/chat_v3.md and chat_submit_tool_outputs.md describe
 // them: conversation_id (and chat_id for a submit) in the query, the rest in the JSON body;
 // bot_id and user_id required on both servers (coze-studio@4f786d6a api/model/conversation/run
-// ChatV3Request tags them required).
+// ChatV3Request tags them required). Without a stream (`stream: false`), the chat is followed by
+// GET /v3/chat/retrieve and GET /v3/chat/message/list: bot-polled.ts.
 import type { ServerResponse } from 'node:http';
 
+import { asksNoStream, PolledChats, type PolledCourse } from './bot-polled';
 import { BotStream, type SimToolCall } from './bot-shapes';
 import type { StreamShape } from './event-stream';
 import { sendJson, type Flavour } from './flavours';
@@ -40,6 +42,12 @@ export interface BotTurnScript {
 	/** The chat is cancelled part-way (bot-shapes.ts canceled()). */
 	cancels?: boolean;
 	shape?: StreamShape;
+	/** Without a stream: how many retrieves say the chat is still going before it ends (default 1). */
+	polls?: number;
+	/** Without a stream: the chat ends cancelled (no evidence of a streamed cancel: a streamed chat cannot). */
+	canceled?: boolean;
+	/** Without a stream: the server has lost the chat by the first retrieve. */
+	forgotten?: boolean;
 }
 
 export interface SimBot {
@@ -83,8 +91,12 @@ export class SimBots {
 	private readonly answering = new Set<string>();
 	private chatDenied = false;
 	private toolCounter = 0;
+	/** Every chat's course, for GET /v3/chat/retrieve and GET /v3/chat/message/list. */
+	private readonly polled: PolledChats;
 
-	constructor(private readonly host: BotHost) {}
+	constructor(private readonly host: BotHost) {
+		this.polled = new PolledChats(host.flavour);
+	}
 
 	define(botId: string, bot: SimBot): void {
 		this.bots.set(botId, bot);
@@ -110,12 +122,21 @@ export class SimBots {
 		if (typeof body.user_id !== 'string' || body.user_id === '')
 			// chat_v3.md: user_id 必选; the cloud's answer to its absence is in no fixture (no evidence): 4000.
 			return this.refuse(res, 4000, 'user_id is required');
+		const noStream = asksNoStream(flavour, body);
 		if (!bot || bot.published === false) {
+			const refusal = `invalid parameter : agent not published, agentID=${botId} connectorID=1024`;
+			if (flavour === 'studio' && noStream)
+				// OpenapiAgentRunSync's error → invalidParamRequestResponse: HTTP 400 {code 400, msg err.Error()}
+				// (agent_run_service.go, httputil/error_resp.go BadRequest), errorx's text with its stack.
+				return sendJson(res, 'studio', 400, {
+					code: 400,
+					msg: `code=100000000 message=${refusal}\nstack=goroutine 1 [running]:\nopenapi_agent_run.go:537`,
+				});
 			if (flavour === 'studio') {
 				// Studio answered 200 with a stream already; the refusal is its error event (openapi_agent_run.go, single_agent_impl.go).
 				const stream = new BotStream(flavour, { botId, conversationId: '0', chatId: '0' }).fails(
 					100000000,
-					`invalid parameter : agent not published, agentID=${botId} connectorID=1024`,
+					refusal,
 				);
 				return this.host.answer(res, { stream: stream.events });
 			}
@@ -155,7 +176,7 @@ export class SimBots {
 		if (autoSave) conversation.history.push({ role: 'user', content: message });
 		const stream = new BotStream(flavour, { botId, conversationId, chatId: this.host.nextId() });
 		stream.started();
-		await this.play(res, stream, script, { botId, turn, autoSave });
+		await this.play(res, stream, script, { botId, turn, autoSave, noStream });
 	}
 
 	/** POST /v3/chat/submit_tool_outputs (the cloud only: Studio has no such route). */
@@ -201,14 +222,28 @@ export class SimBots {
 			conversationId,
 			chatId,
 		}).inProgress();
-		await this.play(res, stream, script, { ...waiting, autoSave: true });
+		await this.play(res, stream, script, {
+			...waiting,
+			autoSave: true,
+			noStream: asksNoStream('cloud', body),
+		});
+	}
+
+	/** GET /v3/chat/retrieve: how a chat is going (bot-polled.ts). */
+	retrieve(res: ServerResponse, url: URL): void {
+		this.polled.retrieve(res, url);
+	}
+
+	/** GET /v3/chat/message/list: a chat's messages (bot-polled.ts). */
+	listMessages(res: ServerResponse, url: URL): void {
+		this.polled.list(res, url);
 	}
 
 	private async play(
 		res: ServerResponse,
 		stream: BotStream,
 		script: BotTurnScript,
-		context: { botId: string; turn: BotTurn; autoSave: boolean },
+		context: { botId: string; turn: BotTurn; autoSave: boolean; noStream: boolean },
 	): Promise<void> {
 		const conversation = this.host.conversations.get(stream.ids.conversationId)!;
 		for (const message of script.before ?? []) stream.whole(message.type, message.content);
@@ -218,7 +253,13 @@ export class SimBots {
 				conversation.history.push({ role: 'assistant', content: pieces.join('') });
 		}
 		if (script.audio) stream.audio(script.audio);
-		if (script.error) stream.error(script.error.code, script.error.msg);
+		if (script.canceled && !context.noStream)
+			throw new Error(
+				'No evidence of a streamed bot chat that is cancelled: script canceled for Poll Until Done only',
+			);
+		if (script.canceled) {
+			// Cancelled part-way: the stream would have gone on (bot-polled.ts ends it as cancelled).
+		} else if (script.error) stream.error(script.error.code, script.error.msg);
 		else if (script.cancels) stream.canceled();
 		else if (script.fails) stream.fails(script.fails.code, script.fails.msg);
 		else if (script.toolCalls) {
@@ -237,6 +278,18 @@ export class SimBots {
 			for (const text of script.followUps ?? []) stream.whole('follow_up', text);
 			stream.verbose().completed();
 		}
+		const course: PolledCourse = {
+			polls: context.noStream ? script.polls : 0,
+			canceled: script.canceled,
+			// Without a stream, a chat kept out of the history cannot be looked at ("非流式响应下（stream=false），
+			// 此参数必须设置为 true …否则无法查看对话状态和模型回复", chat_v3.md); how the cloud says so: no evidence.
+			forgotten: script.forgotten || (context.noStream && !context.autoSave),
+			// A submit's turn has no new question.
+			question:
+				stream.events[0]?.event === 'conversation.chat.created' ? context.turn.message : undefined,
+		};
+		this.polled.record(stream.ids, stream.events, course);
+		if (context.noStream) return this.polled.answerStart(res, stream.ids);
 		const conversationId = stream.ids.conversationId;
 		this.answering.add(conversationId);
 		try {

@@ -104,7 +104,7 @@ export class CozeSimulator {
 	private readonly conversationOrigins = new Map<string, ConversationOrigin>();
 	private idCounter = 0;
 	private readonly observers: SimulatorObserver[] = [];
-	/** Bots (智能体) and their chats: /v3/chat and /v3/chat/submit_tool_outputs (bots.ts). */
+	/** Bots (智能体) and their chats: /v3/chat, /v3/chat/submit_tool_outputs, /v3/chat/retrieve, /v3/chat/message/list (bots.ts). */
 	readonly bots = new SimBots({
 		// A getter: fields are set before the constructor's body sets the flavour.
 		flavour: () => this.flavour,
@@ -336,6 +336,10 @@ export class CozeSimulator {
 			await this.bots.chat(res, url, JSON.parse(await readBody()) as Record<string, unknown>);
 		} else if (route === 'POST /v3/chat/submit_tool_outputs' && this.flavour === 'cloud') {
 			await this.bots.submit(res, url, JSON.parse(await readBody()) as Record<string, unknown>);
+		} else if (route === 'GET /v3/chat/retrieve') {
+			this.bots.retrieve(res, url);
+		} else if (route === 'GET /v3/chat/message/list') {
+			this.bots.listMessages(res, url);
 		} else if (route === 'POST /v1/conversation/create') {
 			await readBody();
 			this.createConversation(res);
