@@ -19,6 +19,10 @@ describe("the permission each endpoint needs (Coze's API pages, 权限)", () => 
 		['/v1/workspaces', 'listWorkspace'],
 		['/v1/workflows', 'listWorkflow'],
 		['/v1/bots', 'listBot'],
+		['/v3/chat', 'chat'],
+		['/v3/chat/submit_tool_outputs', 'submitToolChat'],
+		['/v3/chat/retrieve', 'getChat'],
+		['/v3/chat/message/list', 'listMessage'],
 		['/v1/workflows/7404830425073352713', 'getMetaData'],
 	])('%s needs %s', (path, permission) => {
 		expect(permissionOf(path)?.permission).toBe(permission);

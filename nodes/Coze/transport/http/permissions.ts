@@ -5,9 +5,11 @@
  * resume_workflow.md, workflow_chat.md → run; create_conversation.md → createConversation;
  * workflow_history.md, get_node_execute_history_response.md → listRunHistory; upload_files.md →
  * uploadFile; list_workspace.md → listWorkspace; get_workflow_list.md → listWorkflow;
- * get_workflow_info.md → getMetaData; bots_list_draft_published.md → listBot). Coze Studio's run
- * history path is its counterpart of the cloud's. First match wins: `/v1/workflows/chat` before a
- * workflow's detail.
+ * get_workflow_info.md → getMetaData; bots_list_draft_published.md → listBot; chat_v3.md → chat;
+ * chat_submit_tool_outputs.md → submitToolChat; retrieve_chat.md → getChat; list_chat_messages.md →
+ * "chat、listMessage": a token that could start the chat has chat, so the one it lacks there is
+ * listMessage). Coze Studio's run history path is its counterpart of the cloud's. First match
+ * wins: `/v1/workflows/chat` before a workflow's detail.
  */
 const ENDPOINT_PERMISSIONS: ReadonlyArray<{ path: RegExp; permission: string; use: string }> = [
 	{
@@ -40,6 +42,22 @@ const ENDPOINT_PERMISSIONS: ReadonlyArray<{ path: RegExp; permission: string; us
 	{ path: /^\/v1\/workspaces$/, permission: 'listWorkspace', use: 'listing workspaces' },
 	{ path: /^\/v1\/workflows$/, permission: 'listWorkflow', use: 'listing workflows' },
 	{ path: /^\/v1\/bots$/, permission: 'listBot', use: 'listing bots' },
+	{ path: /^\/v3\/chat$/, permission: 'chat', use: 'chatting with a bot (Bot → Chat)' },
+	{
+		path: /^\/v3\/chat\/submit_tool_outputs$/,
+		permission: 'submitToolChat',
+		use: "answering a bot's tool calls (Bot → Submit Tool Outputs)",
+	},
+	{
+		path: /^\/v3\/chat\/retrieve$/,
+		permission: 'getChat',
+		use: 'following a bot chat without a stream (Response Mode "Poll Until Done")',
+	},
+	{
+		path: /^\/v3\/chat\/message\/list$/,
+		permission: 'listMessage',
+		use: 'reading a bot chat\'s messages without a stream (Response Mode "Poll Until Done", which also needs chat)',
+	},
 	{
 		path: /^\/v1\/workflows\/[^/]+$/,
 		permission: 'getMetaData',
