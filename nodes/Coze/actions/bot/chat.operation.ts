@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import {
 	policyOf,
@@ -57,6 +62,13 @@ export async function execute(
 	const fields = readBodyFields.call(this, options, itemIndex);
 	const polling =
 		options.responseMode === 'poll' ? readBotPolling.call(this, options, itemIndex) : undefined;
+	if (polling && options.autoSaveHistory === false)
+		// chat_v3.md: with stream false, auto_save_history must be true, "否则无法查看对话状态和模型回复".
+		throw new NodeOperationError(this.getNode(), 'Poll Until Done needs Auto Save History on', {
+			itemIndex,
+			description:
+				"Without a stream, Coze shows a chat's progress and answer only for a chat it keeps in the conversation's history. Turn Options → Auto Save History on, or set Response Mode → Stream.",
+		});
 	const chat =
 		options.streamToChat === 'none' ? undefined : LiveChat.open(this, itemIndex, connection);
 	return await attributedTo({ botId }, () =>

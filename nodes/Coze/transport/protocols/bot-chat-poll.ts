@@ -6,8 +6,9 @@ import type { CozeConnection } from '../http/connection';
 import { CozeError } from '../http/coze-error';
 import type { CozeEnvelope } from '../http/envelope';
 import { isJsonObject, textOfServerValue } from '../http/lossless-json';
+import { mayHaveStartedRun, runMayHaveStarted } from '../http/retry-rules';
 import { botChatAdvice, explainBotRefusal } from './bot-errors';
-import type { CollectedChat, CollectedChatMessage } from './chat-collector';
+import { ChatFailure, type CollectedChat, type CollectedChatMessage } from './chat-collector';
 import type { ChatDetailData } from './chat-events';
 import { errorCode } from './error-code';
 import { MIN_POLL_INTERVAL_MS, type Polling } from './workflow-run';
@@ -18,11 +19,24 @@ import { MIN_POLL_INTERVAL_MS, type Polling } from './workflow-run';
 // chat_v3.md, retrieve_chat.md, list_chat_messages.md; coze-go chats.go CreateAndPoll; cozepy
 // create_and_poll). Coze Studio serves all three (coze-studio@4f786d6a api/router/coze/api.go),
 // starting the chat with status "created" and listing messages under "Messages" rather than "data"
-// (run.go ListChatMessageApiResponse's generated tag).
+// (run.go ListChatMessageApiResponse's generated tag), the user's question among them
+// (message_event.go HandlerInput saves it with the chat's id); it answers a retrieve it cannot
+// serve with HTTP 500 and its Go error as plain text (agent_run_service.go RetrieveChatOpen).
 
 /** Statuses of a chat that is still going (both spellings of each server). */
 const UNDER_WAY = new Set(['created', 'in_progress']);
 const WAITING = new Set(['requires_action', 'required_action']);
+/** The cloud's "canceled" (retrieve_chat.md, cozepy ChatStatus), Studio's "cancelled" (agentrun entity const.go). */
+const CANCELLED = new Set(['canceled', 'cancelled']);
+
+/** What a request that may have started the chat (or given it its tool outputs) says when it broke. */
+const MAY_HAVE_STARTED = {
+	chat: 'Coze may have started the chat before this failure, so the node did not send the message again (the bot would answer it twice). Look at the conversation in Coze before sending it again.',
+	submit:
+		"Coze may have taken the tool outputs before this failure, so the node did not send them again (Coze takes a chat's outputs once). Look at the chat in Coze before sending them again.",
+};
+
+const STILL_ANSWERING = 'The bot may still be answering in Coze.';
 
 /** Starts a chat (or a submit, with its path and query) without a stream, and follows it to its end. */
 export async function pollBotChat(
@@ -52,7 +66,7 @@ export async function pollBotChat(
 		});
 		chat = chatOf(answer.data);
 	} catch (error) {
-		throw explainBotRefusal(error, request);
+		throw explainBotRefusal(studioRefusal(forBotChat(error, request)), request);
 	}
 	const conversationId = String(chat.conversation_id ?? start.conversationId ?? '');
 	const chatId = String(chat.id ?? start.chatId ?? '');
@@ -68,46 +82,45 @@ export async function pollBotChat(
 	while (UNDER_WAY.has(String(chat.status))) {
 		if (Date.now() + intervalMs > deadline)
 			throw new CozeError(
-				`The Coze bot chat ${chatId} was still answering after ${Math.round(polling.maxWaitMs / 60_000)} minutes`,
-				{ kind: 'timeout', description: "Raise Max Wait in the node's options." },
+				`The Coze bot chat ${chatId} was still answering after Max Wait (${minutes(polling.maxWaitMs)})`,
+				{
+					kind: 'timeout',
+					description: `Raise Max Wait in the node's options. ${STILL_ANSWERING} Until it has finished, Coze refuses another message in this conversation (error 4016).`,
+				},
 			);
 		try {
 			await sleep(intervalMs, undefined, { signal });
 		} catch (error) {
 			throw abortFailure(signal, error);
 		}
-		const answer = await requestCozeJson<CozeEnvelope & { data?: unknown }>(connection, {
-			method: 'GET',
-			path: '/v3/chat/retrieve',
-			query: ids,
-			kind: 'read',
-			signal,
-		});
-		chat = chatOf(answer.data);
+		try {
+			const answer = await requestCozeJson<CozeEnvelope & { data?: unknown }>(connection, {
+				method: 'GET',
+				path: '/v3/chat/retrieve',
+				query: ids,
+				kind: 'read',
+				signal,
+			});
+			chat = chatOf(answer.data);
+		} catch (error) {
+			throw whileFollowing(error, `Coze could not say how the bot chat ${chatId} is going`);
+		}
 	}
 	const status = String(chat.status);
-	if (status === 'failed') {
-		const code = errorCode(chat.last_error?.code);
-		throw new CozeError(
-			`The Coze chat failed${code ? ` with error ${code}` : ''}: ${textOfServerValue(chat.last_error?.msg) || 'no message'}`,
-			{ kind: 'api', cozeCode: code, description: botChatAdvice(code) },
-		);
+	const listMessages = async () => {
+		try {
+			return await messagesOf(connection, ids, signal);
+		} catch (error) {
+			throw whileFollowing(error, `Coze could not list the messages of the bot chat ${chatId}`);
+		}
+	};
+	if (status !== 'completed' && !WAITING.has(status)) {
+		const failure = endedWithoutAnswer(chat, status);
+		// What the bot had said before it failed goes out with the error (Continue on Fail).
+		const messages = await listMessages().catch(() => []);
+		throw new ChatFailure(failure, messages, conversationId);
 	}
-	if (status !== 'completed' && !WAITING.has(status))
-		throw new CozeError(`The Coze chat ended as "${status}" without an answer`, {
-			kind: 'api',
-			description:
-				'Coze cancelled the chat or let it expire (a chat waiting for tool outputs expires after some minutes). Send the message again.',
-		});
-	const listed = await requestCozeJson<CozeEnvelope & { data?: unknown; Messages?: unknown }>(
-		connection,
-		{ method: 'GET', path: '/v3/chat/message/list', query: ids, kind: 'read', signal },
-	);
-	const messages = (
-		Array.isArray(listed.data) ? listed.data : Array.isArray(listed.Messages) ? listed.Messages : []
-	)
-		.filter(isJsonObject)
-		.map(messageOf);
+	const messages = await listMessages();
 	return {
 		answer: messages
 			.filter((message) => message.type === 'answer')
@@ -116,11 +129,130 @@ export async function pollBotChat(
 		messages,
 		conversationId,
 		chatId,
+		...(typeof chat.section_id === 'string' && chat.section_id
+			? { sectionId: chat.section_id }
+			: {}),
 		...(typeof chat.bot_id === 'string' ? { botId: chat.bot_id } : {}),
 		status: WAITING.has(status) ? 'requires_action' : 'completed',
 		...(chat.required_action === undefined ? {} : { requiredAction: chat.required_action }),
 		...(chat.usage ? { usage: chat.usage } : {}),
 	};
+}
+
+/** The chat's messages but the user's own (Studio lists the question with them; the stream never sends it). */
+async function messagesOf(
+	connection: CozeConnection,
+	ids: { conversation_id: string; chat_id: string },
+	signal?: AbortSignal,
+): Promise<CollectedChatMessage[]> {
+	const listed = await requestCozeJson<CozeEnvelope & { data?: unknown; Messages?: unknown }>(
+		connection,
+		{ method: 'GET', path: '/v3/chat/message/list', query: ids, kind: 'read', signal },
+	);
+	const list = Array.isArray(listed.data)
+		? listed.data
+		: Array.isArray(listed.Messages)
+			? listed.Messages
+			: [];
+	return list
+		.filter(isJsonObject)
+		.filter((message) => message.role !== 'user' && message.type !== 'question')
+		.map(messageOf);
+}
+
+/** Why a chat that is over has no answer: it failed, was cancelled, or ended otherwise (Studio's "expired"). */
+function endedWithoutAnswer(chat: ChatDetailData, status: string): CozeError {
+	if (status === 'failed') {
+		const code = errorCode(chat.last_error?.code);
+		const reason = textOfServerValue(chat.last_error?.msg).trim();
+		if (!code && !reason)
+			return new CozeError('The Coze chat failed, and Coze gave no reason', {
+				kind: 'api',
+				description:
+					'Coze reported the chat as failed without saying why (Coze Studio does not, asked without a stream). Send the message with Response Mode → Stream to see the reason, or look at the bot in Coze.',
+			});
+		return new CozeError(
+			`The Coze chat failed${code ? ` with error ${code}` : ''}: ${reason || 'no message'}`,
+			{
+				kind: 'api',
+				cozeCode: code || undefined,
+				description: `Coze reported the chat as failed (status "failed" on /v3/chat/retrieve). ${botChatAdvice(code || undefined)}`,
+			},
+		);
+	}
+	if (CANCELLED.has(status))
+		return new CozeError('The Coze chat was cancelled before it finished', {
+			kind: 'api',
+			description:
+				'Someone or something cancelled this chat in Coze (/v3/chat/cancel) while the bot was answering. Send the message again.',
+		});
+	return new CozeError(`The Coze chat ended as "${status}" without an answer`, {
+		kind: 'api',
+		description:
+			'Coze let the chat expire or ended it otherwise (a chat waiting for tool outputs expires after some minutes). Send the message again.',
+	});
+}
+
+/**
+ * A start (or submit) that Coze may have taken, in a bot chat's words: the request policy did not
+ * send it again (retry-rules.ts), and its own note speaks of a workflow's run.
+ */
+function forBotChat(error: unknown, request: 'chat' | 'submit'): unknown {
+	if (!(error instanceof CozeError) || !mayHaveStartedRun(error)) return error;
+	const note = runMayHaveStarted(new CozeError('', { kind: error.kind })).description ?? '';
+	const description = error.description ?? '';
+	const rest = description.startsWith(note) ? description.slice(note.length).trim() : description;
+	return error.with({ description: [MAY_HAVE_STARTED[request], rest].filter(Boolean).join(' ') });
+}
+
+/**
+ * Coze Studio's refusal of a chat without a stream: HTTP 400 {"code": 400, "msg": err.Error()}
+ * (agent_run_service.go ChatV3 → httputil BadRequest), the text of its Go error, "code=…
+ * message=…" and a stack trace (pkg/errorx/internal/status.go). The trace tells a user nothing
+ * and names the server's files: it is left out. "agent not published" gets the advice the
+ * streamed refusal gets (bot-errors.ts, 103100001).
+ */
+function studioRefusal(error: unknown): unknown {
+	if (!(error instanceof CozeError) || !error.message.includes('\nstack=')) return error;
+	const message = error.message.replace(/\nstack=[\s\S]*?(?=( \(log id [^)]*\))?$)/, '');
+	return error.with({
+		message,
+		...(/agent not (published|exists)/.test(message)
+			? { description: botChatAdvice(103100001) }
+			: {}),
+	});
+}
+
+/**
+ * A failed request while following a started chat, saying so. Coze Studio's HTTP 500 is its Go
+ * error as plain text ("code=… message=…" and a stack trace, pkg/errorx/internal/status.go): what
+ * it said is the message, without the stack; it is no sign of a wrong Base URL.
+ */
+function whileFollowing(error: unknown, doing: string): unknown {
+	if (!(error instanceof CozeError) || error.kind === 'cancelled') return error;
+	const said =
+		error.httpStatus !== undefined && error.httpStatus >= 500 && error.cozeCode === undefined
+			? /It said: "([\s\S]*?)"\. Check the credential/.exec(error.description ?? '')?.[1]
+			: undefined;
+	// Studio's errorx text; a gateway's error page is not one.
+	if (said !== undefined && /^code=\d+ message=/.test(said)) {
+		// The snippet has its line breaks as spaces.
+		const text = said.split(/\s+stack=/)[0].trim();
+		return error.with({
+			message: `${doing}: ${text}`,
+			description: `Coze answered HTTP ${error.httpStatus}: it could not find the chat, or it belongs to another user. ${STILL_ANSWERING}`,
+		});
+	}
+	return error.with({
+		message: `${doing}: ${error.message}`,
+		description: [error.description, STILL_ANSWERING].filter(Boolean).join(' '),
+	});
+}
+
+/** Max Wait in words: "1 minute", "10 minutes", "0.5 minutes". */
+function minutes(ms: number): string {
+	const count = Math.round((ms / 60_000) * 10) / 10;
+	return `${count} minute${count === 1 ? '' : 's'}`;
 }
 
 function chatOf(data: unknown): ChatDetailData {
