@@ -32,6 +32,8 @@ export interface CozeRequest {
 	stream?: boolean;
 	/** The bearer token of this try (an OAuth app's, or its JWT for the exchange); the connection's access token by default. */
 	bearer?: string;
+	/** For a request that starts a run: what Coze may have done with it, when it failed after it went out (retry-rules.ts runMayHaveStarted). */
+	mayHaveStarted?: string;
 }
 
 export interface CozeResponse {
@@ -154,15 +156,20 @@ export async function requestCozeJson<T extends CozeEnvelope>(
 	const policy = policyOf(connection);
 	const limit = runTimeLimit(policy.runTimeLimitMs, req.kind, req.signal);
 	try {
-		return await withRetries(policy, req.kind, limit.signal, () =>
-			withFreshToken(connection, limit.signal, async (bearer) => {
-				const response = await sendCozeRequest(connection, {
-					...req,
-					bearer,
-					signal: limit.signal,
-				});
-				return await readCozeJson<T>(connection, response, limit.signal);
-			}),
+		return await withRetries(
+			policy,
+			req.kind,
+			limit.signal,
+			() =>
+				withFreshToken(connection, limit.signal, async (bearer) => {
+					const response = await sendCozeRequest(connection, {
+						...req,
+						bearer,
+						signal: limit.signal,
+					});
+					return await readCozeJson<T>(connection, response, limit.signal);
+				}),
+			req.mayHaveStarted,
 		);
 	} finally {
 		limit.clear();
@@ -311,6 +318,7 @@ function notJson(connection: CozeConnection, response: CozeResponse, text: strin
 			httpStatus: status,
 			logId: response.logId,
 			retryAfterMs: retryAfterMs(response.headers['retry-after']),
+			...(said ? { bodyText: said } : {}),
 			description: `${said ? `It said: "${said}". ` : ''}Check the credential's Base URL points at the Coze API (${connection.baseUrl}), not a web page or a proxy's error page.`,
 		},
 	);

@@ -39,6 +39,8 @@ export interface CozeErrorDetails {
 	tokenExchange?: boolean;
 	/** For a refusal for want of a permission (HTTP 403, code 4101): the one the refused endpoint needs. */
 	permission?: EndpointPermission;
+	/** An answer that was not Coze's JSON: the start of its text, redacted (for a protocol that knows its server's plain-text errors). */
+	bodyText?: string;
 	cause?: unknown;
 }
 
@@ -54,6 +56,7 @@ export class CozeError extends Error {
 	readonly retryAfterMs?: number;
 	readonly tokenExchange?: boolean;
 	readonly permission?: EndpointPermission;
+	readonly bodyText?: string;
 
 	constructor(message: string, details: CozeErrorDetails) {
 		super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -69,6 +72,7 @@ export class CozeError extends Error {
 		this.retryAfterMs = details.retryAfterMs;
 		this.tokenExchange = details.tokenExchange;
 		this.permission = details.permission;
+		this.bodyText = details.bodyText;
 	}
 
 	/** The same error with some details changed (errors stay immutable once thrown). */
@@ -86,6 +90,7 @@ export class CozeError extends Error {
 			retryAfterMs: this.retryAfterMs,
 			tokenExchange: this.tokenExchange,
 			permission: this.permission,
+			bodyText: this.bodyText,
 			cause: this.cause,
 			...details,
 		});

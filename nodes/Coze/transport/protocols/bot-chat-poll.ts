@@ -6,8 +6,12 @@ import type { CozeConnection } from '../http/connection';
 import { CozeError } from '../http/coze-error';
 import type { CozeEnvelope } from '../http/envelope';
 import { isJsonObject, textOfServerValue } from '../http/lossless-json';
-import { mayHaveStartedRun, runMayHaveStarted } from '../http/retry-rules';
-import { botChatAdvice, explainBotRefusal } from './bot-errors';
+import {
+	BOT_MAY_HAVE_STARTED,
+	botChatAdvice,
+	explainBotRefusal,
+	withoutStudioStack,
+} from './bot-errors';
 import { ChatFailure, type CollectedChat, type CollectedChatMessage } from './chat-collector';
 import type { ChatDetailData } from './chat-events';
 import { errorCode } from './error-code';
@@ -30,11 +34,6 @@ const WAITING = new Set(['requires_action', 'required_action']);
 const CANCELLED = new Set(['canceled', 'cancelled']);
 
 /** What a request that may have started the chat (or given it its tool outputs) says when it broke. */
-const MAY_HAVE_STARTED = {
-	chat: 'Coze may have started the chat before this failure, so the node did not send the message again (the bot would answer it twice). Look at the conversation in Coze before sending it again.',
-	submit:
-		"Coze may have taken the tool outputs before this failure, so the node did not send them again (Coze takes a chat's outputs once). Look at the chat in Coze before sending them again.",
-};
 
 const STILL_ANSWERING = 'The bot may still be answering in Coze.';
 
@@ -62,11 +61,12 @@ export async function pollBotChat(
 			query,
 			kind: 'startsRun',
 			json: start.json,
+			mayHaveStarted: BOT_MAY_HAVE_STARTED[request],
 			signal,
 		});
 		chat = chatOf(answer.data);
 	} catch (error) {
-		throw explainBotRefusal(studioRefusal(forBotChat(error, request)), request);
+		throw explainBotRefusal(studioRefusal(error), request);
 	}
 	const conversationId = String(chat.conversation_id ?? start.conversationId ?? '');
 	const chatId = String(chat.id ?? start.chatId ?? '');
@@ -194,18 +194,6 @@ function endedWithoutAnswer(chat: ChatDetailData, status: string): CozeError {
 }
 
 /**
- * A start (or submit) that Coze may have taken, in a bot chat's words: the request policy did not
- * send it again (retry-rules.ts), and its own note speaks of a workflow's run.
- */
-function forBotChat(error: unknown, request: 'chat' | 'submit'): unknown {
-	if (!(error instanceof CozeError) || !mayHaveStartedRun(error)) return error;
-	const note = runMayHaveStarted(new CozeError('', { kind: error.kind })).description ?? '';
-	const description = error.description ?? '';
-	const rest = description.startsWith(note) ? description.slice(note.length).trim() : description;
-	return error.with({ description: [MAY_HAVE_STARTED[request], rest].filter(Boolean).join(' ') });
-}
-
-/**
  * Coze Studio's refusal of a chat without a stream: HTTP 400 {"code": 400, "msg": err.Error()}
  * (agent_run_service.go ChatV3 → httputil BadRequest), the text of its Go error, "code=…
  * message=…" and a stack trace (pkg/errorx/internal/status.go). The trace tells a user nothing
@@ -213,8 +201,9 @@ function forBotChat(error: unknown, request: 'chat' | 'submit'): unknown {
  * streamed refusal gets (bot-errors.ts, 103100001).
  */
 function studioRefusal(error: unknown): unknown {
-	if (!(error instanceof CozeError) || !error.message.includes('\nstack=')) return error;
-	const message = error.message.replace(/\nstack=[\s\S]*?(?=( \(log id [^)]*\))?$)/, '');
+	if (!(error instanceof CozeError)) return error;
+	const message = withoutStudioStack(error.message);
+	if (message === error.message) return error;
 	return error.with({
 		message,
 		...(/agent not (published|exists)/.test(message)
@@ -232,12 +221,11 @@ function whileFollowing(error: unknown, doing: string): unknown {
 	if (!(error instanceof CozeError) || error.kind === 'cancelled') return error;
 	const said =
 		error.httpStatus !== undefined && error.httpStatus >= 500 && error.cozeCode === undefined
-			? /It said: "([\s\S]*?)"\. Check the credential/.exec(error.description ?? '')?.[1]
+			? error.bodyText
 			: undefined;
 	// Studio's errorx text; a gateway's error page is not one.
 	if (said !== undefined && /^code=\d+ message=/.test(said)) {
-		// The snippet has its line breaks as spaces.
-		const text = said.split(/\s+stack=/)[0].trim();
+		const text = withoutStudioStack(said);
 		return error.with({
 			message: `${doing}: ${text}`,
 			description: `Coze answered HTTP ${error.httpStatus}: it could not find the chat, or it belongs to another user. ${STILL_ANSWERING}`,

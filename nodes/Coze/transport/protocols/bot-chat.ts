@@ -1,7 +1,7 @@
 import type { CozeConnection } from '../http/connection';
 import { CozeError } from '../http/coze-error';
 import { streamEvents } from '../http/stream-request';
-import { explainBotRefusal } from './bot-errors';
+import { BOT_MAY_HAVE_STARTED, explainBotRefusal } from './bot-errors';
 import { decodeChatEvent, type ChatStreamEvent } from './chat-events';
 import { started } from './chat-stream';
 
@@ -19,15 +19,6 @@ const EMPTY_ANSWER = new CozeError('Coze answered the bot chat with an empty bod
 /** What may be going on in Coze when a chat's or a submit's stream broke part-way. */
 const MAY_STILL_ANSWER =
 	'The bot may still be answering in Coze: check the conversation there before sending the message again.';
-
-/**
- * The run request policy's words for a bot (retry-rules.ts): a chat start or a submit that Coze
- * may have taken is never sent again, and the error says why.
- */
-const CHAT_MAY_HAVE_STARTED =
-	'Coze may have started the chat before this failure, so the node did not send the message again (the bot could answer it twice). The bot may still be answering: check the conversation in Coze before sending the message again.';
-const SUBMIT_MAY_HAVE_STARTED =
-	'Coze may have taken the tool outputs before this failure, so the node did not send them again (a chat takes its tool outputs once). The bot may still be answering: check the conversation in Coze.';
 
 /** The request of a bot chat's turn: its JSON body (lossless-json's stringifyJson), and the conversation when there is one. */
 export interface BotChatRequest {
@@ -56,7 +47,7 @@ export async function startBotChat(
 				decode: decodeChatEvent,
 				emptyAnswer: EMPTY_ANSWER,
 				runName: 'bot chat',
-				mayHaveStarted: CHAT_MAY_HAVE_STARTED,
+				mayHaveStarted: BOT_MAY_HAVE_STARTED.chat,
 				mayStillRun: MAY_STILL_ANSWER,
 			},
 			signal,
@@ -81,7 +72,7 @@ export async function submitToolOutputs(
 				decode: decodeChatEvent,
 				emptyAnswer: EMPTY_ANSWER,
 				runName: 'bot chat',
-				mayHaveStarted: SUBMIT_MAY_HAVE_STARTED,
+				mayHaveStarted: BOT_MAY_HAVE_STARTED.submit,
 				mayStillRun: MAY_STILL_ANSWER,
 			},
 			signal,

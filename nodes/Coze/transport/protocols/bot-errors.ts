@@ -79,3 +79,30 @@ export function explainBotRefusal(error: unknown, request: 'chat' | 'submit'): u
 		});
 	return error;
 }
+
+/**
+ * The run request policy's words for a bot (retry-rules.ts runMayHaveStarted): a chat start or a
+ * submit that Coze may have taken is never sent again, and the error says why; streamed or not.
+ */
+export const BOT_MAY_HAVE_STARTED = {
+	chat: 'Coze may have started the chat before this failure, so the node did not send the message again (the bot could answer it twice). The bot may still be answering: check the conversation in Coze before sending the message again.',
+	submit:
+		'Coze may have taken the tool outputs before this failure, so the node did not send them again (a chat takes its tool outputs once). The bot may still be answering: check the conversation in Coze.',
+} as const;
+
+/**
+ * Coze Studio's Go error text, "code=… message=…" followed by a stack trace ("\nstack=…", or
+ * " stack=…" once a snippet made its line breaks spaces: pkg/errorx/internal/status.go), without
+ * the trace, which tells a user nothing and names the server's source files. A log id the node
+ * added after it stays.
+ */
+export function withoutStudioStack(text: string): string {
+	const at = text.includes('\nstack=')
+		? text.indexOf('\nstack=')
+		: /^code=\d+ message=/.test(text)
+			? text.search(/\sstack=/)
+			: -1;
+	if (at < 0) return text;
+	const logId = / \(log id [^)]*\)$/.exec(text);
+	return text.slice(0, at).trimEnd() + (logId && logId.index > at ? logId[0] : '');
+}

@@ -2,6 +2,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 
 import { isJsonObject, textOfServerValue } from '../http/lossless-json';
 import type { Redactor } from '../http/redaction';
+import { withoutStudioStack } from './bot-errors';
 import { errorCode } from './error-code';
 import { eventJson, eventObject } from './event-data';
 
@@ -139,7 +140,7 @@ function errorData(event: EventSourceMessage): ChatErrorData {
 		code: errorCode(code),
 		msg:
 			msg !== undefined && msg !== null
-				? withoutStack(textOfServerValue(msg))
+				? withoutStudioStack(textOfServerValue(msg))
 				: Object.keys(parsed).length === 0
 					? NO_REASON
 					: text.trim(),
@@ -149,16 +150,6 @@ function errorData(event: EventSourceMessage): ChatErrorData {
 
 /** An error event whose data is `{}`, as cozepy's chat_error_resp.txt has it: no reason to quote. */
 const NO_REASON = 'Coze sent an error event without a code or message';
-
-/**
- * Coze Studio's bot chat errors carry its Go error's text, "code=… message=…" followed by
- * "\nstack=" and a stack trace (coze-studio pkg/errorx/internal/status.go): the trace tells a user
- * nothing and names the server's source files, so it is left out.
- */
-function withoutStack(msg: string): string {
-	const at = msg.indexOf('\nstack=');
-	return at >= 0 ? msg.slice(0, at).trimEnd() : msg;
-}
 
 /** `{"debug_url":…}` (Coze Studio, the cloud's chatflow fixture), or `"[DONE]"` / `[DONE]` (the SDKs' chat fixtures). */
 function doneData(text: string): { debug_url?: string } {
