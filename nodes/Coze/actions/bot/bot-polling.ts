@@ -3,8 +3,6 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { Polling } from '../../transport/protocols/workflow-run';
 import { readPolling } from '../workflow/parameters';
 
-export { pollBotChat } from '../../transport/protocols/bot-chat-poll';
-
 /** Poll Until Done's settings (chat.options.ts botPollingOptions: 1 s, 10 minutes by default). */
 export function readBotPolling(
 	this: IExecuteFunctions,

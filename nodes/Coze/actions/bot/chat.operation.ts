@@ -5,16 +5,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	policyOf,
-	RawJson,
-	redactorFor,
-	stringifyJson,
-	type CozeConnection,
-} from '../../transport/http';
+import { RawJson, redactorFor, stringifyJson, type CozeConnection } from '../../transport/http';
 import { startBotChat } from '../../transport/protocols/bot-chat';
-import { tapChatAnswer } from '../../transport/protocols/chat-answer-text';
-import { collectChat } from '../../transport/protocols/chat-collector';
 import { botLocator } from '../../shared/bot-locator';
 import { attributedTo } from '../chat/chat-items';
 import { ChatConversation, type ConversationChoice } from '../chat/chat-conversation';
@@ -32,7 +24,8 @@ import { readBotId } from './bot-id';
 import { botTurnResult } from './bot-items';
 import { readJsonOption } from './bot-json-options';
 import { botChatOptions } from './chat.options';
-import { pollBotChat, readBotPolling } from './bot-polling';
+import { readBotPolling } from './bot-polling';
+import { botTurn } from './bot-turn';
 
 const show = { resource: ['bot'], operation: ['chat'] };
 
@@ -88,23 +81,14 @@ export async function execute(
 				...fields.body,
 			});
 			const request = { json, conversationId: choice.conversationId };
-			const maxOutputBytes = policyOf(connection).maxOutputBytes;
 			// One chat at a time in a conversation, as Coze takes them (conversation-turns.ts).
-			const turn = await inTurn(connection.baseUrl, choice.conversationId, async () => {
-				if (polling) {
-					const polled = await pollBotChat(
-						connection,
-						{ path: '/v3/chat', ...request },
-						polling,
-						signal,
-					);
-					if (chat && polled.answer) chat.text(polled.answer);
-					return polled;
-				}
-				let events = await startBotChat(connection, request, signal);
-				if (chat) events = tapChatAnswer(events, chat.text);
-				return await collectChat(events, maxOutputBytes, 'bot');
-			});
+			const turn = await inTurn(connection.baseUrl, choice.conversationId, () =>
+				botTurn(connection, chat, {
+					stream: () => startBotChat(connection, request, signal),
+					poll: polling && { polling, start: { path: '/v3/chat', ...request } },
+					signal,
+				}),
+			);
 			rememberConversation(setting, turn);
 			return botTurnResult(turn, botId, choice.conversationId, redactorFor(connection), itemIndex);
 		}),

@@ -7,20 +7,18 @@ import {
 
 import {
 	isJsonObject,
-	policyOf,
 	redactorFor,
 	stringifyJson,
 	type CozeConnection,
 } from '../../transport/http';
 import { submitToolOutputs } from '../../transport/protocols/bot-chat';
-import { tapChatAnswer } from '../../transport/protocols/chat-answer-text';
-import { collectChat } from '../../transport/protocols/chat-collector';
 import { attributedTo } from '../chat/chat-items';
 import { LiveChat, withLiveChat } from '../live-chat';
 import type { OperationResult } from '../types';
 import { readId } from '../workflow/parameters';
 import { botTurnResult } from './bot-items';
-import { pollBotChat, readBotPolling } from './bot-polling';
+import { readBotPolling } from './bot-polling';
+import { botTurn } from './bot-turn';
 import { botPollingOptions, botStreamToChatOption, responseModeOption } from './chat.options';
 
 const show = { resource: ['bot'], operation: ['submitToolOutputs'] };
@@ -101,20 +99,15 @@ export async function execute(
 	const botId = typeof inputBotId === 'string' ? inputBotId : '';
 	return await attributedTo({ botId }, () =>
 		withLiveChat(chat, async () => {
-			let turn;
-			if (polling) {
-				turn = await pollBotChat(
-					connection,
-					{ path: '/v3/chat/submit_tool_outputs', json, conversationId, chatId },
+			const ids = { conversationId, chatId };
+			const turn = await botTurn(connection, chat, {
+				stream: () => submitToolOutputs(connection, { json, ...ids }, signal),
+				poll: polling && {
 					polling,
-					signal,
-				);
-				if (chat && turn.answer) chat.text(turn.answer);
-			} else {
-				let events = await submitToolOutputs(connection, { json, conversationId, chatId }, signal);
-				if (chat) events = tapChatAnswer(events, chat.text);
-				turn = await collectChat(events, policyOf(connection).maxOutputBytes, 'bot');
-			}
+					start: { path: '/v3/chat/submit_tool_outputs', json, ...ids },
+				},
+				signal,
+			});
 			return botTurnResult(
 				{
 					...turn,
