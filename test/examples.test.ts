@@ -10,13 +10,24 @@ import {
 } from 'n8n-workflow';
 
 import { Coze } from '../nodes/Coze/Coze.node';
+import { searchBots } from '../nodes/Coze/methods/bot-search';
+import { forgetConversationsOfThisProcess } from '../nodes/Coze/testing';
+import { outputsExpression } from '../nodes/Coze/actions/outputs';
 import { exampleForSandbox, startSandbox } from './sandbox/sandbox';
+import { SANDBOX_BOTS } from './sandbox/sandbox-bots';
 import {
 	SAMPLE_PHOTO_DESCRIPTION,
 	SANDBOX_PHOTO,
 	SANDBOX_WORKFLOWS,
 } from './sandbox/sandbox-workflows';
-import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode } from './engine/harness';
+import {
+	COZE_TYPE,
+	cozeCredentials,
+	editorContext,
+	runWorkflow,
+	useBinaryMode,
+	type TestNode,
+} from './engine/harness';
 import { SIMULATOR_TOKEN, type CozeSimulator } from './simulator/server';
 import { stopSimulator } from './simulator/stop';
 
@@ -134,6 +145,10 @@ const N8N_LABELS: Record<string, string[]> = {
 };
 /** n8n's names that are not on one node's panel: the canvas's button, node types to add. */
 const N8N_EVERYWHERE = ['Execute workflow', 'Read/Write Files from Disk'];
+/** The Coze node's outputs, as the canvas labels them (Messages, Interrupts; File for an upload). */
+const COZE_OUTPUT_NAMES = [...outputsExpression.matchAll(/"displayName":"([^"]+)"/g)].map(
+	(match) => match[1],
+);
 
 /** The names a sticky note sets in bold (**…**) or in code (`…`); "A → B" is two names. */
 function namesInNote(content: string): Array<{ name: string; bold: boolean }> {
@@ -194,6 +209,7 @@ describe.each(examples)('examples/%s', (file) => {
 		const cozeShows = cozeNodes.map(shownLabels);
 		const otherLabels = new Set([
 			...N8N_EVERYWHERE,
+			...(cozeNodes.length > 0 ? COZE_OUTPUT_NAMES : []),
 			...workflow.nodes.flatMap((node) => N8N_LABELS[node.type] ?? []),
 		]);
 		const notes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote');
@@ -313,6 +329,130 @@ describe('examples/file-into-workflow.json, as imported for the sandbox', () => 
 				},
 			},
 		]);
+	});
+});
+
+describe('examples/bot-tool-calls.json, as imported for the sandbox', () => {
+	let sandbox: CozeSimulator;
+	const example = JSON.parse(
+		readFileSync(path.join(examplesDir, 'bot-tool-calls.json'), 'utf8'),
+	) as {
+		nodes: Array<ExampleNode & { credentials?: unknown }>;
+		connections: Record<string, { main: Array<Array<{ node: string }>> }>;
+	};
+	const nodeOf = (type: string, operation?: string) =>
+		example.nodes.find(
+			(node) => node.type === type && (!operation || node.parameters.operation === operation),
+		)!;
+	const chat = nodeOf(COZE_TYPE, 'chat');
+	const submit = nodeOf(COZE_TYPE, 'submitToolOutputs');
+	const answer = nodeOf('n8n-nodes-base.set');
+	beforeAll(async () => {
+		await useBinaryMode('memory');
+		sandbox = await startSandbox(0);
+	});
+	beforeEach(() => forgetConversationsOfThisProcess());
+	afterAll(() => stopSimulator(sandbox));
+
+	it("is wired Chat Trigger → the bot's chat, whose Interrupts output goes to Edit Fields, then to Submit Tool Outputs", () => {
+		const trigger = nodeOf('@n8n/n8n-nodes-langchain.chatTrigger');
+		expect(trigger.parameters.options).toEqual({ responseMode: 'streaming' });
+		const next = (name: string, output = 0) =>
+			example.connections[name]?.main[output]?.map((connection) => connection.node);
+		expect(next(trigger.name)).toEqual([chat.name]);
+		expect(next(chat.name, 1)).toEqual([answer.name]);
+		expect(next(answer.name)).toEqual([submit.name]);
+		// Submit Tool Outputs reads the interrupt item: nothing typed.
+		expect(Object.keys(submit.parameters).sort()).toEqual(['operation', 'resource']);
+	});
+
+	/**
+	 * The example's Coze nodes as they are, and its Edit Fields' expression (evaluated by n8n's
+	 * expression engine, as n8n evaluates it) in a test node that sets the field it sets.
+	 */
+	async function chatThroughTheExample(chatInput: string) {
+		const [assignment] = (
+			answer.parameters.assignments as { assignments: Array<{ name: string; value: string }> }
+		).assignments;
+		const expression = /^=\{\{([\s\S]*)\}\}$/.exec(assignment.value)![1];
+		const coze = (node: ExampleNode): TestNode => ({
+			name: node.name,
+			type: COZE_TYPE,
+			typeVersion: node.typeVersion,
+			parameters: node.parameters as never,
+		});
+		return await runWorkflow({
+			nodes: [
+				{ name: 'Start', type: 'test.start' },
+				{
+					name: 'Chat',
+					type: 'test.fixedItems',
+					parameters: {
+						items: JSON.stringify([
+							{ json: { action: 'sendMessage', sessionId: 'session-1', chatInput } },
+						]),
+					},
+				},
+				coze(chat),
+				{
+					name: answer.name,
+					type: 'test.set',
+					parameters: {
+						fields: `={{ JSON.stringify({ ${assignment.name}: ${expression} }) }}`,
+					},
+				},
+				coze(submit),
+			],
+			edges: [
+				['Start', 0, 'Chat'],
+				['Chat', 0, chat.name],
+				[chat.name, 1, answer.name],
+				[answer.name, 0, submit.name],
+			],
+			credentials: cozeCredentials(sandbox.baseUrl, SIMULATOR_TOKEN),
+			mode: 'webhook',
+			staticData: {},
+		});
+	}
+
+	it("asked about the weather, the sandbox's weather_bot calls get_weather: the example answers from the call's args and the bot's answer comes from Submit Tool Outputs", async () => {
+		const run = await chatThroughTheExample("What's the weather in Hangzhou?");
+		expect([run.nodeError(chat.name), run.nodeError(submit.name)]).toEqual([undefined, undefined]);
+		expect(run.output(chat.name, 0)).toEqual([]);
+		const [call] = run.output(chat.name, 1).map((item) => item.json);
+		expect(call).toMatchObject({
+			bot_id: SANDBOX_BOTS.weather,
+			tool_calls: [{ name: 'get_weather', args: { city: 'Hangzhou' } }],
+		});
+		const [submitted] = sandbox.bodiesOf('/v3/chat/submit_tool_outputs');
+		const [output] = submitted.tool_outputs as Array<{ tool_call_id: string; output: string }>;
+		expect(output.tool_call_id).toBe((call.tool_calls as Array<{ id: string }>)[0].id);
+		expect(JSON.parse(output.output)).toMatchObject({ city: 'Hangzhou' });
+		const [final] = run.output(submit.name, 0).map((item) => item.json);
+		expect(final).toMatchObject({
+			status: 'completed',
+			conversation_id: call.conversation_id,
+			answer: expect.stringContaining('Hangzhou'),
+		});
+	});
+
+	it('told anything else, weather_bot answers at once, on Messages', async () => {
+		const run = await chatThroughTheExample('hello');
+		expect(run.output(chat.name, 1)).toEqual([]);
+		expect(run.output(chat.name, 0)[0].json.answer).toContain('get_weather');
+	});
+
+	it("the sandbox lists its bots in the Bot field (From List), the example's among them", async () => {
+		const editor = editorContext(
+			{},
+			{ cozeApi: { region: 'custom', baseUrl: sandbox.baseUrl, accessToken: SIMULATOR_TOKEN } },
+		);
+		const { results } = await searchBots.call(editor);
+		expect(results.map((entry) => [entry.name, entry.value])).toEqual([
+			['sandbox_assistant (Personal space)', SANDBOX_BOTS.assistant],
+			['weather_bot (Personal space)', SANDBOX_BOTS.weather],
+		]);
+		expect(chat.parameters.botId).toMatchObject({ mode: 'list', value: SANDBOX_BOTS.weather });
 	});
 });
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { CozeSimulator } from '../simulator/server';
 import { ServerStream } from '../simulator/shapes';
 import { messageChunks, numbered } from '../simulator/workflows';
+import { defineSandboxBots } from './sandbox-bots';
 
 /** The Coze workflows the sandbox answers for, with the ids the examples use. */
 export const SANDBOX_WORKFLOWS = {
@@ -50,9 +51,10 @@ export const TRIP_QUESTION = 'Where would you like to go this weekend? 这个周
 /** Delta events slow enough to watch the answer arrive word by word in n8n's chat. */
 const WORD_BY_WORD = { delayMs: 90 };
 
-/** Scripts the sandbox so each example can be opened and executed without a Coze account. */
+/** Scripts the sandbox (its workflows and bots) so each example can be opened and executed without a Coze account. */
 export function defineSandboxWorkflows(simulator: CozeSimulator): void {
 	defineSandboxCatalog(simulator);
+	defineSandboxBots(simulator, SANDBOX_WORKSPACES.personal);
 	simulator.defineWorkflow(SANDBOX_WORKFLOWS.dailyBriefing, {
 		run: (body) => {
 			const { city = 'Hangzhou', date = 'today' } = (body.parameters ?? {}) as {
