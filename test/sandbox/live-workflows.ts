@@ -1,20 +1,30 @@
 // Active workflows that stream a Coze node's text to whoever called them: a Webhook in Streaming
-// response mode and n8n's Chat Trigger (public, hosted, streaming). The end-to-end test and
-// bench/first-chunk import them into a real n8n.
+// response mode and n8n's Chat Trigger (public, hosted, streaming), each to a workflow's run or
+// chat and to a bot's chat, and the bot example (examples/bot-tool-calls.json) made public. The
+// end-to-end test and bench/first-chunk import them into a real n8n.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { root } from '../n8n/n8n';
 import { SANDBOX_CREDENTIAL } from './sandbox';
 
-/** Webhook paths and the Chat Trigger's webhook id: `/webhook/<path>`, `/webhook/<id>/chat`. */
+/** Webhook paths and the Chat Triggers' webhook ids: `/webhook/<path>`, `/webhook/<id>/chat`. */
 export const LIVE_PATHS = {
 	streaming: 'coze-live',
 	whole: 'coze-whole',
+	botStreaming: 'coze-bot-live',
+	botWhole: 'coze-bot-whole',
 	chatWebhookId: '3f1c6a52-8d4e-4b7a-9c1e-5a2b7d9e0f11',
+	botChatWebhookId: '3f1c6a52-8d4e-4b7a-9c1e-5a2b7d9e0f12',
+	toolCallsWebhookId: '3f1c6a52-8d4e-4b7a-9c1e-5a2b7d9e0f13',
 };
 
-const cozeNode = (parameters: Record<string, unknown>) => ({
+/** The Coze node of a live workflow: version 1 for the workflow's Run and Chat (as saved before version 2), 2 for a bot's. */
+const cozeNode = (parameters: Record<string, unknown>, typeVersion = 1) => ({
 	id: 'c0c0c0c0-0000-4000-8000-000000000002',
 	name: 'Coze',
 	type: 'n8n-nodes-coze-workflow.coze',
-	typeVersion: 1,
+	typeVersion,
 	position: [240, 0],
 	parameters,
 	credentials: { cozeApi: SANDBOX_CREDENTIAL },
@@ -54,6 +64,48 @@ function webhookRun(id: string, path: string, responseMode: 'streaming' | 'lastN
 	};
 }
 
+/**
+ * Webhook (POST /webhook/<path>) → Coze Bot → Chat with the bot named in the body's bot_id,
+ * saying its message, each call a new conversation.
+ */
+function webhookBotChat(id: string, path: string, responseMode: 'streaming' | 'lastNode') {
+	const workflow = webhookRun(id, path, responseMode);
+	return {
+		...workflow,
+		name: `Live: webhook (${responseMode}) → Coze Bot Chat`,
+		nodes: [
+			workflow.nodes[0],
+			cozeNode(
+				{
+					resource: 'bot',
+					operation: 'chat',
+					botId: { __rl: true, mode: 'id', value: '={{ $json.body.bot_id }}' },
+					message: '={{ $json.body.message }}',
+					conversation: 'new',
+					options: {},
+				},
+				2,
+			),
+		],
+	};
+}
+
+/** n8n's Chat Trigger, its chat public and hosted by n8n, answering as the workflow streams. */
+const publicChatTrigger = (webhookId: string) => ({
+	id: 'c0c0c0c0-0000-4000-8000-000000000001',
+	name: 'When chat message received',
+	type: '@n8n/n8n-nodes-langchain.chatTrigger',
+	typeVersion: 1.3,
+	position: [0, 0],
+	webhookId,
+	parameters: {
+		public: true,
+		mode: 'hostedChat',
+		authentication: 'none',
+		options: { responseMode: 'streaming' },
+	},
+});
+
 /** Chat Trigger (public hosted chat, streaming) → Coze Chat of the chatflow `chatflowId`, memory per session. */
 function chatTriggerChat(chatflowId: string) {
 	return {
@@ -62,23 +114,55 @@ function chatTriggerChat(chatflowId: string) {
 		active: true,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{
-				id: 'c0c0c0c0-0000-4000-8000-000000000001',
-				name: 'When chat message received',
-				type: '@n8n/n8n-nodes-langchain.chatTrigger',
-				typeVersion: 1.3,
-				position: [0, 0],
-				webhookId: LIVE_PATHS.chatWebhookId,
-				parameters: {
-					public: true,
-					mode: 'hostedChat',
-					authentication: 'none',
-					options: { responseMode: 'streaming' },
-				},
-			},
+			publicChatTrigger(LIVE_PATHS.chatWebhookId),
 			cozeNode({ resource: 'workflow', operation: 'chat', workflowId: chatflowId }),
 		],
 		connections: toCoze('When chat message received'),
+	};
+}
+
+/** Chat Trigger (public hosted chat, streaming) → Coze Bot → Chat with `botId`, picked From List, memory per session. */
+function chatTriggerBotChat(botId: string) {
+	return {
+		id: 'cozeLiveBotChat',
+		name: 'Live: Chat Trigger → Coze Bot Chat',
+		active: true,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			publicChatTrigger(LIVE_PATHS.botChatWebhookId),
+			cozeNode(
+				{
+					resource: 'bot',
+					operation: 'chat',
+					botId: { __rl: true, mode: 'list', value: botId, cachedResultName: 'live bot' },
+					options: {},
+				},
+				2,
+			),
+		],
+		connections: toCoze('When chat message received'),
+	};
+}
+
+/**
+ * examples/bot-tool-calls.json as it is, but its chat public (as a user publishes it): Chat
+ * Trigger → the sandbox's weather_bot, whose get_weather call n8n answers with Edit Fields and
+ * Submit Tool Outputs.
+ */
+function toolCallsExample() {
+	const example = JSON.parse(
+		readFileSync(path.join(root, 'examples', 'bot-tool-calls.json'), 'utf8'),
+	) as { nodes: Array<{ type: string }> };
+	const { webhookId, parameters } = publicChatTrigger(LIVE_PATHS.toolCallsWebhookId);
+	return {
+		...example,
+		id: 'cozeLiveToolCall',
+		active: true,
+		nodes: example.nodes.map((node) =>
+			node.type === '@n8n/n8n-nodes-langchain.chatTrigger'
+				? { ...node, webhookId, parameters }
+				: node,
+		),
 	};
 }
 
@@ -86,13 +170,25 @@ function chatTriggerChat(chatflowId: string) {
 export const LIVE_WEBHOOK_PATHS = [
 	LIVE_PATHS.streaming,
 	LIVE_PATHS.whole,
+	LIVE_PATHS.botStreaming,
+	LIVE_PATHS.botWhole,
 	`${LIVE_PATHS.chatWebhookId}/chat`,
+	`${LIVE_PATHS.botChatWebhookId}/chat`,
+	`${LIVE_PATHS.toolCallsWebhookId}/chat`,
 ];
 
-export function liveWorkflows(chatflowId: string) {
+/**
+ * The live workflows: the webhooks take the workflow or bot to call in their body; the chats talk
+ * to `chatflowId` and `botId`; the bot example needs the sandbox's bots (defineSandboxBots).
+ */
+export function liveWorkflows(chat: { chatflowId: string; botId: string }) {
 	return [
 		webhookRun('cozeLiveHook001', LIVE_PATHS.streaming, 'streaming'),
 		webhookRun('cozeLiveWhole01', LIVE_PATHS.whole, 'lastNode'),
-		chatTriggerChat(chatflowId),
+		webhookBotChat('cozeLiveBotHook', LIVE_PATHS.botStreaming, 'streaming'),
+		webhookBotChat('cozeLiveBotWhole', LIVE_PATHS.botWhole, 'lastNode'),
+		chatTriggerChat(chat.chatflowId),
+		chatTriggerBotChat(chat.botId),
+		toolCallsExample(),
 	];
 }
