@@ -2,13 +2,15 @@
 // workflow from the sandbox's list, fill its inputs as typed fields and run it, read what the list
 // and the inputs say for a wrong token and a wrong workflow ID, run a workflow on
 // a self-hosted Coze Studio (no list, no inputs described), answer the human-in-the-loop
-// example's form, chat with the chatflow example and watch its answer stream in, test the
-// credential.
+// example's form, chat with the chatflow example and watch its answer stream in, chat with the
+// bot example's bots, picked from the Bot list, and watch their answers stream in (one through a
+// local plugin call n8n answers), test the credential.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import type { Page } from 'playwright-core';
 
+import { SANDBOX_BOTS } from '../sandbox/sandbox-bots';
 import {
 	CHATFLOW_QUESTION,
 	SAMPLE_PHOTO_DESCRIPTION,
@@ -69,6 +71,57 @@ async function addRunWorkflowNode(page: Page, base: string, queries: string[]): 
 		.filter({ hasText: 'Run a workflow' })
 		.first()
 		.click();
+}
+
+/**
+ * Waits for a bot's answer in n8n's chat, checked in the page on every frame it paints, as a
+ * person watching it would see it: a beginning of the answer on screen while its end is not yet.
+ * An answer sent in one piece goes straight from nothing to all of it, and fails this.
+ */
+async function answerSeenPartWay(page: Page, said: string, start: string, end: string) {
+	const seen = await page
+		.waitForFunction(
+			({ selector, start, end }) => {
+				const { document } = globalThis as unknown as {
+					document: {
+						querySelectorAll: (selector: string) => ArrayLike<{ innerText: string }>;
+					};
+				};
+				const text = Array.from(
+					document.querySelectorAll(selector),
+					(message) => message.innerText,
+				).join('\n');
+				if (text.includes(end)) return { partial: false, text };
+				return text.includes(start) ? { partial: true, text } : false;
+			},
+			{ selector: '[data-test-id="canvas-chat-body"] .chat-message-from-bot', start, end },
+			{ polling: 'raf', timeout: 30_000 },
+		)
+		.catch(async () => {
+			throw new Error(
+				`no answer to "${said}" in the chat in 30 s; it showed:\n${await page
+					.getByTestId('canvas-chat-body')
+					.innerText()
+					.catch(() => '(no chat)')}`,
+			);
+		});
+	const { partial, text } = (await seen.jsonValue()) as { partial: boolean; text: string };
+	if (!partial)
+		throw new Error(
+			`the answer was never seen part-way: the chat went straight to its end, not streamed. It showed:\n${text}`,
+		);
+}
+
+/** Types a message into n8n's chat and sends it with the send button, which n8n keeps greyed out (and Enter does nothing) until the run before has ended, even when its answer has streamed in already. */
+async function sendInChat(page: Page, message: string): Promise<void> {
+	const input = page.getByTestId('chat-input');
+	await input.fill(message);
+	await page.locator('.chat-input-send-button').click({ timeout: 30_000 });
+	await eventually(
+		`"${message}" sent (the chat's input emptied)`,
+		() => input.inputValue({ timeout: 1000 }),
+		(value) => value === '',
+	);
 }
 
 const OWNER = {
@@ -403,17 +456,7 @@ describe("n8n's editor with the Coze node, as a newcomer uses it", () => {
 		const { page, base } = session;
 		const chat = page.getByTestId('canvas-chat-body');
 		const input = page.getByTestId('chat-input');
-		// Typed, then sent with the send button, which n8n keeps greyed out (and Enter does nothing)
-		// until the run before has ended, even when its answer has streamed in already.
-		const send = async (message: string) => {
-			await input.fill(message);
-			await page.locator('.chat-input-send-button').click({ timeout: 30_000 });
-			await eventually(
-				`"${message}" sent (the chat's input emptied)`,
-				() => input.inputValue({ timeout: 1000 }),
-				(value) => value === '',
-			);
-		};
+		const send = (message: string) => sendInChat(page, message);
 		await step(page, 'chat open', async () => {
 			await page.goto(`${base}/workflow/cozeChatExample1`);
 			await page.getByText('Coze: chatflow').first().waitFor();
@@ -426,41 +469,7 @@ describe("n8n's editor with the Coze node, as a newcomer uses it", () => {
 		});
 		await step(page, 'chat streamed answer', async () => {
 			await send('Mei');
-			// Checked in the page on every frame it paints, as a person watching it would see it: a
-			// beginning of the answer on screen while its end is not yet. An answer sent in one piece
-			// goes straight from nothing to all of it.
-			const seen = await page
-				.waitForFunction(
-					({ selector, start, end }) => {
-						const { document } = globalThis as unknown as {
-							document: {
-								querySelectorAll: (selector: string) => ArrayLike<{ innerText: string }>;
-							};
-						};
-						const text = Array.from(
-							document.querySelectorAll(selector),
-							(message) => message.innerText,
-						).join('\n');
-						if (text.includes(end)) return { partial: false, text };
-						return text.includes(start) ? { partial: true, text } : false;
-					},
-					{
-						selector: '[data-test-id="canvas-chat-body"] .chat-message-from-bot',
-						start: 'Nice to meet you',
-						end: 'remember this conversation.',
-					},
-					{ polling: 'raf', timeout: 30_000 },
-				)
-				.catch(async () => {
-					throw new Error(
-						`no answer to "Mei" in the chat in 30 s; it showed:\n${await chat.innerText().catch(() => '(no chat)')}`,
-					);
-				});
-			const { partial, text } = (await seen.jsonValue()) as { partial: boolean; text: string };
-			if (!partial)
-				throw new Error(
-					`the answer was never seen part-way: the chat went straight to its end, not streamed. It showed:\n${text}`,
-				);
+			await answerSeenPartWay(page, 'Mei', 'Nice to meet you', 'remember this conversation.');
 			await shows(
 				chat,
 				'Nice to meet you, Mei! 很高兴认识你。 Ask me anything: I will remember this conversation.',
@@ -470,6 +479,85 @@ describe("n8n's editor with the Coze node, as a newcomer uses it", () => {
 			// Another execution of the workflow, in the same chat session: the same Coze conversation.
 			await send('What is my name?');
 			await shows(chat, 'You asked: "What is my name?". 我记得你叫Mei。');
+		});
+	});
+
+	it("chats with the bot example in n8n's chat: a bot picked from the Bot list answers, streamed; weather_bot's get_weather call is answered by n8n and its answer streams in too", async () => {
+		const { page, base, sandbox } = session;
+		const chat = page.getByTestId('canvas-chat-body');
+		/** Opens the bot's chat node and picks `bot` from its Bot list (From List). */
+		const pickBot = async (bot: string) => {
+			await page.getByTestId('canvas-node').filter({ hasText: 'Coze: weather_bot' }).dblclick();
+			const field = page.getByTestId('resource-locator-botId');
+			await field.getByTestId('rlc-input').click();
+			await eventually(
+				"the Bot list, with the sandbox's bots",
+				() => page.getByTestId('rlc-item').allInnerTexts(),
+				(items) =>
+					['sandbox_assistant (Personal space)', 'weather_bot (Personal space)'].every((item) =>
+						items.map((text) => text.trim()).includes(item),
+					),
+			);
+			await page.getByTestId('rlc-item').filter({ hasText: bot }).click();
+			await eventually(
+				`${bot}, picked`,
+				() => field.getByTestId('rlc-input').inputValue({ timeout: 1000 }),
+				(value) => value === bot,
+			);
+			await page.getByTestId('ndv-close-button').click();
+		};
+		await step(page, 'bot pick', async () => {
+			await page.goto(`${base}/workflow/cozeBotToolCalls`);
+			await page.getByText('Coze: weather_bot').first().waitFor();
+			await pickBot('sandbox_assistant (Personal space)');
+		});
+		await step(page, 'bot chat', async () => {
+			// n8n keeps its chat panel open from the workflow before (the chatflow's).
+			const chatButton = page.getByTestId('workflow-chat-button');
+			await chatButton.waitFor();
+			if ((await chatButton.innerText()).includes('Open chat')) await chatButton.click();
+			await page.getByTestId('chat-input').waitFor();
+			await sendInChat(page, 'hello');
+			await answerSeenPartWay(
+				page,
+				'hello',
+				'Hello! I am the Coze sandbox bot.',
+				'我是扣子沙盒智能体。',
+			);
+			await shows(
+				chat,
+				'You said: "hello". This is message 1 of our conversation, and I remember the ones before. 我是扣子沙盒智能体。',
+			);
+			expect(sandbox.bodiesOf('/v3/chat').at(-1)).toMatchObject({
+				bot_id: SANDBOX_BOTS.assistant,
+				additional_messages: [{ role: 'user', content: 'hello' }],
+			});
+		});
+		await step(page, 'bot tool call', async () => {
+			await pickBot('weather_bot (Personal space)');
+			const submitsBefore = sandbox.bodiesOf('/v3/chat/submit_tool_outputs').length;
+			await sendInChat(page, "What's the weather in Hangzhou?");
+			await answerSeenPartWay(
+				page,
+				"What's the weather in Hangzhou?",
+				"Your n8n workflow's get_weather says:",
+				'祝你愉快！',
+			);
+			await shows(
+				chat,
+				"Your n8n workflow's get_weather says: Hangzhou is sunny, 24°C. Enjoy your day! 祝你愉快！",
+			);
+			expect(sandbox.bodiesOf('/v3/chat/submit_tool_outputs').slice(submitsBefore)).toEqual([
+				{
+					tool_outputs: [
+						{
+							tool_call_id: expect.stringMatching(/^call_\d+$/),
+							output: JSON.stringify({ city: 'Hangzhou', weather: 'sunny', temperature_c: 24 }),
+						},
+					],
+					stream: true,
+				},
+			]);
 		});
 	});
 
