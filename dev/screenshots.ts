@@ -252,6 +252,64 @@ async function liveChatShot(page: Page): Promise<void> {
 	console.log('saved docs/live-chat.png');
 }
 
+/**
+ * The bot example in n8n's chat panel (docs/bot-chat.png), taken while the bot's answer is
+ * streaming in: weather_bot's get_weather call went out of Interrupts and was answered by the
+ * workflow, and Submit Tool Outputs streams the bot's answer (its beginning shown, its end not
+ * yet: checked before and after the picture).
+ */
+async function botChatShot(page: Page): Promise<void> {
+	const [start, end] = ["Your n8n workflow's get_weather says:", '祝你愉快！'];
+	const answers = '[data-test-id="canvas-chat-body"] .chat-message-from-bot';
+	await page.goto(`${base}/workflow/cozeBotToolCalls`);
+	await page.getByText('Coze: weather_bot').first().waitFor({ timeout: 30_000 });
+	const chatButton = page.getByTestId('workflow-chat-button');
+	if ((await chatButton.innerText()).includes('Open chat')) await chatButton.click();
+	const input = page.getByTestId('chat-input');
+	await input.waitFor();
+	// Taller than the other pictures: the four nodes and the path the call took above the chat
+	// (the logs panel keeps the size liveChatShot gave it).
+	const viewport = page.viewportSize();
+	await page.setViewportSize({ width: 1280, height: 900 });
+	await page.getByTestId('zoom-to-fit').click();
+	for (let i = 0; i < 3; i++) await page.getByTestId('zoom-in-button').click();
+	await panNodeTo(page, 'When chat message received', { x: 300, y: 96 });
+	await input.fill('hello');
+	await page.locator('.chat-input-send-button').click({ timeout: 30_000 });
+	await page
+		.getByTestId('canvas-chat-body')
+		.getByText('Ask me about the weather in a city')
+		.waitFor({ timeout: 30_000 });
+	await input.fill("What's the weather in Hangzhou?");
+	await page.locator('.chat-input-send-button').click({ timeout: 30_000 });
+	for (const close of await page.locator('.el-notification__closeBtn').all()) await close.click();
+	await page.waitForFunction(
+		({ selector, start, end }) => {
+			const { document } = globalThis as unknown as {
+				document: { querySelectorAll: (selector: string) => ArrayLike<{ innerText: string }> };
+			};
+			const text = Array.from(
+				document.querySelectorAll(selector),
+				(message) => message.innerText,
+			).join('\n');
+			if (text.includes(end))
+				throw new Error(
+					`the answer ended without "${start}" seen part-way; the chat showed:\n${text}`,
+				);
+			return text.includes(start) && text.split(start)[1].includes('sunny');
+		},
+		{ selector: answers, start, end },
+		{ polling: 'raf', timeout: 30_000 },
+	);
+	await page.screenshot({ path: path.join(outDir, 'bot-chat.png') });
+	const after = (await page.locator(answers).allInnerTexts()).join('\n');
+	if (after.includes(end))
+		throw new Error(`the answer ended while docs/bot-chat.png was taken; run again:\n${after}`);
+	await page.getByTestId('canvas-chat-body').getByText(end).waitFor({ timeout: 30_000 });
+	if (viewport) await page.setViewportSize(viewport);
+	console.log('saved docs/bot-chat.png');
+}
+
 async function main(): Promise<void> {
 	ensureN8n();
 	rmSync(userFolder, { recursive: true, force: true });
@@ -298,6 +356,7 @@ async function main(): Promise<void> {
 				await page.getByText('Access Token').first().waitFor();
 				await shot(page, 'credential.png');
 				await liveChatShot(page);
+				await botChatShot(page);
 			}
 			await context.close();
 		}
