@@ -63,7 +63,9 @@ n8n ${N8N_VERSION} runs with the Coze node (n8n-nodes-coze-workflow.coze).
   Examples  Workflows → "Coze: …" (imported from examples/)
   Sandbox   a Coze simulator on http://127.0.0.1:${SANDBOX_PORT}, credential "Coze sandbox (local simulator)":
             open an example and press Execute: messages stream in, an interrupt leaves by the
-            second output, the form answers it and Resume finishes the run.
+            second output, the form answers it and Resume finishes the run. In the chat
+            examples press Open chat: a chatflow, and bots (one calls get_weather, which the
+            workflow answers) stream their answers in.
   Real Coze add a "Coze API" credential with your token, and choose it in the node.
   Stop      Ctrl+C
 `);
