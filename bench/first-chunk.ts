@@ -6,7 +6,7 @@
 // had before: with streaming off (the same Webhook answering when the last node finishes), the
 // first byte comes with the whole answer; an answer of CHUNKS chunks written PACE_MS apart is
 // timed both ways, and the ratio printed.
-import { LIVE_PATHS, LIVE_WEBHOOK_PATHS, liveWorkflows } from '../test/sandbox/live-workflows';
+import { LIVE_PATHS, liveWorkflows } from '../test/sandbox/live-workflows';
 import { postAndReadChunks, startLiveN8n } from '../test/n8n/live-n8n';
 import { closeCozeDispatcher } from '../nodes/Coze/testing';
 import { CozeSimulator } from '../test/simulator/server';
@@ -185,11 +185,13 @@ async function main(): Promise<void> {
 		});
 
 		console.log('Starting n8n with the packed node (first time: installs n8n)…');
-		const n8n = await startLiveN8n(
-			sim,
-			liveWorkflows({ chatflowId: '0', botId: '0' }),
-			LIVE_WEBHOOK_PATHS,
-		);
+		const { workflows, webhookPaths } = liveWorkflows([
+			'runStreaming',
+			'runWhole',
+			'botStreaming',
+			'botWhole',
+		]);
+		const n8n = await startLiveN8n(sim, workflows, webhookPaths);
 		stopN8n = n8n.stop;
 		const figures: Figures[] = [];
 		for (const subject of subjects) figures.push(await measure(n8n.base, subject));

@@ -1,7 +1,7 @@
 // The packed node in a real n8n serving active workflows (`n8n start`), read over HTTP as a
 // caller would: a Webhook in Streaming response mode → Coze Run, and n8n's Chat Trigger in
 // streaming mode → Coze Chat, → Bot Chat, and → the bot example, whose tool call n8n answers.
-import { LIVE_PATHS, LIVE_WEBHOOK_PATHS, liveWorkflows } from '../sandbox/live-workflows';
+import { LIVE_PATHS, liveWorkflows } from '../sandbox/live-workflows';
 import { SANDBOX_BOTS } from '../sandbox/sandbox-bots';
 import { defineSandboxWorkflows } from '../sandbox/sandbox-workflows';
 import { postAndReadChunks, startLiveN8n, type LiveN8n, type StreamedChunk } from '../n8n/live-n8n';
@@ -67,11 +67,11 @@ beforeAll(async () => {
 			shape: { onWrite: gateAfterWrite(2) },
 		}),
 	});
-	n8n = await startLiveN8n(
-		sim,
-		liveWorkflows({ chatflowId: CHATFLOW_ID, botId: GATED_BOT_ID }),
-		LIVE_WEBHOOK_PATHS,
+	const { workflows, webhookPaths } = liveWorkflows(
+		['runStreaming', 'chatflowChat', 'botChat', 'toolCallsExample'],
+		{ chatflowId: CHATFLOW_ID, botId: GATED_BOT_ID },
 	);
+	n8n = await startLiveN8n(sim, workflows, webhookPaths);
 }, 20 * 60_000);
 
 afterAll(async () => {

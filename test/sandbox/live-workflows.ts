@@ -166,29 +166,49 @@ function toolCallsExample() {
 	};
 }
 
-/** What n8n must have registered before the live workflows can be called. */
-export const LIVE_WEBHOOK_PATHS = [
-	LIVE_PATHS.streaming,
-	LIVE_PATHS.whole,
-	LIVE_PATHS.botStreaming,
-	LIVE_PATHS.botWhole,
-	`${LIVE_PATHS.chatWebhookId}/chat`,
-	`${LIVE_PATHS.botChatWebhookId}/chat`,
-	`${LIVE_PATHS.toolCallsWebhookId}/chat`,
-];
+/** The live workflows, by name: a caller imports the ones it calls (each costs n8n a publish, about 3 s). */
+export type LiveWorkflowName =
+	| 'runStreaming'
+	| 'runWhole'
+	| 'botStreaming'
+	| 'botWhole'
+	| 'chatflowChat'
+	| 'botChat'
+	| 'toolCallsExample';
 
 /**
- * The live workflows: the webhooks take the workflow or bot to call in their body; the chats talk
- * to `chatflowId` and `botId`; the bot example needs the sandbox's bots (defineSandboxBots).
+ * The named live workflows, and the webhook paths n8n must have registered before they can be
+ * called. The webhooks take the workflow or bot to call in their body; the chats talk to
+ * `chat.chatflowId` and `chat.botId`; the bot example needs the sandbox's bots (defineSandboxBots).
  */
-export function liveWorkflows(chat: { chatflowId: string; botId: string }) {
-	return [
-		webhookRun('cozeLiveHook001', LIVE_PATHS.streaming, 'streaming'),
-		webhookRun('cozeLiveWhole01', LIVE_PATHS.whole, 'lastNode'),
-		webhookBotChat('cozeLiveBotHook', LIVE_PATHS.botStreaming, 'streaming'),
-		webhookBotChat('cozeLiveBotWhole', LIVE_PATHS.botWhole, 'lastNode'),
-		chatTriggerChat(chat.chatflowId),
-		chatTriggerBotChat(chat.botId),
-		toolCallsExample(),
-	];
+export function liveWorkflows(
+	names: LiveWorkflowName[],
+	chat: { chatflowId?: string; botId?: string } = {},
+): { workflows: Array<{ id: string }>; webhookPaths: string[] } {
+	const all: Record<LiveWorkflowName, () => [{ id: string }, string]> = {
+		runStreaming: () => [
+			webhookRun('cozeLiveHook001', LIVE_PATHS.streaming, 'streaming'),
+			LIVE_PATHS.streaming,
+		],
+		runWhole: () => [webhookRun('cozeLiveWhole01', LIVE_PATHS.whole, 'lastNode'), LIVE_PATHS.whole],
+		botStreaming: () => [
+			webhookBotChat('cozeLiveBotHook', LIVE_PATHS.botStreaming, 'streaming'),
+			LIVE_PATHS.botStreaming,
+		],
+		botWhole: () => [
+			webhookBotChat('cozeLiveBotWhole', LIVE_PATHS.botWhole, 'lastNode'),
+			LIVE_PATHS.botWhole,
+		],
+		chatflowChat: () => [
+			chatTriggerChat(chat.chatflowId ?? '0'),
+			`${LIVE_PATHS.chatWebhookId}/chat`,
+		],
+		botChat: () => [chatTriggerBotChat(chat.botId ?? '0'), `${LIVE_PATHS.botChatWebhookId}/chat`],
+		toolCallsExample: () => [toolCallsExample(), `${LIVE_PATHS.toolCallsWebhookId}/chat`],
+	};
+	const chosen = names.map((name) => all[name]());
+	return {
+		workflows: chosen.map(([workflow]) => workflow),
+		webhookPaths: chosen.map(([, webhookPath]) => webhookPath),
+	};
 }
