@@ -38,7 +38,7 @@ const assistant: SimBot = {
  * The city a message asks the weather of ("What's the weather in Hangzhou?", "杭州天气怎么样"),
  * Hangzhou when it names none; undefined when it does not ask about the weather.
  */
-export function cityAskedAbout(message: string): string | undefined {
+function cityAskedAbout(message: string): string | undefined {
 	const english = /\bweather\b(?:[^?!.]*?\b(?:in|for|at)\s+([^?!.,;]+))?/i.exec(message);
 	if (english) return english[1]?.replace(/\s+(today|tomorrow|now)$/i, '').trim() || 'Hangzhou';
 	const chinese = /([\p{Script=Han}]*?)(?:的)?天气/u.exec(message);
