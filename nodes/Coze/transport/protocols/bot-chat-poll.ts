@@ -33,8 +33,7 @@ const WAITING = new Set(['requires_action', 'required_action']);
 /** The cloud's "canceled" (retrieve_chat.md, cozepy ChatStatus), Studio's "cancelled" (agentrun entity const.go). */
 const CANCELLED = new Set(['canceled', 'cancelled']);
 
-/** What a request that may have started the chat (or given it its tool outputs) says when it broke. */
-
+/** What may be going on in Coze when following a chat failed. */
 const STILL_ANSWERING = 'The bot may still be answering in Coze.';
 
 /** Starts a chat (or a submit, with its path and query) without a stream, and follows it to its end. */
