@@ -1,22 +1,13 @@
 // Bot → Chat and Bot → Submit Tool Outputs through n8n's engine (WorkflowExecute), against the
 // simulator's bots in the cloud's and Coze Studio's shapes (test/simulator/bot-shapes.ts).
-import type { IDataObject, StructuredChunk } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, StructuredChunk } from 'n8n-workflow';
 
 import { forgetConversationsOfThisProcess } from '../../nodes/Coze/testing';
 import { stopSimulator } from '../simulator/stop';
 import { CozeSimulator } from '../simulator/server';
 import type { SimBot } from '../simulator/bots';
-import {
-	COZE_TYPE,
-	cozeCredentials,
-	runWorkflow,
-	useBinaryMode,
-	type Edge,
-	type TestNode,
-} from './harness';
-
-const BOT = '7379462189365198898';
-const botField = (value = BOT) => ({ __rl: true, mode: 'id', value });
+import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type TestNode } from './harness';
+import { BOT_ID as BOT, botGraph } from './bot-graph';
 
 /** A bot that tells the date, remembers how many turns came before, and streams in pieces. */
 const dateBot: SimBot = {
@@ -37,58 +28,19 @@ const weatherBot: SimBot = {
 	}),
 };
 
-function botGraph(
+/** A chat's graph as these tests use it: the node's default conversation (one per session), the Interrupts answered and submitted when `submit` is given. */
+function chatGraph(
 	sim: CozeSimulator,
 	inputs: object[],
 	parameters: IDataObject = {},
 	extra: { onError?: TestNode['onError']; submit?: IDataObject } = {},
 ) {
-	const nodes: TestNode[] = [
-		{ name: 'Start', type: 'test.start' },
-		{
-			name: 'Chat Input',
-			type: 'test.fixedItems',
-			parameters: { items: JSON.stringify(inputs.map((json) => ({ json }))) },
-		},
-		{
-			name: 'Coze',
-			type: COZE_TYPE,
-			parameters: { resource: 'bot', operation: 'chat', botId: botField(), ...parameters },
-			...(extra.onError ? { onError: extra.onError } : {}),
-		},
-		{ name: 'On Messages', type: 'test.collect' },
-		{ name: 'On Tool Calls', type: 'test.collect' },
-	];
-	const edges: Edge[] = [
-		['Start', 0, 'Chat Input'],
-		['Chat Input', 0, 'Coze'],
-		['Coze', 0, 'On Messages'],
-		['Coze', 1, 'On Tool Calls'],
-	];
-	if (extra.submit) {
-		nodes.push(
-			{
-				name: 'Answer the Call',
-				type: 'test.set',
-				parameters: {
-					fields:
-						'={{ JSON.stringify({ tool_outputs: $json.tool_calls.map(call => ({ tool_call_id: call.id, output: "sunny in " + call.args.city })) }) }}',
-				},
-			},
-			{
-				name: 'Submit',
-				type: COZE_TYPE,
-				parameters: { resource: 'bot', operation: 'submitToolOutputs', ...extra.submit },
-			},
-			{ name: 'After Submit', type: 'test.collect' },
-		);
-		edges.push(
-			['Coze', 1, 'Answer the Call'],
-			['Answer the Call', 0, 'Submit'],
-			['Submit', 0, 'After Submit'],
-		);
-	}
-	return { nodes, edges, credentials: cozeCredentials(sim.baseUrl, sim.token) };
+	return botGraph(sim, {
+		inputs,
+		parameters: { conversation: 'session', ...(parameters as INodeParameters) },
+		onError: extra.onError,
+		submit: extra.submit as INodeParameters | undefined,
+	});
 }
 
 async function say(
@@ -100,7 +52,7 @@ async function say(
 	chunks: StructuredChunk[] = [],
 ) {
 	const run = await runWorkflow({
-		...botGraph(sim, [{ action: 'sendMessage', sessionId, chatInput }], parameters),
+		...chatGraph(sim, [{ action: 'sendMessage', sessionId, chatInput }], parameters),
 		mode: 'webhook',
 		staticData,
 		onChunk: (chunk) => chunks.push(chunk),
@@ -224,7 +176,7 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat through the n8n engine
 	it('a bot that is not published fails the item with what to do, and Continue on Fail goes on', async () => {
 		sim.bots.define(BOT, { ...dateBot, published: false });
 		const run = await runWorkflow({
-			...botGraph(
+			...chatGraph(
 				sim,
 				[
 					{ sessionId: 'a', chatInput: 'hi' },
@@ -250,7 +202,7 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat through the n8n engine
 			chat: () => ({ answers: [['partial ']], fails: { code: 5000, msg: 'event interval error' } }),
 		});
 		const run = await runWorkflow({
-			...botGraph(
+			...chatGraph(
 				sim,
 				[{ sessionId: 'a', chatInput: 'hi' }],
 				{},
@@ -279,7 +231,7 @@ describe('Bot tool calls (cloud)', () => {
 
 	it('hands the tool calls out of Interrupts, and Submit Tool Outputs, wired with no typing, gets the answer', async () => {
 		const run = await runWorkflow({
-			...botGraph(sim, [{ sessionId: 'a', chatInput: 'Hangzhou' }], {}, { submit: {} }),
+			...chatGraph(sim, [{ sessionId: 'a', chatInput: 'Hangzhou' }], {}, { submit: {} }),
 		});
 		expect(run.nodeError('Answer the Call')).toBeUndefined();
 		expect(run.nodeError('Submit')).toBeUndefined();
@@ -322,7 +274,7 @@ describe('Bot tool calls (cloud)', () => {
 
 	it('a second submit of the same chat is refused with what it means, and not sent again', async () => {
 		const first = await runWorkflow({
-			...botGraph(sim, [{ sessionId: 'a', chatInput: 'Hangzhou' }], {}, { submit: {} }),
+			...chatGraph(sim, [{ sessionId: 'a', chatInput: 'Hangzhou' }], {}, { submit: {} }),
 		});
 		const interrupt = first.output('Coze', 1)[0].json;
 		const again = await runWorkflow({
@@ -356,7 +308,7 @@ describe('Bot tool calls (cloud)', () => {
 			}),
 		});
 		const run = await runWorkflow({
-			...botGraph(sim, [{ sessionId: 'a', chatInput: 'hi' }]),
+			...chatGraph(sim, [{ sessionId: 'a', chatInput: 'hi' }]),
 		});
 		const error = run.nodeError('Coze')!;
 		expect(error.message).toMatch(/call_x \(get_weather\).*not JSON/);
@@ -373,7 +325,7 @@ describe('Bot tool calls (cloud)', () => {
 					: { answers: [['done']] },
 		});
 		const run = await runWorkflow({
-			...botGraph(sim, [{ sessionId: 'a', chatInput: 'Hangzhou' }], {}, { submit: {} }),
+			...chatGraph(sim, [{ sessionId: 'a', chatInput: 'Hangzhou' }], {}, { submit: {} }),
 		});
 		expect(run.output('Submit', 0)).toHaveLength(0);
 		const [again] = run.output('Submit', 1).map((item) => item.json);
@@ -385,7 +337,7 @@ describe('Bot tool calls (cloud)', () => {
 
 	it('a chat started with Auto Save History off cannot take tool outputs: Coze 5000, said plainly', async () => {
 		const run = await runWorkflow({
-			...botGraph(
+			...chatGraph(
 				sim,
 				[{ sessionId: 'a', chatInput: 'Hangzhou' }],
 				{ options: { autoSaveHistory: false } },
@@ -399,7 +351,7 @@ describe('Bot tool calls (cloud)', () => {
 
 	it('a JSON option of the wrong shape fails the item naming the option, before anything is sent', async () => {
 		const run = await runWorkflow({
-			...botGraph(sim, [{ sessionId: 'a', chatInput: 'hi' }], {
+			...chatGraph(sim, [{ sessionId: 'a', chatInput: 'hi' }], {
 				options: { customVariables: '["Alice"]' },
 			}),
 		});

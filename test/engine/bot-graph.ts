@@ -27,6 +27,11 @@ export interface BotGraphOptions {
 	requestOptions?: INodeParameters;
 	/** Run the node as n8n runs it for an AI Agent (its Tool type). */
 	asTool?: boolean;
+	/**
+	 * Chain Interrupts → "Answer the Call" (sets tool_outputs from each call's args.city, as an Edit
+	 * Fields node would) → "Submit" (Bot → Submit Tool Outputs with these parameters).
+	 */
+	submit?: INodeParameters;
 }
 
 /** Start → Input → Coze (Bot), with Chat's parameters defaulting to a new conversation per message. */
@@ -59,6 +64,25 @@ export function botGraph(sim: CozeSimulator, options: BotGraphOptions = {}) {
 		['Start', 0, 'Input'],
 		['Input', 0, 'Coze'],
 	];
+	if (options.submit) {
+		nodes.push(
+			{
+				name: 'Answer the Call',
+				type: 'test.set',
+				parameters: {
+					fields:
+						'={{ JSON.stringify({ tool_outputs: $json.tool_calls.map(call => ({ tool_call_id: call.id, output: "sunny in " + call.args.city })) }) }}',
+				},
+			},
+			{
+				name: 'Submit',
+				type: COZE_TYPE,
+				parameters: { resource: 'bot', operation: 'submitToolOutputs', ...options.submit },
+				...(options.onError ? { onError: options.onError } : {}),
+			},
+		);
+		edges.push(['Coze', 1, 'Answer the Call'], ['Answer the Call', 0, 'Submit']);
+	}
 	return { nodes, edges, credentials: cozeCredentials(sim.baseUrl, sim.token) };
 }
 

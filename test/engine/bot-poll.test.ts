@@ -11,16 +11,9 @@ import type { SimBot } from '../simulator/bots';
 import { refuseForPermission } from '../simulator/permissions';
 import { CozeSimulator } from '../simulator/server';
 import { stopSimulator } from '../simulator/stop';
-import {
-	COZE_TYPE,
-	cozeCredentials,
-	runWorkflow,
-	useBinaryMode,
-	type Edge,
-	type TestNode,
-} from './harness';
+import { COZE_TYPE, cozeCredentials, runWorkflow, useBinaryMode, type TestNode } from './harness';
+import { BOT_ID as BOT, botGraph } from './bot-graph';
 
-const BOT = '7379462189365198898';
 const POLL: INodeParameters = { responseMode: 'poll', pollIntervalSeconds: 1 };
 
 /** A bot that uses a plugin, thinks, answers twice and suggests follow-ups. */
@@ -45,7 +38,8 @@ const weatherBot: SimBot = {
 	}),
 };
 
-function botGraph(
+/** A chat's graph as these tests use it: Options as given (Poll Until Done by default), one session, the Interrupts answered and submitted when `submit` is given. */
+function pollGraph(
 	sim: CozeSimulator,
 	options: INodeParameters = POLL,
 	extra: {
@@ -55,60 +49,13 @@ function botGraph(
 		inputs?: object[];
 	} = {},
 ) {
-	const inputs = extra.inputs ?? [{ sessionId: 'session-a', chatInput: 'Hangzhou' }];
-	const nodes: TestNode[] = [
-		{ name: 'Start', type: 'test.start' },
-		{
-			name: 'Chat Input',
-			type: 'test.fixedItems',
-			parameters: { items: JSON.stringify(inputs.map((json) => ({ json }))) },
-		},
-		{
-			name: 'Coze',
-			type: COZE_TYPE,
-			parameters: {
-				resource: 'bot',
-				operation: 'chat',
-				botId: { __rl: true, mode: 'id', value: BOT },
-				options,
-				...(extra.requestOptions ? { requestOptions: extra.requestOptions } : {}),
-			},
-			...(extra.onError ? { onError: extra.onError } : {}),
-		},
-		{ name: 'On Messages', type: 'test.collect' },
-		{ name: 'On Tool Calls', type: 'test.collect' },
-	];
-	const edges: Edge[] = [
-		['Start', 0, 'Chat Input'],
-		['Chat Input', 0, 'Coze'],
-		['Coze', 0, 'On Messages'],
-		['Coze', 1, 'On Tool Calls'],
-	];
-	if (extra.submit) {
-		nodes.push(
-			{
-				name: 'Answer the Call',
-				type: 'test.set',
-				parameters: {
-					fields:
-						'={{ JSON.stringify({ tool_outputs: $json.tool_calls.map(call => ({ tool_call_id: call.id, output: "sunny in " + call.args.city })) }) }}',
-				},
-			},
-			{
-				name: 'Submit',
-				type: COZE_TYPE,
-				parameters: { resource: 'bot', operation: 'submitToolOutputs', ...extra.submit },
-				...(extra.onError ? { onError: extra.onError } : {}),
-			},
-			{ name: 'After Submit', type: 'test.collect' },
-		);
-		edges.push(
-			['Coze', 1, 'Answer the Call'],
-			['Answer the Call', 0, 'Submit'],
-			['Submit', 0, 'After Submit'],
-		);
-	}
-	return { nodes, edges, credentials: cozeCredentials(sim.baseUrl, sim.token) };
+	return botGraph(sim, {
+		inputs: extra.inputs ?? [{ sessionId: 'session-a', chatInput: 'Hangzhou' }],
+		parameters: { conversation: 'session', options },
+		onError: extra.onError,
+		requestOptions: extra.requestOptions,
+		submit: extra.submit,
+	});
 }
 
 /** The bot chat requests in order, as "METHOD path". */
@@ -167,10 +114,10 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat, Poll Until Done (%s)'
 	afterEach(() => stopSimulator(sim));
 
 	it('gives the item the stream gives: answer, ids, bot_id, status, follow-ups, messages by type, reasoning, usage', async () => {
-		const streamed = await runWorkflow(botGraph(sim, {}));
+		const streamed = await runWorkflow(pollGraph(sim, {}));
 		expect(streamed.nodeError('Coze')).toBeUndefined();
 		sim.requests.length = 0;
-		const polled = await runWorkflow(botGraph(sim));
+		const polled = await runWorkflow(pollGraph(sim));
 		expect(polled.nodeError('Coze')).toBeUndefined();
 		const [item] = polled.output('Coze', 0).map((entry) => entry.json);
 		expect(withoutIds(item)).toEqual(withoutIds(streamed.output('Coze', 0)[0].json));
@@ -206,7 +153,7 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat, Poll Until Done (%s)'
 
 	it('asks again every Poll Interval, as many times as the chat is under way', async () => {
 		sim.bots.define(BOT, { chat: () => ({ answers: [['ok']], polls: 3 }) });
-		const run = await runWorkflow(botGraph(sim));
+		const run = await runWorkflow(pollGraph(sim));
 		expect(run.output('Coze', 0)[0].json.answer).toBe('ok');
 		const retrieves = sim.requests.filter((r) => r.path === '/v3/chat/retrieve');
 		expect(retrieves).toHaveLength(4);
@@ -221,7 +168,7 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat, Poll Until Done (%s)'
 	it('sends the whole answer once to a live chat, when the chat is done', async () => {
 		const chunks: StructuredChunk[] = [];
 		const run = await runWorkflow({
-			...botGraph(sim),
+			...pollGraph(sim),
 			mode: 'webhook',
 			onChunk: (chunk) => chunks.push(chunk),
 		});
@@ -244,7 +191,7 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat, Poll Until Done (%s)'
 		const now = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + ahead);
 		let run: Awaited<ReturnType<typeof runWorkflow>>;
 		try {
-			run = await runWorkflow(botGraph(sim, { ...POLL, maxWaitMinutes: 1 }));
+			run = await runWorkflow(pollGraph(sim, { ...POLL, maxWaitMinutes: 1 }));
 		} finally {
 			now.mockRestore();
 		}
@@ -262,7 +209,7 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat, Poll Until Done (%s)'
 		sim.bots.define(BOT, {
 			chat: () => ({ answers: [['partial ']], fails: { code: 5000, msg: 'event interval error' } }),
 		});
-		const run = await runWorkflow(botGraph(sim, POLL, { onError: 'continueRegularOutput' }));
+		const run = await runWorkflow(pollGraph(sim, POLL, { onError: 'continueRegularOutput' }));
 		const [partial, error] = run.output('Coze', 0).map((item) => item.json);
 		expect(partial).toMatchObject({ answer: 'partial ', status: 'failed', bot_id: BOT });
 		expect(partial.messages).not.toHaveProperty('question');
@@ -279,7 +226,7 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat, Poll Until Done (%s)'
 
 	it('fails a chat that was cancelled in Coze, saying so', async () => {
 		sim.bots.define(BOT, { chat: () => ({ answers: [['half']], canceled: true }) });
-		const run = await runWorkflow(botGraph(sim));
+		const run = await runWorkflow(pollGraph(sim));
 		const error = run.nodeError('Coze')!;
 		expect(error.message).toBe('The Coze chat was cancelled before it finished');
 		expect(error.description).toMatch(/cancel/);
@@ -298,7 +245,7 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat, Poll Until Done (%s)'
 			},
 		});
 		const run = await runWorkflow({
-			...botGraph(sim, { ...POLL, pollIntervalSeconds: 5 }),
+			...pollGraph(sim, { ...POLL, pollIntervalSeconds: 5 }),
 			onStart: (execution) => (cancel = execution.cancel),
 		});
 		expect(run.run.status).toBe('canceled');
@@ -308,7 +255,7 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat, Poll Until Done (%s)'
 
 	it('never sends the start twice: a connection broken once the request was sent fails the item', async () => {
 		for (let i = 0; i < 4; i++) sim.override('/v3/chat', resetAfterBody);
-		const run = await runWorkflow(botGraph(sim));
+		const run = await runWorkflow(pollGraph(sim));
 		expect(sim.requests.filter((r) => r.path === '/v3/chat')).toHaveLength(1);
 		const error = run.nodeError('Coze')!;
 		expect(error.message).toBe(`The connection to Coze at ${sim.baseUrl} broke`);
@@ -319,7 +266,7 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat, Poll Until Done (%s)'
 
 	it('asks again when a poll breaks: asking is harmless', async () => {
 		sim.override('/v3/chat/retrieve', resetAfterBody);
-		const run = await runWorkflow(botGraph(sim));
+		const run = await runWorkflow(pollGraph(sim));
 		expect(run.nodeError('Coze')).toBeUndefined();
 		expect(run.output('Coze', 0)[0].json.answer).toBe('It is 21 °C.\n\nAnything else?');
 		expect(sim.requests.filter((r) => r.path === '/v3/chat')).toHaveLength(1);
@@ -328,7 +275,7 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat, Poll Until Done (%s)'
 
 	it('says what it was doing when Coze cannot find the chat it was following', async () => {
 		sim.bots.define(BOT, { chat: () => ({ answers: [['lost']], forgotten: true }) });
-		const run = await runWorkflow(botGraph(sim, POLL, { requestOptions: { maxRetries: 0 } }));
+		const run = await runWorkflow(pollGraph(sim, POLL, { requestOptions: { maxRetries: 0 } }));
 		const error = run.nodeError('Coze')!;
 		expect(error.message).toMatch(/^Coze could not say how the bot chat \d{19} is going: /);
 		if (flavour === 'studio') {
@@ -345,7 +292,7 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat, Poll Until Done (%s)'
 			res.writeHead(502, { 'content-type': 'text/html' });
 			res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
 		});
-		const run = await runWorkflow(botGraph(sim, POLL, { requestOptions: { maxRetries: 0 } }));
+		const run = await runWorkflow(pollGraph(sim, POLL, { requestOptions: { maxRetries: 0 } }));
 		const error = run.nodeError('Coze')!;
 		expect(error.message).toMatch(
 			/^Coze could not say how the bot chat \d{19} is going: Coze answered HTTP 502 without a Coze error body$/,
@@ -356,7 +303,7 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat, Poll Until Done (%s)'
 
 	it('a bot that is not published fails the item with what to do, as the stream does', async () => {
 		sim.bots.define(BOT, { ...chattyBot, published: false });
-		const run = await runWorkflow(botGraph(sim, POLL, { onError: 'continueRegularOutput' }));
+		const run = await runWorkflow(pollGraph(sim, POLL, { onError: 'continueRegularOutput' }));
 		const [error] = run.output('Coze', 0).map((item) => item.json as IDataObject);
 		expect(error.error).toMatch(flavour === 'cloud' ? /4015/ : /agent not published/);
 		expect(JSON.stringify(error)).toMatch(/publish/i);
@@ -365,7 +312,7 @@ describe.each(['cloud', 'studio'] as const)('Bot → Chat, Poll Until Done (%s)'
 	});
 
 	it('refuses Auto Save History off, before sending anything: Coze could not tell the answer', async () => {
-		const run = await runWorkflow(botGraph(sim, { ...POLL, autoSaveHistory: false }));
+		const run = await runWorkflow(pollGraph(sim, { ...POLL, autoSaveHistory: false }));
 		const error = run.nodeError('Coze')!;
 		expect(error.message).toBe('Poll Until Done needs Auto Save History on');
 		expect(error.description).toMatch(/Response Mode → Stream/);
@@ -384,10 +331,10 @@ describe('Bot tool calls with Poll Until Done (cloud)', () => {
 	afterEach(() => stopSimulator(sim));
 
 	it('hands the tool calls out of Interrupts as the stream does, and Submit Tool Outputs polled finishes the chat', async () => {
-		const streamed = await runWorkflow(botGraph(sim, {}));
+		const streamed = await runWorkflow(pollGraph(sim, {}));
 		const streamedCall = streamed.output('Coze', 1)[0].json;
 		sim.requests.length = 0;
-		const run = await runWorkflow(botGraph(sim, POLL, { submit: { options: POLL } }));
+		const run = await runWorkflow(pollGraph(sim, POLL, { submit: { options: POLL } }));
 		expect(run.nodeError('Submit')).toBeUndefined();
 		expect(run.output('Coze', 0)).toHaveLength(0);
 		const [interrupt] = run.output('Coze', 1).map((item) => item.json);
@@ -435,7 +382,7 @@ describe('Bot tool calls with Poll Until Done (cloud)', () => {
 
 	it('never sends the tool outputs twice: a connection broken once they were sent fails the item', async () => {
 		for (let i = 0; i < 4; i++) sim.override('/v3/chat/submit_tool_outputs', resetAfterBody);
-		const run = await runWorkflow(botGraph(sim, POLL, { submit: { options: POLL } }));
+		const run = await runWorkflow(pollGraph(sim, POLL, { submit: { options: POLL } }));
 		expect(sim.requests.filter((r) => r.path === '/v3/chat/submit_tool_outputs')).toHaveLength(1);
 		const error = run.nodeError('Submit')!;
 		expect(error.message).toBe(`The connection to Coze at ${sim.baseUrl} broke`);
@@ -488,7 +435,7 @@ describe('a missing permission (4101) on a bot chat is named by the endpoint ref
 		['Poll Until Done', POLL],
 	])('/v3/chat needs chat (%s)', async (_mode, options) => {
 		sim.bots.denyChat();
-		const error = (await runWorkflow(botGraph(sim, options))).nodeError('Coze')!;
+		const error = (await runWorkflow(pollGraph(sim, options))).nodeError('Coze')!;
 		expect(error.message).toMatch(/^Coze error 4101/);
 		expect(error.description).toContain('the chat permission');
 	});
@@ -498,7 +445,7 @@ describe('a missing permission (4101) on a bot chat is named by the endpoint ref
 		['/v3/chat/message/list', 'listMessage'],
 	])('%s needs %s', async (path, permission) => {
 		for (let i = 0; i < 4; i++) sim.override(path, refuseForPermission);
-		const error = (await runWorkflow(botGraph(sim))).nodeError('Coze')!;
+		const error = (await runWorkflow(pollGraph(sim))).nodeError('Coze')!;
 		expect(error.message).toMatch(/4101/);
 		expect(error.description).toContain(`the ${permission} permission`);
 		expect(error.description).toContain('Poll Until Done');
