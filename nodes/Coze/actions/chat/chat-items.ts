@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { setOwn } from '../../transport/http';
 import {
+	answerOf,
 	ChatFailure,
 	type CollectedChat,
 	type CollectedChatMessage,
@@ -68,10 +69,7 @@ export function partialChatJson(
 	about: IDataObject,
 ): IDataObject {
 	return {
-		answer: messages
-			.filter((message) => message.type === 'answer')
-			.map((message) => message.content)
-			.join('\n\n'),
+		answer: answerOf(messages),
 		conversation_id: conversationId,
 		status: 'failed',
 		messages: messagesByType(messages),

@@ -12,7 +12,12 @@ import {
 	explainBotRefusal,
 	withoutStudioStack,
 } from './bot-errors';
-import { ChatFailure, type CollectedChat, type CollectedChatMessage } from './chat-collector';
+import {
+	answerOf,
+	ChatFailure,
+	type CollectedChat,
+	type CollectedChatMessage,
+} from './chat-collector';
 import type { ChatDetailData } from './chat-events';
 import { errorCode } from './error-code';
 import { MIN_POLL_INTERVAL_MS, type Polling } from './workflow-run';
@@ -121,10 +126,7 @@ export async function pollBotChat(
 	}
 	const messages = await listMessages();
 	return {
-		answer: messages
-			.filter((message) => message.type === 'answer')
-			.map((message) => message.content)
-			.join('\n\n'),
+		answer: answerOf(messages),
 		messages,
 		conversationId,
 		chatId,

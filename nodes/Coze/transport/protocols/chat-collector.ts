@@ -36,6 +36,14 @@ export interface CollectedChat {
 	debugUrl?: string;
 }
 
+/** The answer messages' text of a turn, joined by a blank line (a chatflow with two Output nodes answers twice). */
+export function answerOf(messages: CollectedChatMessage[]): string {
+	return messages
+		.filter((message) => message.type === 'answer')
+		.map((message) => message.content)
+		.join('\n\n');
+}
+
 /** A chat that failed part-way: the messages that had arrived, so none is lost. */
 export class ChatFailure extends Error {
 	constructor(
@@ -183,10 +191,7 @@ class ChatTurn {
 	result(): CollectedChat {
 		const messages = this.messages();
 		return {
-			answer: messages
-				.filter((message) => message.type === 'answer')
-				.map((message) => message.content)
-				.join('\n\n'),
+			answer: answerOf(messages),
 			messages,
 			conversationId: this.conversationId,
 			chatId: this.chatId,
