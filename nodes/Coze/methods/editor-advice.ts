@@ -95,6 +95,15 @@ export interface ListSubject {
 const REGION =
 	"that the credential's Region is the site where the token was made (a coze.com token is refused by coze.cn and the reverse)";
 
+/** The failure's message and description, the credential's secrets removed (detail '' when none). */
+function cozeWords(error: unknown, connection?: CozeConnection): { said: string; detail: string } {
+	const redact = (text: string) => (connection ? redactorFor(connection).text(text) : text);
+	return {
+		said: redact(error instanceof Error ? error.message : String(error)),
+		detail: error instanceof CozeError && error.description ? redact(error.description) : '',
+	};
+}
+
 /**
  * What a list (of workflows, of bots) says when Coze gives none: the advice first, then Coze's
  * words (its code and log id). One sentence for n8n's list, which shows an error's message only.
@@ -105,9 +114,7 @@ export function listAdvice(
 	connection?: CozeConnection,
 ): string {
 	const failure = failureOf(error);
-	const redact = (text: string) => (connection ? redactorFor(connection).text(text) : text);
-	const said = redact(error instanceof Error ? error.message : String(error));
-	const detail = error instanceof CozeError && error.description ? redact(error.description) : '';
+	const { said, detail } = cozeWords(error, connection);
 	const instead = 'choose By URL or By ID';
 	switch (failure) {
 		case 'credential':
@@ -147,9 +154,7 @@ export function inputsAdvice(
 	connection?: CozeConnection,
 ): string {
 	const failure = failureOf(error);
-	const redact = (text: string) => (connection ? redactorFor(connection).text(text) : text);
-	const said = redact(error instanceof Error ? error.message : String(error));
-	const detail = error instanceof CozeError && error.description ? redact(error.description) : '';
+	const { said, detail } = cozeWords(error, connection);
 	const instead = 'or choose Inputs → JSON and write them there';
 	const again = "close and open the node again in a moment to read the workflow's inputs";
 	let advice: string;
