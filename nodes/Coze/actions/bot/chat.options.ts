@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { streamToChatField } from '../workflow/options.description';
+import { pollingOptions, streamToChatField } from '../workflow/options.description';
+import type { PollingDefaults } from '../workflow/parameters';
 
 const jsonOption = (
 	displayName: string,
@@ -43,25 +44,17 @@ export const responseModeOption: INodeProperties = {
 	],
 };
 
-/** Poll Until Done's two settings. */
-export const botPollingOptions: INodeProperties[] = [
-	{
-		displayName: 'Max Wait (Minutes)',
-		name: 'maxWaitMinutes',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 10,
-		description: 'Poll Until Done: how long to wait for the answer before failing the item',
-	},
-	{
-		displayName: 'Poll Interval (Seconds)',
-		name: 'pollIntervalSeconds',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 1,
-		description: 'Poll Until Done: how often to ask Coze whether the chat is done',
-	},
-];
+/** Poll Until Done asks every second, for up to 10 minutes, unless told otherwise. */
+export const BOT_POLLING_DEFAULTS: PollingDefaults = { intervalSeconds: 1, maxWaitMinutes: 10 };
+
+/** Poll Until Done's two settings, shown for that Response Mode. */
+const botPolling = pollingOptions(
+	'Poll Until Done',
+	{ displayOptions: { show: { responseMode: ['poll'] } } },
+	BOT_POLLING_DEFAULTS,
+	{ waitedFor: 'the answer', finished: 'the chat is done' },
+);
+export const botPollingOptions: INodeProperties[] = [botPolling.maxWait, botPolling.pollInterval];
 
 /** "Options" of Bot → Chat: the rest of /v3/chat's body (coze-sdk-gen docs/api-markdown/chat_v3.md). */
 export const botChatOptions: INodeProperties = {
@@ -105,10 +98,7 @@ export const botChatOptions: INodeProperties = {
 			'{"city": "Hangzhou"}',
 		),
 		responseModeOption,
-		...botPollingOptions.map((option) => ({
-			...option,
-			displayOptions: { show: { responseMode: ['poll'] } },
-		})),
+		...botPollingOptions,
 		botStreamToChatOption,
 		{
 			displayName: 'User ID',

@@ -61,14 +61,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show },
-		options: [
-			responseModeOption,
-			...botPollingOptions.map((option) => ({
-				...option,
-				displayOptions: { show: { responseMode: ['poll'] } },
-			})),
-			botStreamToChatOption,
-		],
+		options: [responseModeOption, ...botPollingOptions, botStreamToChatOption],
 	},
 ];
 

@@ -1,6 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { filesFromBinaryOptions } from './files-from-binary';
+import { RUN_POLLING_DEFAULTS, type PollingDefaults } from './parameters';
 
 const outputModeOption: INodeProperties = {
 	displayName: 'Output',
@@ -89,28 +90,38 @@ export const extOption = (what: string): INodeProperties => ({
 	],
 });
 
-/** "Options" of Run Workflow. */
-/** Asynchronous mode's two settings, for Run (shown for that mode) and Resume (for the runs made so). */
-const pollingOptions = (
+/**
+ * The two settings of a wait that asks Coze until it is done: a workflow's asynchronous run (Run,
+ * shown for that mode, and Resume, for the runs made so) and a bot's chat with Poll Until Done.
+ * `defaults` are the ones the operation reads when unset (readPolling).
+ */
+export const pollingOptions = (
 	what: string,
 	extra: Partial<INodeProperties> = {},
+	defaults: PollingDefaults = RUN_POLLING_DEFAULTS,
+	words: { waitedFor: string; finished: string } = {
+		waitedFor: 'the run',
+		finished: 'the run has finished',
+	},
 ): { maxWait: INodeProperties; pollInterval: INodeProperties } => ({
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is the family's constant, which readPolling uses too
 	maxWait: {
 		displayName: 'Max Wait (Minutes)',
 		name: 'maxWaitMinutes',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: 60,
-		description: `${what}: how long to wait for the run before failing the item`,
+		default: defaults.maxWaitMinutes,
+		description: `${what}: how long to wait for ${words.waitedFor} before failing the item`,
 		...extra,
 	},
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is the family's constant, which readPolling uses too
 	pollInterval: {
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollIntervalSeconds',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: 5,
-		description: `${what}: how often to ask Coze whether the run has finished`,
+		default: defaults.intervalSeconds,
+		description: `${what}: how often to ask Coze whether ${words.finished}`,
 		...extra,
 	},
 });
@@ -119,6 +130,7 @@ const runPolling = pollingOptions('Asynchronous mode', {
 });
 const resumePolling = pollingOptions('Asynchronous runs');
 
+/** "Options" of Run Workflow. */
 export const runOptions: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',

@@ -328,6 +328,15 @@ export function readRunOptions(this: IExecuteFunctions, itemIndex: number): IDat
 	return body;
 }
 
+/** What a polled wait uses when its options are not set (the fields' defaults: pollingOptions). */
+export interface PollingDefaults {
+	intervalSeconds: number;
+	maxWaitMinutes: number;
+}
+
+/** A workflow's asynchronous run: asked every 5 s, for up to an hour. */
+export const RUN_POLLING_DEFAULTS: PollingDefaults = { intervalSeconds: 5, maxWaitMinutes: 60 };
+
 /**
  * Asynchronous mode's Poll Interval and Max Wait. Either may come from an expression, so both
  * are checked here; an interval under a second is raised to one (the transport enforces it too).
@@ -336,10 +345,7 @@ export function readPolling(
 	this: IExecuteFunctions,
 	options: IDataObject,
 	itemIndex: number,
-	defaults: { intervalSeconds: number; maxWaitMinutes: number } = {
-		intervalSeconds: 5,
-		maxWaitMinutes: 60,
-	},
+	defaults: PollingDefaults = RUN_POLLING_DEFAULTS,
 ): Polling {
 	const read = (name: string, label: string, fallback: number, unitMs: number): number => {
 		const value = options[name] ?? fallback;
