@@ -190,7 +190,7 @@ function endedWithoutAnswer(chat: ChatDetailData, status: string): CozeError {
 	return new CozeError(`The Coze chat ended as "${status}" without an answer`, {
 		kind: 'api',
 		description:
-			'Coze let the chat expire or ended it otherwise (a chat waiting for tool outputs expires after some minutes). Send the message again.',
+			'Coze let the chat expire or ended it otherwise (a chat waiting for tool outputs does not wait for ever). Send the message again.',
 	});
 }
 

@@ -42,7 +42,7 @@ const SUBMIT_CODE_ADVICE = new Map<number, string>([
 ]);
 
 const SUBMIT_ADVICE =
-	"Coze refused the tool outputs. The chat may have been answered already, have ended or expired (Coze waits only minutes for a local plugin's output), or the Tool Outputs may not name the chat's tool calls: check them against the interrupt item's tool_calls, and send the message again if the chat is over.";
+	"Coze refused the tool outputs. The chat may have been answered already, have ended or expired (how long Coze waits for a local plugin's output is not documented), or the Tool Outputs may not name the chat's tool calls: check them against the interrupt item's tool_calls, and send the message again if the chat is over.";
 
 /** The advice for a bot chat that failed with `code` (an error event, or a refusal). */
 export function botChatAdvice(code: number | undefined): string {
