@@ -368,6 +368,8 @@ describe('Bot tool calls with Poll Until Done (cloud)', () => {
 			bot_id: BOT,
 			messages: { tool_response: [{ content: 'sunny in Hangzhou' }] },
 		});
+		// Polled, the list is the whole chat's: the call from before the submit is there too (README).
+		expect(answer.messages).toHaveProperty('function_call');
 		expect(botTraffic(sim)).toEqual([
 			'POST /v3/chat',
 			'GET /v3/chat/retrieve',
